@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("service-centers", views.ServiceCenterViewSet, basename="service-center")
+router.register("users", views.UserViewSet, basename="user")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token-obtain"),
+    path("auth/token/refresh/", views.RefreshView.as_view(), name="token-refresh"),
+    path("me/", views.MeView.as_view(), name="me"),
+    *router.urls,
+]

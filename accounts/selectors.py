@@ -1,0 +1,43 @@
+"""Every read of accounts data, scoped to the caller in one place per model."""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from .models import Organization, ServiceCenter, User
+
+
+def organizations_visible_to(user: User) -> QuerySet[Organization]:
+    qs = Organization.objects.all()
+    if user.is_customer:
+        return qs.filter(pk=user.organization_id)
+    if user.center_ids is None:
+        return qs
+    from assets.models import Site
+
+    covered = Site.objects.filter(organization=OuterRef("pk"), service_center_id__in=user.center_ids)
+    return qs.filter(Exists(covered))
+
+
+def service_centers_visible_to(user: User) -> QuerySet[ServiceCenter]:
+    # Customers may see which centre serves them; the list is not sensitive.
+    return ServiceCenter.objects.select_related("parent")
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    qs = User.objects.select_related("organization", "engineer_profile").prefetch_related("service_centers")
+    if user.is_admin_role:
+        return qs
+    if user.is_customer:
+        if user.role == User.Role.CUSTOMER_ADMIN:
+            return qs.filter(organization_id=user.organization_id)
+        return qs.filter(pk=user.pk)
+    # Staff see their colleagues and the customers of the organisations they serve.
+    customers = qs.filter(organization__in=organizations_visible_to(user))
+    return qs.filter(role__in=User.STAFF_ROLES) | customers
+
+
+def engineers_of(user: User) -> QuerySet[User]:
+    """Field staff the caller may assign work to."""
+    qs = User.objects.filter(role__in=User.FIELD_ROLES, is_active=True)
+    if user.center_ids is not None:
+        qs = qs.filter(service_centers__in=user.center_ids).distinct()
+    return qs

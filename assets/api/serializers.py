@@ -1,0 +1,66 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.selectors import organizations_visible_to, service_centers_visible_to
+from assets.models import Equipment, EquipmentModel, ServiceContract, Site
+from assets.selectors import equipment_models_visible_to, sites_visible_to
+from servicedesk.api.fields import ScopedPrimaryKeyRelatedField
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    organization = ScopedPrimaryKeyRelatedField(selector=organizations_visible_to)
+    service_center = ScopedPrimaryKeyRelatedField(selector=service_centers_visible_to)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Site
+        fields = [
+            "id", "organization", "organization_name", "name", "code", "address", "latitude", "longitude",
+            "service_center", "time_zone", "contact_name", "contact_phone", "created_at", "updated_at",
+        ]
+
+
+class EquipmentModelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EquipmentModel
+        fields = [
+            "id", "manufacturer", "model_number", "category", "description", "vendor_name", "vendor_contact",
+            "vendor_email", "created_at", "updated_at",
+        ]
+
+
+class EquipmentSerializer(serializers.ModelSerializer):
+    site = ScopedPrimaryKeyRelatedField(selector=sites_visible_to)
+    equipment_model = ScopedPrimaryKeyRelatedField(selector=equipment_models_visible_to)
+    site_name = serializers.CharField(source="site.name", read_only=True)
+    model_name = serializers.CharField(source="equipment_model.__str__", read_only=True)
+
+    class Meta:
+        model = Equipment
+        fields = [
+            "id", "site", "site_name", "equipment_model", "model_name", "name", "serial_number", "firmware_version",
+            "delivered_on", "installed_on", "warranty_end", "critical", "status", "created_at", "updated_at",
+        ]
+
+
+class ServiceContractSerializer(serializers.ModelSerializer):
+    organization = ScopedPrimaryKeyRelatedField(selector=organizations_visible_to)
+    sites = ScopedPrimaryKeyRelatedField(selector=sites_visible_to, many=True, required=False)
+
+    class Meta:
+        model = ServiceContract
+        fields = [
+            "id", "organization", "number", "title", "sites", "starts_on", "ends_on", "delivery_date",
+            "inspection_frequency", "training_entitlement", "notes", "sla_policy", "created_at", "updated_at",
+        ]
+
+    def validate(self, attrs):
+        starts = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
+        ends = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
+        if starts and ends and ends < starts:
+            raise serializers.ValidationError({"ends_on": [_("The contract cannot end before it starts.")]})
+        organization = attrs.get("organization", getattr(self.instance, "organization", None))
+        for site in attrs.get("sites", []):
+            if organization is not None and site.organization_id != organization.pk:
+                raise serializers.ValidationError({"sites": [_("Every site must belong to the organisation.")]})
+        return attrs

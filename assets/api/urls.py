@@ -1,0 +1,11 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("sites", views.SiteViewSet, basename="site")
+router.register("equipment-models", views.EquipmentModelViewSet, basename="equipment-model")
+router.register("equipment", views.EquipmentViewSet, basename="equipment")
+router.register("contracts", views.ServiceContractViewSet, basename="contract")
+
+urlpatterns = router.urls

@@ -1,0 +1,85 @@
+from django.db import transaction
+
+from assets.filters import EquipmentFilter, ServiceContractFilter, SiteFilter
+from assets.models import Equipment, EquipmentModel, ServiceContract, Site
+from assets.selectors import (
+    contracts_visible_to,
+    equipment_models_visible_to,
+    equipment_visible_to,
+    sites_visible_to,
+)
+from servicedesk.api.permissions import ALL_ROLES, DISPATCH, MANAGERS
+from servicedesk.api.views import ScopedModelViewSet
+
+from .serializers import (
+    EquipmentModelSerializer,
+    EquipmentSerializer,
+    ServiceContractSerializer,
+    SiteSerializer,
+)
+
+
+class SiteViewSet(ScopedModelViewSet):
+    queryset = Site.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = SiteSerializer
+    read_roles = ALL_ROLES
+    write_roles = DISPATCH
+    filterset_class = SiteFilter
+    search_fields = ["name", "code", "address"]
+    ordering_fields = ["name", "updated_at"]
+
+    def get_queryset(self):
+        return sites_visible_to(self.request.user)
+
+
+class EquipmentModelViewSet(ScopedModelViewSet):
+    queryset = EquipmentModel.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = EquipmentModelSerializer
+    read_roles = ALL_ROLES
+    write_roles = DISPATCH
+    filterset_fields = ["manufacturer", "category"]
+    search_fields = ["manufacturer", "model_number", "category"]
+    ordering_fields = ["manufacturer", "model_number", "updated_at"]
+
+    def get_queryset(self):
+        return equipment_models_visible_to(self.request.user)
+
+
+class EquipmentViewSet(ScopedModelViewSet):
+    queryset = Equipment.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = EquipmentSerializer
+    read_roles = ALL_ROLES
+    write_roles = DISPATCH
+    filterset_class = EquipmentFilter
+    search_fields = ["name", "serial_number", "equipment_model__model_number", "site__name"]
+    ordering_fields = ["name", "serial_number", "updated_at"]
+
+    def get_queryset(self):
+        return equipment_visible_to(self.request.user)
+
+
+class ServiceContractViewSet(ScopedModelViewSet):
+    queryset = ServiceContract.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = ServiceContractSerializer
+    read_roles = ALL_ROLES
+    write_roles = MANAGERS
+    filterset_class = ServiceContractFilter
+    search_fields = ["number", "title", "organization__name"]
+    ordering_fields = ["number", "starts_on", "updated_at"]
+
+    def get_queryset(self):
+        return contracts_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        from training.services import obligation_sync_for_contract
+
+        with transaction.atomic():
+            serializer.save()
+            obligation_sync_for_contract(contract=serializer.instance, actor=self.request.user)
+
+    def perform_update(self, serializer):
+        from training.services import obligation_sync_for_contract
+
+        with transaction.atomic():
+            serializer.save()
+            obligation_sync_for_contract(contract=serializer.instance, actor=self.request.user)

@@ -1,0 +1,148 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import TIME_ZONE_CHOICES, Organization, ServiceCenter
+from servicedesk.models import TimeStampedModel
+
+
+class Site(TimeStampedModel):
+    """A customer's project location, covered by one responsible service centre."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="sites"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    address = models.TextField(_("address"), blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    service_center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("responsible service centre"), on_delete=models.PROTECT, related_name="sites"
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai")
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="assets_site_unique_name_per_org"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="assets_site_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="assets_site_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EquipmentModel(TimeStampedModel):
+    manufacturer = models.CharField(_("manufacturer"), max_length=200)
+    model_number = models.CharField(_("model number"), max_length=100)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    vendor_name = models.CharField(_("vendor support"), max_length=200, blank=True)
+    vendor_contact = models.CharField(_("vendor support contact"), max_length=300, blank=True)
+    vendor_email = models.EmailField(_("vendor support e-mail"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["manufacturer", "model_number"]
+        verbose_name = _("equipment model")
+        verbose_name_plural = _("equipment models")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "model_number"], name="assets_equipmentmodel_unique_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.manufacturer} {self.model_number}"
+
+
+class Equipment(TimeStampedModel):
+    """An installed unit at a site."""
+
+    class Status(models.TextChoices):
+        OPERATIONAL = "operational", _("operational")
+        DEGRADED = "degraded", _("degraded")
+        DOWN = "down", _("down")
+
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="equipment")
+    equipment_model = models.ForeignKey(
+        EquipmentModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="units"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    serial_number = models.CharField(_("serial number"), max_length=100, unique=True)
+    firmware_version = models.CharField(_("firmware version"), max_length=100, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    installed_on = models.DateField(_("installed on"), null=True, blank=True)
+    warranty_end = models.DateField(_("warranty ends"), null=True, blank=True)
+    critical = models.BooleanField(
+        _("critical"), default=False, help_text=_("Key equipment or core module: preventive maintenance applies.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPERATIONAL)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["site__name", "name"]
+        verbose_name = _("equipment")
+        verbose_name_plural = _("equipment")
+
+    def __str__(self):
+        return f"{self.name} ({self.serial_number})"
+
+
+class ServiceContract(TimeStampedModel):
+    class InspectionFrequency(models.TextChoices):
+        NONE = "none", _("none")
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    number = models.CharField(_("contract number"), max_length=50, unique=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    sites = models.ManyToManyField(Site, verbose_name=_("covered sites"), related_name="contracts", blank=True)
+    starts_on = models.DateField(_("valid from"))
+    ends_on = models.DateField(_("valid until"))
+    delivery_date = models.DateField(
+        _("delivery date"), null=True, blank=True, help_text=_("Project hand-over; training falls due a month later.")
+    )
+    inspection_frequency = models.CharField(
+        _("inspection frequency"), max_length=20, choices=InspectionFrequency.choices,
+        default=InspectionFrequency.QUARTERLY,
+    )
+    training_entitlement = models.PositiveIntegerField(
+        _("training entitlement"), default=0, help_text=_("Operator training places included.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    sla_policy = models.ForeignKey(
+        "sla.Policy", verbose_name=_("SLA policy"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="contracts", help_text=_("Empty: the default SLA policy applies."),
+    )
+    history = HistoricalRecords(m2m_fields=[sites])
+
+    class Meta:
+        ordering = ["-starts_on", "number"]
+        verbose_name = _("service contract")
+        verbose_name_plural = _("service contracts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="assets_contract_valid_period"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number

@@ -1,0 +1,261 @@
+"""Inspections and maintenance over the API. Rows come from inspections.selectors,
+every write on inspections and tasks goes through inspections.services."""
+
+import json
+
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from inspections import selectors, services
+from inspections.models import ChecklistTemplate, Inspection, InspectionPlan, MaintenancePlan, MaintenanceTask
+from inspections.transitions import INSPECTION_ACTION_ROLES, TASK_ACTION_ROLES
+from servicedesk.api.permissions import ALL_ROLES, DISPATCH, STAFF
+from servicedesk.api.views import (
+    AtomicWritesMixin,
+    ETagMixin,
+    IfMatchUpdateMixin,
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+)
+from servicedesk.errors import Conflict
+from servicedesk.pdf import pdf_response
+from tickets.models import Ticket
+
+from . import serializers as s
+
+
+class IgnoreAccept(BaseContentNegotiation):
+    """File endpoints answer with a plain response; errors on them still render as JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _action(name: str, roles, request=None, response=s.InspectionSerializer, **kwargs):
+    def decorator(func):
+        func = extend_schema(request=request, responses={200: response}, summary=f"Inspection action “{name}”",
+                             **kwargs)(func)
+        return action(detail=True, methods=["post"], url_path=name, roles=roles, filter_backends=[],
+                      pagination_class=None)(func)
+
+    return decorator
+
+
+class ChecklistTemplateViewSet(ScopedReadOnlyViewSet):
+    queryset = ChecklistTemplate.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.ChecklistTemplateSerializer
+    read_roles = STAFF
+    search_fields = ["name"]
+
+    def get_queryset(self):
+        return selectors.checklist_templates_visible_to(self.request.user)
+
+
+class InspectionPlanViewSet(ScopedModelViewSet):
+    queryset = InspectionPlan.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.InspectionPlanSerializer
+    read_roles = ALL_ROLES
+    write_roles = DISPATCH
+    filterset_fields = ["site", "contract", "recurrence", "active", "default_engineer"]
+    search_fields = ["name", "site__name"]
+    ordering_fields = ["name", "anchor_date", "updated_at"]
+
+    def get_queryset(self):
+        return selectors.plans_visible_to(self.request.user)
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError as exc:
+            raise Conflict(
+                "The plan has inspections; set it inactive or give it an end date instead of deleting it.") from exc
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Inspections in the caller's scope, latest date first"),
+    partial_update=extend_schema(summary="Assign the engineer (dispatchers and managers)"),
+)
+class InspectionViewSet(IfMatchUpdateMixin, ETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    queryset = Inspection.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.InspectionSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    read_roles = ALL_ROLES
+    write_roles = DISPATCH
+    roles = None
+    filterset_fields = {"status": ["exact", "in"], "site": ["exact"], "plan": ["exact"], "assignee": ["exact"],
+                        "service_center": ["exact"], "scheduled_for": ["exact", "gte", "lte"]}
+    search_fields = ["site__name", "findings"]
+    ordering_fields = ["scheduled_for", "updated_at", "status"]
+
+    def get_queryset(self):
+        return selectors.with_results(selectors.inspections_visible_to(self.request.user))
+
+    def perform_update(self, serializer):
+        inspection = services.inspection_assign(
+            inspection=serializer.instance, actor=self.request.user,
+            assignee=serializer.validated_data.get("assignee", serializer.instance.assignee))
+        serializer.instance = inspection
+
+    def _detail(self, inspection):
+        fresh = selectors.with_results(selectors.inspections_visible_to(self.request.user)).get(pk=inspection.pk)
+        return Response(s.InspectionSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @_action("start", INSPECTION_ACTION_ROLES["start"])
+    def start(self, request, pk=None):
+        return self._detail(services.inspection_start(inspection=self.get_object(), actor=request.user))
+
+    @extend_schema(request={"application/json": s.InspectionResultsRequestSerializer,
+                            "multipart/form-data": s.InspectionResultsMultipartSerializer},
+                   responses={200: s.InspectionSerializer}, summary="Record checklist results (and photos)")
+    @action(detail=True, methods=["post"], roles=INSPECTION_ACTION_ROLES["results"], filter_backends=[],
+            pagination_class=None, parser_classes=[JSONParser, MultiPartParser, FormParser])
+    def results(self, request, pk=None):
+        inspection = self.get_object()
+        raw, photos = self._results_payload(request)
+        entries = s.InspectionResultEntrySerializer(data=raw, many=True, context=self.get_serializer_context())
+        if not entries.is_valid():
+            errors = {str(i): e for i, e in enumerate(entries.errors) if e}
+            raise serializers.ValidationError({"results": errors})
+        services.inspection_record_results(inspection=inspection, actor=request.user,
+                                           results=entries.validated_data, photos=photos)
+        return self._detail(inspection)
+
+    @staticmethod
+    def _results_payload(request):
+        data = request.data
+        photos = {key.removeprefix("photo_"): file for key, file in request.FILES.items()
+                  if key.startswith("photo_") and key.removeprefix("photo_").isdigit()}
+        if isinstance(data, list):
+            return data, photos
+        raw = data.get("results", [])
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw) if raw.strip() else []
+            except ValueError as exc:
+                raise serializers.ValidationError({"results": ["Not valid JSON."]}) from exc
+        if not isinstance(raw, list):
+            raise serializers.ValidationError({"results": ["Expected a list of results."]})
+        return raw, photos
+
+    @_action("complete", INSPECTION_ACTION_ROLES["complete"], request=s.InspectionCompleteSerializer)
+    def complete(self, request, pk=None):
+        inspection = self.get_object()
+        body = s.InspectionCompleteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._detail(services.inspection_complete(inspection=inspection, actor=request.user,
+                                                         **body.validated_data))
+
+    @_action("acknowledge", INSPECTION_ACTION_ROLES["acknowledge"])
+    def acknowledge(self, request, pk=None):
+        return self._detail(services.inspection_acknowledge(inspection=self.get_object(), actor=request.user))
+
+    @_action("cancel", INSPECTION_ACTION_ROLES["cancel"], request=s.InspectionReasonSerializer)
+    def cancel(self, request, pk=None):
+        inspection = self.get_object()
+        body = s.InspectionReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._detail(services.inspection_cancel(inspection=inspection, actor=request.user,
+                                                       reason=body.validated_data["reason"]))
+
+    @extend_schema(request=s.InspectionRaiseTicketSerializer, responses={201: s.InspectionRaisedTicketSerializer},
+                   summary="Raise a fault report from a warning or fault finding")
+    @action(detail=True, methods=["post"], url_path="raise-ticket", roles=INSPECTION_ACTION_ROLES["raise_ticket"],
+            filter_backends=[], pagination_class=None)
+    def raise_ticket(self, request, pk=None):
+        inspection = self.get_object()
+        body = s.InspectionRaiseTicketSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        result = inspection.results.filter(pk=body.validated_data["result"]).first()
+        if result is None:
+            raise serializers.ValidationError({"result": ["Not a result of this inspection."]})
+        ticket = services.inspection_raise_ticket(
+            result=result, actor=request.user, channel=Ticket.Channel.API if request.auth is not None
+            else Ticket.Channel.PORTAL, title=body.validated_data.get("title", ""),
+            description=body.validated_data.get("description", ""), equipment=body.validated_data.get("equipment"))
+        result.refresh_from_db()
+        return Response({"ticket": ticket.pk, "number": ticket.number, "result": s.InspectionResultSerializer(
+            result).data}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 409: OpenApiResponse(
+        description="Not completed yet")}, summary="Inspection report (PDF)")
+    @action(detail=True, methods=["get"], roles=ALL_ROLES, filter_backends=[], pagination_class=None,
+            url_path="report.pdf", url_name="report-pdf", content_negotiation_class=IgnoreAccept)
+    def report_pdf(self, request, pk=None):
+        inspection = self.get_object()
+        return pdf_response(services.render_report(inspection), services.report_filename(inspection))
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+                   summary="A result's photo")
+    @action(detail=True, methods=["get"], roles=ALL_ROLES, filter_backends=[], pagination_class=None,
+            url_path=r"results/(?P<result_id>[0-9]+)/photo", content_negotiation_class=IgnoreAccept)
+    def photo(self, request, pk=None, result_id=None):
+        result = self.get_object().results.exclude(photo="").get(pk=result_id)
+        return FileResponse(result.photo.open("rb"), filename=result.photo.name.rsplit("/", 1)[-1])
+
+
+class MaintenancePlanViewSet(ScopedModelViewSet):
+    queryset = MaintenancePlan.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.MaintenancePlanSerializer
+    read_roles = ALL_ROLES
+    write_roles = DISPATCH
+    filterset_fields = ["equipment", "task_kind", "active", "assignee"]
+    ordering_fields = ["start_date", "updated_at"]
+
+    def get_queryset(self):
+        return selectors.maintenance_plans_visible_to(self.request.user)
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError as exc:
+            raise Conflict("The plan has tasks; set it inactive instead of deleting it.") from exc
+
+
+class MaintenanceTaskViewSet(AtomicWritesMixin, ScopedReadOnlyViewSet):
+    queryset = MaintenanceTask.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.MaintenanceTaskSerializer
+    read_roles = ALL_ROLES
+    filterset_fields = {"status": ["exact", "in"], "equipment": ["exact"], "plan": ["exact"],
+                        "task_kind": ["exact"], "assignee": ["exact"], "due_on": ["exact", "gte", "lte"]}
+    ordering_fields = ["due_on", "updated_at"]
+
+    def get_queryset(self):
+        return selectors.maintenance_tasks_visible_to(self.request.user)
+
+    def _fresh(self, task):
+        return Response(s.MaintenanceTaskSerializer(self.get_queryset().get(pk=task.pk)).data)
+
+    @extend_schema(request=s.MaintenanceTaskCompleteSerializer, responses={200: s.MaintenanceTaskSerializer},
+                   summary="Complete a task (a firmware update needs new_version)")
+    @action(detail=True, methods=["post"], roles=TASK_ACTION_ROLES["complete"], filter_backends=[],
+            pagination_class=None)
+    def complete(self, request, pk=None):
+        task = self.get_object()
+        body = s.MaintenanceTaskCompleteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._fresh(services.maintenance_task_complete(task=task, actor=request.user, **body.validated_data))
+
+    @extend_schema(request=s.InspectionReasonSerializer, responses={200: s.MaintenanceTaskSerializer},
+                   summary="Skip a task")
+    @action(detail=True, methods=["post"], roles=TASK_ACTION_ROLES["skip"], filter_backends=[],
+            pagination_class=None)
+    def skip(self, request, pk=None):
+        task = self.get_object()
+        body = s.InspectionReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._fresh(services.maintenance_task_skip(task=task, actor=request.user,
+                                                          reason=body.validated_data["reason"]))

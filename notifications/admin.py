@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from .models import InboundEmail, Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "event", "verb", "read_at", "emailed_at"]
+    list_filter = ["event", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["verb", "target_label", "recipient__username"]
+    raw_id_fields = ["recipient", "actor"]
+    readonly_fields = ["created_at", "updated_at", "emailed_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "sender", "subject", "status", "ticket"]
+    list_filter = ["status"]
+    search_fields = ["sender", "subject", "message_id"]
+    raw_id_fields = ["ticket", "comment", "handled_by"]
+    readonly_fields = ["message_id", "received_at", "created_at", "updated_at"]

@@ -1,0 +1,105 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk.models import TimeStampedModel
+
+
+class Notification(TimeStampedModel):
+    """One in-app notification of one user; the same row drives its e-mail
+    (`emailed_at` is claimed with a conditional UPDATE, so a retried task never
+    sends twice)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    event = models.SlugField(_("event"), max_length=60)
+    verb = models.CharField(_("text"), max_length=500, help_text=_("In the recipient's language."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    target_label = models.CharField(_("about"), max_length=300, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    context = models.JSONField(default=dict, blank=True, help_text=_("Extra values for the e-mail."))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # The bell (unread count of one user) and the list (one user's, unread first
+            # filtered, newest first) read only this index.
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notif_recipient_read_idx"),
+        ]
+
+    def __str__(self):
+        return self.verb
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+def inbound_raw_path(instance, filename):
+    return f"inbound/{instance.received_at:%Y/%m}/{filename}"
+
+
+class InboundEmail(TimeStampedModel):
+    """Every message that came in by e-mail, once per Message-ID (the unique constraint
+    makes a second delivery of the same message a no-op). Messages of unknown senders
+    wait here (`pending`) until a dispatcher registers them as a ticket or discards them."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for registration")
+        REGISTERED = "registered", _("registered by a dispatcher")
+        DISCARDED = "discarded", _("discarded")
+        FILED = "filed", _("filed as a new fault report")
+        COMMENTED = "commented", _("added as a comment")
+
+    message_id = models.CharField(_("Message-ID"), max_length=500)
+    sender = models.EmailField(_("sender"), max_length=254)
+    sender_name = models.CharField(_("sender name"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    raw = models.FileField(_("original message"), upload_to=inbound_raw_path, max_length=300, blank=True)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("fault report"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.ForeignKey(
+        "tickets.Comment", verbose_name=_("comment"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Skipped attachments, why it was queued."))
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("inbound e-mail")
+        verbose_name_plural = _("inbound e-mails")
+        constraints = [
+            # The same message delivered or polled twice is ingested once.
+            models.UniqueConstraint(fields=["message_id"], name="notifications_inboundemail_unique_message_id"),
+        ]
+        indexes = [
+            # The dispatchers' registration queue: pending ones, oldest first.
+            models.Index(fields=["status", "received_at"], name="notif_inbound_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.sender}: {self.subject}"

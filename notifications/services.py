@@ -1,0 +1,339 @@
+"""Notification use cases: in-app rows and e-mail (in each recipient's language, sent
+after commit by a Celery task), marking read, and the dispatchers' handling of
+inbound e-mail from unknown senders."""
+
+import datetime
+import decimal
+import logging
+import uuid
+from collections.abc import Iterable
+from functools import partial
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import models, transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from servicedesk.errors import InvalidTransition, PermissionDenied, ServiceError
+
+from . import events
+from .models import InboundEmail, Notification
+
+log = logging.getLogger(__name__)
+R = User.Role
+DISPATCH_ROLES = frozenset({R.DISPATCHER, R.MANAGER, R.ADMIN})
+MODEL_KEY = "__model__"
+
+
+# --- notify ------------------------------------------------------------------------
+def notify(*, recipients, event: str, target=None, context=None, actor=None) -> list[Notification]:
+    """Tell `recipients` (users) about `event` concerning `target` (a ticket, visit,
+    inspection…): one in-app notification per active recipient (duplicates and the
+    actor left out), its text in the recipient's language, and an e-mail each sent by
+    a task enqueued after commit (a rolled back transaction sends nothing)."""
+    people = _unique_recipients(recipients, actor)
+    if not people:
+        return []
+    context = dict(context or {})
+    target_type = ContentType.objects.get_for_model(target) if target is not None else None
+    label = _label(target)
+    url = _url_for(target, context)
+    stored = _storable(context)
+    rows = []
+    for user in people:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            verb = events.verb_for(event, label)
+        rows.append(Notification(
+            recipient=user, event=event, verb=verb[:500], actor=actor if getattr(actor, "pk", None) else None,
+            target_type=target_type, target_id=target.pk if target is not None else None,
+            target_label=label[:300], url=url[:500], context=stored,
+        ))
+    created = Notification.objects.bulk_create(rows)
+    from .tasks import send_notification_email
+
+    for notification in created:
+        if notification.recipient.email:
+            transaction.on_commit(partial(send_notification_email.delay, notification.pk), robust=True)
+    return created
+
+
+def _unique_recipients(recipients, actor) -> list[User]:
+    people, seen = [], set()
+    actor_pk = getattr(actor, "pk", None)
+    for user in recipients or ():
+        if user is None or not getattr(user, "pk", None) or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        if user.pk == actor_pk or not user.is_active:
+            continue
+        people.append(user)
+    return people
+
+
+def _label(target) -> str:
+    return "" if target is None else str(target)
+
+
+def _url_for(target, context: dict) -> str:
+    """The page of the target: `context["url"]`, `get_absolute_url()`, or the app's
+    `<model>_detail` / `detail` page; empty when there is none (yet)."""
+    if isinstance(context.get("url"), str):
+        return context["url"]
+    if target is None:
+        return ""
+    if hasattr(target, "get_absolute_url"):
+        try:
+            return target.get_absolute_url()
+        except NoReverseMatch:
+            pass
+    meta = target._meta
+    names = [f"{meta.app_label}:{meta.model_name}_detail"]
+    if meta.app_label.rstrip("s") == meta.model_name:
+        names.append(f"{meta.app_label}:detail")
+    for name in names:
+        try:
+            return reverse(name, args=[target.pk])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def target_url(notification: Notification) -> str:
+    """The stored link, or one resolved now (pages added after the notification)."""
+    if notification.url:
+        return notification.url
+    target = notification.target if notification.target_type_id else None
+    return _url_for(target, {}) if target is not None else ""
+
+
+def _storable(value):
+    """The context as JSON: model instances become references, resolved again when the
+    e-mail is rendered; dates and decimals become strings."""
+    if isinstance(value, models.Model):
+        return {MODEL_KEY: value._meta.label_lower, "pk": value.pk}
+    if isinstance(value, dict):
+        return {str(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_storable(item) for item in value]
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _restore(value):
+    if isinstance(value, dict):
+        if set(value) == {MODEL_KEY, "pk"}:
+            try:
+                return apps.get_model(value[MODEL_KEY])._default_manager.filter(pk=value["pk"]).first()
+            except LookupError:
+                return None
+        return {key: _restore(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_restore(item) for item in value]
+    return value
+
+
+# --- e-mail ------------------------------------------------------------------------
+def send_templated_mail(*, recipients, template: str, context: dict, attachments: Iterable = (),
+                        language: str | None = None) -> int:
+    """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html` for each
+    recipient (a user or an e-mail address) in the recipient's language (else
+    `language`, else settings.LANGUAGE_CODE) and time zone, and send one HTML + text
+    message each. `attachments` are (filename, bytes, mimetype). Returns how many
+    messages were sent."""
+    attachments = list(attachments)
+    messages = []
+    seen = set()
+    for recipient in recipients or ():
+        if isinstance(recipient, str):
+            user, address = None, recipient.strip()
+            lang, zone = language or settings.LANGUAGE_CODE, settings.TIME_ZONE
+        else:
+            user, address = recipient, (recipient.email or "").strip()
+            lang = recipient.language or language or settings.LANGUAGE_CODE
+            zone = recipient.time_zone or settings.TIME_ZONE
+        if not address or address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        with translation.override(lang), timezone.override(zone):
+            values = {"site_url": settings.SITE_URL.rstrip("/"), **context, "recipient": user,
+                      "recipient_address": address, "LANGUAGE_CODE": lang}
+            subject = " ".join(render_to_string(f"{template}_subject.txt", values).split())
+            text = render_to_string(f"{template}.txt", values)
+            html = render_to_string(f"{template}.html", values)
+        message = EmailMultiAlternatives(
+            subject=subject, body=text, to=[address],
+            # Auto-Submitted keeps out-of-office replies from looping back as comments.
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(html, "text/html")
+        for filename, content, mimetype in attachments:
+            message.attach(filename, content, mimetype)
+        messages.append(message)
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
+
+
+def template_for(notification: Notification) -> str:
+    """`<target's app>/email/<event>` when its subject template exists, else the
+    app's own `<app>/email/generic` (if it has one), else `notifications/email/generic`."""
+    stem = events.template_stem(notification.event)
+    candidates = []
+    if notification.target_type_id:
+        app = notification.target_type.app_label
+        candidates += [f"{app}/email/{stem}", f"notifications/email/{stem}", f"{app}/email/generic"]
+    else:
+        candidates.append(f"notifications/email/{stem}")
+    for prefix in candidates:
+        try:
+            get_template(f"{prefix}_subject.txt")
+        except TemplateDoesNotExist:
+            continue
+        return prefix
+    return events.GENERIC_TEMPLATE
+
+
+def email_context(notification: Notification) -> dict:
+    """What the e-mail templates see: the stored context (model references resolved),
+    the target (and its ticket), the actor, the verb and the absolute link."""
+    context = _restore(notification.context or {})
+    target = notification.target if notification.target_type_id else None
+    link = target_url(notification)
+    values = {**context, "notification": notification, "event": notification.event, "verb": notification.verb,
+              "target": target, "actor": notification.actor,
+              "url": settings.SITE_URL.rstrip("/") + link if link.startswith("/") else link}
+    if target is not None:
+        label = target._meta.label_lower
+        if label == "tickets.ticket":
+            values.setdefault("ticket", target)
+        elif hasattr(target, "ticket"):
+            values.setdefault("ticket", target.ticket)
+        if label == "tickets.visit":
+            values.setdefault("visit", target)
+    _resolve_comment(values, notification.recipient)
+    return values
+
+
+def _resolve_comment(values: dict, recipient: User) -> None:
+    """`comment` given as an id becomes the comment; an internal one is never shown to
+    a customer."""
+    comment = values.get("comment")
+    if isinstance(comment, int):
+        from tickets.models import Comment
+
+        comment = Comment.objects.select_related("author").filter(pk=comment).first()
+    if comment is not None and getattr(comment, "internal", False) and recipient.is_customer:
+        comment = None
+    values["comment"] = comment
+
+
+def notification_send_email(*, notification_id: int) -> bool:
+    """E-mail one notification, at most once: `emailed_at` is claimed with a
+    conditional UPDATE before sending and released when sending fails (so a retry
+    sends it). Returns whether this call sent it."""
+    notification = (Notification.objects.select_related("recipient", "actor", "target_type")
+                    .filter(pk=notification_id).first())
+    if notification is None or notification.emailed_at is not None:
+        return False
+    recipient = notification.recipient
+    if not recipient.is_active or not recipient.email:
+        return False
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now())
+    if not claimed:
+        return False
+    try:
+        send_templated_mail(recipients=[recipient], template=template_for(notification),
+                            context=email_context(notification))
+    except Exception:
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+        raise
+    return True
+
+
+# --- marking read ------------------------------------------------------------------
+def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
+    """Mark one of the actor's own notifications read (reading twice changes nothing)."""
+    if notification.recipient_id != actor.pk:
+        raise PermissionDenied(_("This notification is not yours."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark all of the actor's unread notifications read; returns how many."""
+    at = timezone.now()
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=at, updated_at=at)
+
+
+# --- inbound e-mail of unknown senders ----------------------------------------------
+def _check_dispatch(actor: User) -> None:
+    if not (actor.is_admin_role or actor.role in DISPATCH_ROLES):
+        raise PermissionDenied(_("Only dispatchers register inbound e-mail."))
+
+
+def _lock_pending(inbound: InboundEmail) -> InboundEmail:
+    locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+    if locked.status != InboundEmail.Status.PENDING:
+        raise InvalidTransition(_("This e-mail was already handled (%(status)s).")
+                                % {"status": locked.get_status_display()})
+    return locked
+
+
+@transaction.atomic
+def inbound_register(*, inbound: InboundEmail, actor: User, organization, site, title: str = "",
+                     kind: str = "fault", urgency: str = "medium"):
+    """A dispatcher files a queued e-mail as a fault report (channel e-mail) of the
+    organisation and site they chose; its attachments come along."""
+    from tickets import services as tickets
+    from tickets.inbound import add_attachments, parse_message
+
+    _check_dispatch(actor)
+    inbound = _lock_pending(inbound)
+    if site is None or site.organization_id != organization.pk:
+        raise ServiceError(_("The site does not belong to the organisation."), field="site")
+    parsed = None
+    if inbound.raw:
+        with inbound.raw.open("rb") as handle:
+            parsed = parse_message(handle.read())
+    ticket = tickets.ticket_create(
+        actor=actor, organization=organization, site=site, kind=kind, urgency=urgency, channel="email",
+        title=(title or inbound.subject or str(_("E-mail report"))).strip()[:200],
+        description=inbound.body.strip() or inbound.subject or str(_("(empty message)")),
+        contact_name=inbound.sender_name, contact_email=inbound.sender,
+    )
+    notes = []
+    if parsed is not None:
+        notes = add_attachments(ticket=ticket, author=None, attachments=parsed.attachments)
+    inbound.status, inbound.ticket = InboundEmail.Status.REGISTERED, ticket
+    inbound.handled_by, inbound.handled_at = actor, timezone.now()
+    inbound.notes = "\n".join(filter(None, [inbound.notes, *notes]))
+    inbound.save(update_fields=["status", "ticket", "handled_by", "handled_at", "notes", "updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def inbound_discard(*, inbound: InboundEmail, actor: User, note: str = "") -> InboundEmail:
+    """A dispatcher drops a queued e-mail (spam, not a service request)."""
+    _check_dispatch(actor)
+    inbound = _lock_pending(inbound)
+    inbound.status = InboundEmail.Status.DISCARDED
+    inbound.handled_by, inbound.handled_at = actor, timezone.now()
+    if note:
+        inbound.notes = "\n".join(filter(None, [inbound.notes, note]))
+    inbound.save(update_fields=["status", "handled_by", "handled_at", "notes", "updated_at"])
+    return inbound

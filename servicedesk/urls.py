@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", views.switch_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("servicedesk.api.urls", "api"), namespace="api")),
+    path("assets/", include("assets.urls")),
+    path("tickets/", include("tickets.urls")),
+    path("sla/", include("sla.urls")),
+    path("inspections/", include("inspections.urls")),
+    path("parts/", include("spareparts.urls")),
+    path("training/", include("training.urls")),
+    path("notifications/", include("notifications.urls")),
+]
+
+# Uploaded files are never served from /media/: every download goes through a view
+# that checks the caller's scope.

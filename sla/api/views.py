@@ -1,0 +1,140 @@
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from servicedesk.api.pagination import CursorPagination
+from servicedesk.api.permissions import ALL_ROLES, DISPATCH, MANAGERS, STAFF, RolePermission
+from servicedesk.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet
+from servicedesk.errors import Conflict
+from sla import kpis, selectors, services
+from sla.filters import ClockFilter
+from sla.models import BusinessCalendar, CalendarDay, Clock, Policy, Target
+
+from . import serializers as s
+
+
+class _ProtectedDeleteMixin:
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError as exc:
+            raise Conflict(_("It is still in use (by contracts, policies or clocks).")) from exc
+
+
+class PolicyViewSet(_ProtectedDeleteMixin, ScopedModelViewSet):
+    """SLA policies with their targets (read); managers write them. Targets are edited
+    under `sla/targets/`. Editing a policy never moves clocks already running."""
+
+    queryset = Policy.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.PolicySerializer
+    read_roles = STAFF
+    write_roles = MANAGERS
+    search_fields = ["name"]
+    ordering_fields = ["name", "updated_at"]
+
+    def get_queryset(self):
+        return selectors.policies_visible_to(self.request.user)
+
+
+class TargetViewSet(ScopedModelViewSet):
+    queryset = Target.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.TargetSerializer
+    read_roles = STAFF
+    write_roles = MANAGERS
+    filterset_fields = ["policy", "metric", "severity"]
+    ordering_fields = ["metric", "severity", "updated_at"]
+
+    def get_queryset(self):
+        return selectors.targets_visible_to(self.request.user)
+
+
+class BusinessCalendarViewSet(_ProtectedDeleteMixin, ScopedModelViewSet):
+    """Business calendars with their working windows; holidays and make-up days under
+    `sla/calendar-days/`, or imported with `import-holidays`."""
+
+    queryset = BusinessCalendar.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.BusinessCalendarSerializer
+    read_roles = STAFF
+    write_roles = MANAGERS
+    search_fields = ["name"]
+    ordering_fields = ["name", "updated_at"]
+
+    def get_queryset(self):
+        return selectors.calendars_visible_to(self.request.user)
+
+    @extend_schema(request=s.ImportHolidaysSerializer, responses={200: s.ImportHolidaysResultSerializer})
+    @action(detail=True, methods=["post"], url_path="import-holidays", roles=MANAGERS)
+    def import_holidays(self, request, pk=None):
+        calendar = self.get_object()
+        data = s.ImportHolidaysSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        holidays, workdays = services.calendar_import_holidays(
+            calendar=calendar, country=data.validated_data["country"], years=data.validated_data["years"],
+            subdiv=data.validated_data.get("subdivision") or None, actor=request.user)
+        return Response({"holidays": holidays, "workdays": workdays})
+
+
+class CalendarDayViewSet(ScopedModelViewSet):
+    queryset = CalendarDay.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.CalendarDaySerializer
+    read_roles = STAFF
+    write_roles = MANAGERS
+    filterset_fields = {"calendar": ["exact"], "kind": ["exact"], "date": ["exact", "gte", "lte", "year"]}
+    ordering_fields = ["date"]
+
+    def get_queryset(self):
+        return selectors.calendar_days_visible_to(self.request.user)
+
+
+class ClockViewSet(ScopedReadOnlyViewSet):
+    """SLA clocks of the tickets the caller sees (customers: their organisation's)."""
+
+    queryset = Clock.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.ClockSerializer
+    read_roles = ALL_ROLES
+    pagination_class = CursorPagination
+    filterset_class = ClockFilter
+
+    def get_queryset(self):
+        return selectors.clocks_visible_to(self.request.user)
+
+
+DASHBOARD_PARAMETERS = [
+    OpenApiParameter("from", OpenApiTypes.DATE, description="First day (default: the 1st of this month)."),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, included (default: end of the month)."),
+    OpenApiParameter("organization", OpenApiTypes.INT),
+    OpenApiParameter("site", OpenApiTypes.INT),
+    OpenApiParameter("service_center", OpenApiTypes.INT, description="A regional centre includes its children."),
+    OpenApiParameter("severity", OpenApiTypes.STR, enum=["major", "urgent", "general"]),
+    OpenApiParameter("bucket", OpenApiTypes.STR, enum=["week", "month"], description="Time-series step."),
+]
+
+
+def dashboard_filters(request) -> kpis.Filters:
+    query = s.DashboardQuerySerializer(data=request.GET, context={"request": request})
+    query.is_valid(raise_exception=True)
+    return kpis.filters_for(**query.validated_data)
+
+
+class DashboardView(APIView):
+    """The KPIs of the design brief for the caller's scope, as numbers and time series
+    (see `sla.kpis` for the definitions), plus the clocks about to breach."""
+
+    permission_classes = [RolePermission]
+    read_roles = DISPATCH
+
+    @extend_schema(parameters=DASHBOARD_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        filters = dashboard_filters(request)
+        data = kpis.dashboard(request.user, filters)
+        clocks = selectors.about_to_breach(request.user, now=timezone.now())
+        data["about_to_breach"] = s.ClockSerializer(clocks, many=True).data
+        return Response(data, status=status.HTTP_200_OK)

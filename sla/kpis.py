@@ -1,0 +1,307 @@
+"""The KPIs of the SLA dashboard, from SQL aggregates only: a fixed number of queries
+whatever the number of tickets (Python only formats the aggregated rows).
+
+Definitions (see docs/sla.md):
+- The period is [start, end). Ticket-based figures take the tickets *reported* in
+  the period (compliance, triage share, the trends); resolution figures take the
+  tickets *resolved* in it (MTTR, remote rate, follow-up).
+- Compliance of a metric: clocks met on time / clocks decided, where decided = met
+  (on time or late) or breached and not stopped. Running clocks not yet due and
+  stopped clocks (cancelled, closed, no visit needed) do not count.
+- Triaged within 15 min: triaged no later than 15 minutes after the report, over the
+  tickets reported (those cancelled before triage left out).
+- Remote-resolution rate: faults resolved remotely / faults resolved (goal > 80 %).
+- MTTR: mean report → resolution time of the faults resolved in the period.
+- Follow-up within 24 h: tickets resolved in the period and followed up no later
+  than 24 h after their resolution / tickets resolved in the period.
+- MTBF of a unit: its operating time in the period / its failures (faults reported
+  on it in the period, cancelled ones left out). Operating time = the part of the
+  period since the unit went into service (installed, else delivered, else the whole
+  period) minus its downtime (report → resolution, clipped to the period). Per
+  organisation: the operating time of all its units / all their failures. No failure
+  means no MTBF (shown as —).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from accounts.models import User
+from tickets.models import Ticket
+
+from .models import Clock, Metric
+
+TRIAGE_WITHIN = timedelta(minutes=15)
+FOLLOW_UP_WITHIN = timedelta(hours=24)
+REMOTE_GOAL = 0.8
+COMPLIANCE_GOAL = 0.95
+GOALS = {"compliance": COMPLIANCE_GOAL, "triaged_within_15_min": 1.0, "remote_resolution": REMOTE_GOAL,
+         "follow_up_within_24h": 1.0, "inspections_on_schedule": 1.0, "training_within_month": 1.0,
+         "parts_fill_rate": 0.9}
+FAULT = Ticket.Kind.FAULT
+S = Clock.State
+DECIDED = Q(state=S.MET) | (Q(breached=True) & ~Q(state=S.STOPPED))
+ON_TIME = Q(state=S.MET, breached=False)
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: datetime
+    end: datetime
+    organization: int | None = None
+    site: int | None = None
+    service_center: int | None = None
+    severity: str = ""
+    bucket: str = "month"
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def _rate(part, total):
+    return round(part / total, 4) if total else None
+
+
+def _hours(duration: timedelta | None):
+    return round(duration.total_seconds() / 3600, 2) if duration is not None else None
+
+
+def scoped_tickets(user: User, f: Filters) -> QuerySet[Ticket]:
+    from tickets.selectors import tickets_visible_to
+
+    qs = tickets_visible_to(user)
+    if f.organization:
+        qs = qs.filter(organization_id=_pk(f.organization))
+    if f.site:
+        qs = qs.filter(site_id=_pk(f.site))
+    if f.service_center:
+        centre = _pk(f.service_center)
+        qs = qs.filter(Q(site__service_center_id=centre) | Q(site__service_center__parent_id=centre))
+    if f.severity:
+        qs = qs.filter(severity=f.severity)
+    return qs
+
+
+def _reported(f: Filters, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}reported_at__gte": f.start, f"{prefix}reported_at__lt": f.end})
+
+
+def _resolved(f: Filters) -> Q:
+    return Q(resolved_at__gte=f.start, resolved_at__lt=f.end)
+
+
+def _repair_time():
+    return ExpressionWrapper(F("resolved_at") - F("reported_at"), output_field=DurationField())
+
+
+def ticket_figures(tickets: QuerySet[Ticket], f: Filters) -> dict:
+    """Triage share, remote rate, MTTR and follow-up: one aggregate query."""
+    reported, resolved = _reported(f), _resolved(f)
+    triageable = reported & ~Q(status=Ticket.Status.CANCELLED, triaged_at__isnull=True)
+    faults = resolved & Q(kind=FAULT)
+    row = tickets.filter(reported | resolved).aggregate(
+        reported=Count("pk", filter=reported),
+        triageable=Count("pk", filter=triageable),
+        triaged_fast=Count("pk", filter=triageable & Q(triaged_at__lte=F("reported_at") + TRIAGE_WITHIN)),
+        resolved=Count("pk", filter=resolved),
+        resolved_faults=Count("pk", filter=faults),
+        remote=Count("pk", filter=faults & Q(resolution=Ticket.Resolution.REMOTE)),
+        mttr=Avg(_repair_time(), filter=faults),
+        followed_up=Count("pk", filter=resolved & Q(followed_up_at__lte=F("resolved_at") + FOLLOW_UP_WITHIN)),
+    )
+    return {
+        "tickets_reported": row["reported"],
+        "triaged_within_15_min": {"count": row["triaged_fast"], "total": row["triageable"],
+                                  "rate": _rate(row["triaged_fast"], row["triageable"])},
+        "remote_resolution": {"count": row["remote"], "total": row["resolved_faults"],
+                              "rate": _rate(row["remote"], row["resolved_faults"])},
+        "mttr_hours": _hours(row["mttr"]),
+        "follow_up_within_24h": {"count": row["followed_up"], "total": row["resolved"],
+                                 "rate": _rate(row["followed_up"], row["resolved"])},
+    }
+
+
+def period_clocks(tickets: QuerySet[Ticket], f: Filters) -> QuerySet[Clock]:
+    return Clock.objects.filter(ticket__in=tickets.filter(_reported(f)).values("pk"))
+
+
+def clock_figures(clocks: QuerySet[Clock]) -> dict:
+    """Compliance per metric and severity, and clocks by state: one grouped query."""
+    rows = clocks.values("metric", "ticket__severity", "state", "breached").annotate(n=Count("pk")).order_by()
+    cells: dict[tuple[str, str], list[int]] = {}
+    by_state = dict.fromkeys(S.values, 0)
+    for row in rows:
+        by_state[row["state"]] += row["n"]
+        cell = cells.setdefault((row["metric"], row["ticket__severity"]), [0, 0])
+        state, breached = row["state"], row["breached"]
+        if state == S.MET or (breached and state != S.STOPPED):
+            cell[1] += row["n"]
+            cell[0] += row["n"] if state == S.MET and not breached else 0
+    per_metric = []
+    for metric in Metric.values:
+        on_time = sum(v[0] for (m, _s), v in cells.items() if m == metric)
+        total = sum(v[1] for (m, _s), v in cells.items() if m == metric)
+        per_severity = [
+            {"severity": sev, "met_on_time": cells[(metric, sev)][0], "total": cells[(metric, sev)][1],
+             "rate": _rate(*cells[(metric, sev)])}
+            for sev in Ticket.Severity.values if (metric, sev) in cells
+        ]
+        per_metric.append({"metric": metric, "met_on_time": on_time, "total": total, "rate": _rate(on_time, total),
+                           "by_severity": per_severity})
+    on_time = sum(v[0] for v in cells.values())
+    total = sum(v[1] for v in cells.values())
+    return {"compliance": {"met_on_time": on_time, "total": total, "rate": _rate(on_time, total)},
+            "compliance_by_metric": per_metric, "clocks_by_state": by_state}
+
+
+def _trunc(f: Filters, field: str):
+    return (TruncWeek if f.bucket == "week" else TruncMonth)(field)
+
+
+def series(tickets: QuerySet[Ticket], clocks: QuerySet[Clock], f: Filters) -> list[dict]:
+    """Per week or month of report: tickets, MTTR and compliance. Two grouped queries."""
+    ticket_rows = (tickets.filter(_reported(f)).annotate(bucket=_trunc(f, "reported_at")).values("bucket")
+                   .annotate(n=Count("pk"), mttr=Avg(_repair_time(), filter=Q(kind=FAULT, resolved_at__isnull=False)))
+                   .order_by("bucket"))
+    clock_rows = (clocks.annotate(bucket=_trunc(f, "ticket__reported_at")).values("bucket")
+                  .annotate(total=Count("pk", filter=DECIDED), on_time=Count("pk", filter=ON_TIME)).order_by())
+    by_bucket = {row["bucket"]: row for row in clock_rows}
+    out = []
+    for row in ticket_rows:
+        clock_row = by_bucket.get(row["bucket"], {"total": 0, "on_time": 0})
+        bucket = timezone.localtime(row["bucket"]).date() if isinstance(row["bucket"], datetime) else row["bucket"]
+        out.append({"bucket": bucket, "tickets": row["n"], "mttr_hours": _hours(row["mttr"]),
+                    "met_on_time": clock_row["on_time"], "decided": clock_row["total"],
+                    "compliance": _rate(clock_row["on_time"], clock_row["total"])})
+    return out
+
+
+def breaches(clocks: QuerySet[Clock]) -> dict:
+    """Breached clocks by service centre and by engineer (the ticket's assignee): two queries."""
+    breached = clocks.filter(breached=True).order_by()
+    by_centre = (breached.values("ticket__site__service_center_id", "ticket__site__service_center__name")
+                 .annotate(n=Count("pk")).order_by("-n", "ticket__site__service_center__name"))
+    by_engineer = (breached.values("ticket__assignee_id", "ticket__assignee__username",
+                                   "ticket__assignee__first_name", "ticket__assignee__last_name")
+                   .annotate(n=Count("pk")).order_by("-n", "ticket__assignee__username"))
+    return {
+        "breaches_by_centre": [{"service_center": r["ticket__site__service_center_id"],
+                                "name": r["ticket__site__service_center__name"], "breaches": r["n"]}
+                               for r in by_centre],
+        "breaches_by_engineer": [{"engineer": r["ticket__assignee_id"],
+                                  "name": (f"{r['ticket__assignee__first_name']} {r['ticket__assignee__last_name']}"
+                                           .strip() or r["ticket__assignee__username"] or ""),
+                                  "breaches": r["n"]} for r in by_engineer],
+    }
+
+
+def _in_service_since(row, f: Filters) -> datetime:
+    day = row["installed_on"] or row["delivered_on"]
+    if day is None:
+        return f.start
+    return max(f.start, datetime.combine(day, time(0), tzinfo=timezone.get_current_timezone()))
+
+
+def mtbf(user: User, f: Filters, *, top: int = 20) -> dict:
+    """MTBF per unit and per organisation: one grouped query over the units in scope."""
+    from assets.selectors import equipment_visible_to
+
+    units = equipment_visible_to(user)
+    if f.organization:
+        units = units.filter(site__organization_id=_pk(f.organization))
+    if f.site:
+        units = units.filter(site_id=_pk(f.site))
+    if f.service_center:
+        centre = _pk(f.service_center)
+        units = units.filter(Q(site__service_center_id=centre) | Q(site__service_center__parent_id=centre))
+    failure = (Q(tickets__kind=FAULT, tickets__reported_at__gte=f.start, tickets__reported_at__lt=f.end)
+               & ~Q(tickets__status=Ticket.Status.CANCELLED))
+    if f.severity:
+        failure &= Q(tickets__severity=f.severity)
+    end = Value(f.end)
+    down = ExpressionWrapper(
+        Least(Coalesce(F("tickets__resolved_at"), end), end) - Greatest(F("tickets__reported_at"), Value(f.start)),
+        output_field=DurationField())
+    rows = (units.values("pk", "name", "serial_number", "installed_on", "delivered_on", "site__organization_id",
+                         "site__organization__name")
+            .annotate(failures=Count("tickets", filter=failure), downtime=Sum(down, filter=failure)).order_by())
+    equipment, organisations = [], {}
+    for row in rows:
+        since = _in_service_since(row, f)
+        if since >= f.end:
+            continue
+        operating = max(f.end - since - (row["downtime"] or timedelta()), timedelta())
+        org = organisations.setdefault(row["site__organization_id"], {
+            "organization": row["site__organization_id"], "name": row["site__organization__name"],
+            "units": 0, "failures": 0, "operating": timedelta()})
+        org["units"] += 1
+        org["failures"] += row["failures"]
+        org["operating"] += operating
+        if row["failures"]:
+            equipment.append({"equipment": row["pk"], "name": row["name"], "serial_number": row["serial_number"],
+                              "organization": row["site__organization__name"], "failures": row["failures"],
+                              "operating_hours": _hours(operating), "mtbf_hours": _hours(operating / row["failures"])})
+    equipment.sort(key=lambda e: (e["mtbf_hours"], e["name"]))
+    per_org = [{"organization": o["organization"], "name": o["name"], "units": o["units"], "failures": o["failures"],
+                "operating_hours": _hours(o["operating"]),
+                "mtbf_hours": _hours(o["operating"] / o["failures"]) if o["failures"] else None}
+               for o in sorted(organisations.values(), key=lambda o: o["name"])]
+    return {"mtbf_equipment": equipment[:top], "mtbf_organizations": per_org}
+
+
+def other_apps(f: Filters) -> dict:
+    """Inspections on schedule, training within a month, parts fill rate: one query
+    each, from the apps that provide them (left out when an app is not installed)."""
+    sources = {
+        "inspections_on_schedule": ("inspections.kpis", "inspections_on_schedule"),
+        "training_within_month": ("training.kpis", "training_within_month"),
+        "parts_fill_rate": ("spareparts.kpis", "parts_fill_rate"),
+    }
+    out = {}
+    for key, (module_name, function_name) in sources.items():
+        try:
+            module = __import__(module_name, fromlist=[function_name])
+            function = getattr(module, function_name)
+        except (ImportError, AttributeError):
+            out[key] = None
+            continue
+        done, total = function(f.start, f.end, organization=f.organization, site=f.site,
+                               service_center=f.service_center)
+        out[key] = {"count": done, "total": total, "rate": _rate(done, total)}
+    return out
+
+
+def dashboard(user: User, f: Filters) -> dict:
+    """Every KPI of the dashboard for `user`'s scope: 10 queries (3 fewer when the
+    inspections, training or spare-parts apps are absent)."""
+    tickets = scoped_tickets(user, f)
+    clocks = period_clocks(tickets, f)
+    data = {"period": {"from": f.start, "to": f.end, "bucket": f.bucket}, "goals": GOALS}
+    data.update(ticket_figures(tickets, f))  # 1
+    data.update(clock_figures(clocks))  # 1
+    data["series"] = series(tickets, clocks, f)  # 2
+    data.update(breaches(clocks))  # 2
+    data.update(mtbf(user, f))  # 1
+    data.update(other_apps(f))  # 3
+    return data
+
+
+def filters_for(*, start=None, end=None, organization=None, site=None, service_center=None, severity="",
+                bucket="month") -> Filters:
+    """Filters from the dashboard's query: `start`/`end` are dates (end included) in
+    the server's zone; the current month by default."""
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+    start = start or today.replace(day=1)
+    if end is None:
+        end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return Filters(
+        start=datetime.combine(start, time(0), tzinfo=zone),
+        end=datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone),
+        organization=_pk(organization), site=_pk(site), service_center=_pk(service_center),
+        severity=severity or "", bucket=bucket if bucket in ("week", "month") else "month",
+    )

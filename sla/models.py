@@ -1,0 +1,249 @@
+"""SLA configuration (business calendars, policies and their targets) and the clocks
+that run per ticket and metric.
+
+A clock copies its target (duration, clock kind, calendar, warning ratio) when it is
+started or re-targeted, so editing a policy never moves the deadlines of tickets
+already running; it only applies to clocks started or re-targeted afterwards."""
+
+from datetime import time, timedelta
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import TIME_ZONE_CHOICES
+from servicedesk.models import TimeStampedModel
+from tickets.models import Ticket, Visit
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class BusinessCalendar(TimeStampedModel):
+    """Working hours in a time zone, with public holidays and make-up working days."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai")
+    is_default = models.BooleanField(_("default"), default=False)
+    country = models.CharField(
+        _("holiday country"), max_length=10, blank=True, default="CN",
+        help_text=_("ISO country code whose public holidays the import action reads (e.g. CN)."),
+    )
+    subdivision = models.CharField(_("holiday subdivision"), max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+        constraints = [
+            # New policies and contracts without a calendar fall back to the one default.
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                    name="sla_businesscalendar_one_default"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkingWindow(models.Model):
+    """One stretch of working time on a weekday; a lunch break is two windows.
+    An end of 00:00 means midnight at the end of the day."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="windows")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        verbose_name = _("working window")
+        verbose_name_plural = _("working windows")
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="sla_workingwindow_weekday"),
+            # A window ends after it starts (00:00 as the end is midnight).
+            models.CheckConstraint(condition=Q(end__gt=F("start")) | Q(end=time(0)),
+                                   name="sla_workingwindow_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class CalendarDay(models.Model):
+    """A date that departs from the week: a public holiday, or a make-up working day
+    (China's 调休: a weekend day worked in exchange for a longer holiday)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("holiday")
+        WORKDAY = "workday", _("make-up working day")
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        constraints = [
+            # A date is either a holiday or a make-up day, never both.
+            models.UniqueConstraint(fields=["calendar", "date"], name="sla_calendarday_unique_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class Metric(models.TextChoices):
+    TRIAGE = "triage", _("triage")
+    RESPONSE = "response", _("response")
+    DEPARTURE = "departure", _("departure")
+    ARRIVAL = "arrival", _("on-site arrival")
+    RESTORE = "restore", _("restore")
+    FOLLOW_UP = "follow_up", _("follow-up")
+
+
+class ClockKind(models.TextChoices):
+    ALWAYS = "24x7", _("24x7 (calendar time)")
+    BUSINESS = "business", _("business hours")
+
+
+class Policy(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_default = models.BooleanField(_("default"), default=False,
+                                     help_text=_("Applies to tickets whose contract names no policy."))
+    calendar = models.ForeignKey(
+        BusinessCalendar, verbose_name=_("business calendar"), on_delete=models.PROTECT, related_name="policies",
+        help_text=_("The working hours of the targets on a business clock."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        constraints = [
+            # Tickets without a contract policy use the one default policy.
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                    name="sla_policy_one_default"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Target(TimeStampedModel):
+    policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="targets")
+    severity = models.CharField(_("severity"), max_length=10, choices=Ticket.Severity.choices)
+    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    duration = models.DurationField(_("target"), help_text=_("e.g. 01:00:00 for one hour, 1 03:00:00 for 27 hours."))
+    clock = models.CharField(_("clock"), max_length=10, choices=ClockKind.choices, default=ClockKind.ALWAYS)
+    warning_ratio = models.DecimalField(
+        _("warning point"), max_digits=3, decimal_places=2, default=Decimal("0.80"),
+        help_text=_("Share of the target after which the dispatchers are warned (0.8 = 80%)."),
+    )
+
+    class Meta:
+        ordering = ["policy", "metric", "severity"]
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "severity", "metric"], name="sla_target_unique_metric"),
+            models.CheckConstraint(condition=Q(duration__gt=timedelta(0)), name="sla_target_positive_duration"),
+            # A warning after the due time (or at 0%) would be meaningless.
+            models.CheckConstraint(condition=Q(warning_ratio__gt=0, warning_ratio__lt=1),
+                                   name="sla_target_warning_ratio_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.policy} · {self.get_metric_display()} · {self.get_severity_display()}"
+
+
+class Clock(TimeStampedModel):
+    """One SLA clock of a ticket. `due_at` and `warn_at` are where counted time (time on
+    the clock's calendar, pauses left out) reaches the target and its warning point.
+    `breached` is sticky: a clock met late, or met after its breach, stays breached."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("running")
+        PAUSED = "paused", _("paused")
+        BREACHED = "breached", _("breached")  # still open, past due
+        MET = "met", _("met")
+        STOPPED = "stopped", _("stopped")  # no longer applies (cancelled, closed, resolved without a visit)
+
+    OPEN_STATES = (State.RUNNING, State.PAUSED, State.BREACHED)
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
+    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="sla_clocks")
+    policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="clocks")
+    severity = models.CharField(_("severity"), max_length=10, choices=Ticket.Severity.choices, blank=True,
+                                help_text=_("The severity whose target the clock runs on (empty before triage)."))
+    duration = models.DurationField(_("target"))
+    clock_kind = models.CharField(_("clock"), max_length=10, choices=ClockKind.choices)
+    calendar = models.ForeignKey(BusinessCalendar, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="clocks")
+    warning_ratio = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.80"))
+    started_at = models.DateTimeField(_("started at"))
+    due_at = models.DateTimeField(_("due at"))
+    warn_at = models.DateTimeField(_("warning at"))
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    paused_total = models.DurationField(
+        _("paused"), default=timedelta,
+        help_text=_("Clock time left out by pauses (business time on a business clock)."),
+    )
+    # Closed pauses as [[start, end], ...] ISO instants: due times are recomputed from
+    # them exactly (a severity change, a resume, a reopen).
+    pauses = models.JSONField(default=list, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
+    breached = models.BooleanField(_("breached"), default=False)
+    # Stage claims of the sweep: set once by a conditional UPDATE, so each stage is
+    # notified exactly once.
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breach recorded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "metric"], name="sla_clock_unique_metric"),
+            models.CheckConstraint(condition=Q(warn_at__lte=F("due_at")), name="sla_clock_warning_before_due"),
+            # The met time is set exactly when the clock is met.
+            models.CheckConstraint(condition=Q(state="met", met_at__isnull=False) | (~Q(state="met")
+                                   & Q(met_at__isnull=True)), name="sla_clock_met_has_met_at"),
+            models.CheckConstraint(condition=Q(state="paused", paused_at__isnull=False) | (~Q(state="paused")
+                                   & Q(paused_at__isnull=True)), name="sla_clock_paused_has_paused_at"),
+        ]
+        indexes = [
+            # The sweep's breach scan:
+            #   SELECT id FROM sla_clock WHERE state = 'running' AND due_at <= now ORDER BY due_at LIMIT 500
+            # Running clocks only, so the index stays as small as the open work.
+            models.Index(fields=["due_at"], condition=Q(state="running"), name="sla_clock_running_due_idx"),
+            # The sweep's warning scan:
+            #   SELECT id FROM sla_clock WHERE state = 'running' AND warned_at IS NULL AND warn_at <= now
+            #   ORDER BY warn_at LIMIT 500
+            models.Index(fields=["warn_at"], condition=Q(state="running", warned_at__isnull=True),
+                         name="sla_clock_running_warn_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket.number} · {self.get_metric_display()}"
+
+    def get_absolute_url(self):
+        return reverse("tickets:detail", args=[self.ticket_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES

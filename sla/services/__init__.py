@@ -1,0 +1,12 @@
+"""SLA use cases. The ticket services call `clocks_on_ticket_event` inside their own
+transaction for every event that starts, meets, pauses or resumes a clock; the beat
+task calls `sweep` every minute; managers configure calendars and policies."""
+
+from .config import calendar_import_holidays, calendar_set_default, policy_for, policy_set_default
+from .events import clocks_on_ticket_event
+from .sweep import SweepResult, sweep
+
+__all__ = [
+    "SweepResult", "calendar_import_holidays", "calendar_set_default", "clocks_on_ticket_event", "policy_for",
+    "policy_set_default", "sweep",
+]

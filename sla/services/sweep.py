@@ -1,0 +1,163 @@
+"""The sweep: find running clocks past their warning point or due time (index scans
+on the partial indexes of `Clock`), claim each stage with a conditional UPDATE and
+notify exactly once per clock and stage.
+
+Exactly once, however often and by however many workers it runs: each claim is
+`UPDATE ... WHERE id = %s AND state = 'running' AND <stage stamp> IS NULL` in its own
+transaction together with the in-app notifications it causes (the e-mails follow
+after commit). A concurrent worker's UPDATE waits for that row and then matches
+nothing; a crash rolls back claim and notifications together, so the next run does
+them. Breaches are handled before warnings: after downtime a clock past both points
+gets only its breach (its warning is marked as done without being sent), so a
+restarted worker catches up without a flood."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import User
+from servicedesk.errors import ServiceError
+from sla.models import Clock, Metric
+
+log = logging.getLogger(__name__)
+S = Clock.State
+R = User.Role
+WARNING_EVENT = "sla_warning"
+BREACH_EVENT = "sla_breach"
+MAX_BATCHES = 1000  # a bound, so a bug can never make one sweep loop forever
+
+
+@dataclass
+class SweepResult:
+    warned: int = 0
+    breached: int = 0
+    escalated: int = 0
+
+
+def _scan(queryset, order: str, batch_size: int, seen: set[int]) -> list[int]:
+    ids = [pk for pk in queryset.order_by(order).values_list("pk", flat=True)[:batch_size] if pk not in seen]
+    seen.update(ids)
+    return ids
+
+
+def _load(ids: list[int]) -> list[Clock]:
+    return list(Clock.objects.filter(pk__in=ids).select_related(
+        "ticket", "ticket__site", "ticket__site__service_center", "ticket__assignee").order_by("due_at", "pk"))
+
+
+class _Staff:
+    """Active dispatchers, managers and experts with their centres, loaded once per
+    batch; staff without centres cover every centre."""
+
+    def __init__(self, roles):
+        users = (User.objects.filter(role__in=roles, is_active=True)
+                 .select_related("engineer_profile").prefetch_related("service_centers"))
+        self.rows = []
+        for user in users:
+            centres = {c.pk for c in user.service_centers.all()}
+            profile = getattr(user, "engineer_profile", None) if user.role == R.EXPERT else None
+            if profile is not None:
+                centres.add(profile.service_center_id)
+            self.rows.append((user, centres))
+
+    def covering(self, role: str, clock: Clock) -> list[User]:
+        centre = clock.ticket.site.service_center
+        wanted = {centre.pk, centre.parent_id} - {None}
+        own = [u for u, centres in self.rows if u.role == role and centres & wanted]
+        anywhere = [u for u, centres in self.rows if u.role == role and not centres]
+        return own + anywhere if role != R.EXPERT else (own or anywhere)
+
+
+def _warning_recipients(staff: _Staff, clock: Clock) -> list[User]:
+    return staff.covering(R.DISPATCHER, clock)
+
+
+def _breach_recipients(staff: _Staff, clock: Clock) -> list[User]:
+    """The centre's managers and the next support tier: the experts covering the
+    centre for a tier-1 ticket; for a ticket already with an expert or the vendor
+    (who has no account here), the owning expert."""
+    ticket = clock.ticket
+    people = staff.covering(R.MANAGER, clock)
+    if ticket.tier <= 1:
+        people += staff.covering(R.EXPERT, clock)
+    elif ticket.assignee is not None:
+        people.append(ticket.assignee)
+    return people
+
+
+def _notify(recipients, event: str, clock: Clock) -> None:
+    from notifications.services import notify
+
+    notify(recipients=recipients, event=event, target=clock,
+           context={"metric": clock.metric, "due_at": clock.due_at, "ticket": clock.ticket})
+
+
+def _claim_breach(clock: Clock, now: datetime, staff: _Staff) -> bool:
+    with transaction.atomic():
+        claimed = Clock.objects.filter(pk=clock.pk, state=S.RUNNING, breached_at=None).update(
+            state=S.BREACHED, breached=True, breached_at=now, warned_at=Coalesce(F("warned_at"), Value(now)),
+            updated_at=now)
+        if claimed:
+            _notify(_breach_recipients(staff, clock), BREACH_EVENT, clock)
+    return bool(claimed)
+
+
+def _claim_warning(clock: Clock, now: datetime, staff: _Staff) -> bool:
+    with transaction.atomic():
+        claimed = Clock.objects.filter(pk=clock.pk, state=S.RUNNING, warned_at=None).update(
+            warned_at=now, updated_at=now)
+        if claimed:
+            _notify(_warning_recipients(staff, clock), WARNING_EVENT, clock)
+    return bool(claimed)
+
+
+def _escalate(ticket) -> bool:
+    """A restore breach moves the ticket one support tier up (its own transaction, after
+    the claim: a refused escalation never undoes the breach or its notifications)."""
+    try:
+        from tickets.services import ticket_escalate
+    except ImportError:
+        return False
+    if ticket.tier >= 3:
+        return False
+    try:
+        ticket_escalate(ticket=ticket, actor=None, reason="SLA breach: restore time exceeded")
+    except ServiceError as exc:
+        log.warning("SLA breach of %s: not escalated: %s", ticket.number, exc.message)
+        return False
+    except (AttributeError, TypeError):
+        # ticket_escalate does not accept a system actor (actor=None) in this build.
+        log.exception("SLA breach of %s: ticket_escalate refused a system actor", ticket.number)
+        return False
+    return True
+
+
+def sweep(*, now: datetime | None = None, batch_size: int = 500) -> SweepResult:
+    """Warn and breach every running clock whose point has passed by `now`."""
+    now = now or timezone.now()
+    result, seen = SweepResult(), set()
+    staff = None
+    to_escalate = []
+    due = Clock.objects.filter(state=S.RUNNING, due_at__lte=now)
+    warn = Clock.objects.filter(Q(state=S.RUNNING, warned_at=None, warn_at__lte=now) & Q(due_at__gt=now))
+    for queryset, order, stage in ((due, "due_at", "breach"), (warn, "warn_at", "warning")):
+        for _batch in range(MAX_BATCHES):
+            ids = _scan(queryset, order, batch_size, seen)
+            if not ids:
+                break
+            staff = staff or _Staff([R.DISPATCHER, R.MANAGER, R.EXPERT])
+            for clock in _load(ids):
+                if stage == "breach" and _claim_breach(clock, now, staff):
+                    result.breached += 1
+                    if clock.metric == Metric.RESTORE:
+                        to_escalate.append(clock.ticket)
+                elif stage == "warning" and _claim_warning(clock, now, staff):
+                    result.warned += 1
+    for ticket in to_escalate:
+        result.escalated += _escalate(ticket)
+    return result

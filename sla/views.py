@@ -1,0 +1,169 @@
+"""The manager dashboard: KPI tiles with their goals, SVG charts, the clocks about to
+breach (refreshed by htmx), breaches by centre and engineer, CSV/XLSX export. Same
+selectors, filters and KPI code as `GET /api/v1/sla/dashboard/`."""
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.selectors import organizations_visible_to, service_centers_visible_to
+from assets.selectors import sites_visible_to
+from servicedesk.api.permissions import DISPATCH, has_role
+
+from . import charts, kpis, selectors
+from .api.serializers import DashboardQuerySerializer
+from .models import Clock, Metric
+
+ABOUT_TO_BREACH = 20
+
+
+def _require(request):
+    if not has_role(request.user, DISPATCH):
+        raise Http404
+
+
+def _filters(request) -> tuple[kpis.Filters, dict]:
+    query = DashboardQuerySerializer(data=request.GET, context={"request": request})
+    if query.is_valid():
+        return kpis.filters_for(**query.validated_data), {}
+    return kpis.filters_for(), query.errors
+
+
+def _tiles(data: dict) -> list[dict]:
+    goals = data["goals"]
+
+    def tile(key, label, figure, goal=None, hours=False):
+        value = figure if hours else (figure or {}).get("rate")
+        return {"key": key, "label": label, "value": value, "hours": hours, "goal": goal,
+                "count": None if hours else (figure or {}).get("count", (figure or {}).get("met_on_time")),
+                "total": None if hours else (figure or {}).get("total"),
+                "ok": None if value is None or goal is None else value >= goal}
+
+    tiles = [
+        tile("compliance", _("SLA compliance"), data["compliance"], goals["compliance"]),
+        tile("triage", _("Triaged within 15 min"), data["triaged_within_15_min"], goals["triaged_within_15_min"]),
+        tile("remote", _("Resolved remotely"), data["remote_resolution"], goals["remote_resolution"]),
+        tile("mttr", _("MTTR (hours)"), data["mttr_hours"], hours=True),
+        tile("follow_up", _("Follow-up within 24 h"), data["follow_up_within_24h"], goals["follow_up_within_24h"]),
+    ]
+    optional = [("inspections_on_schedule", _("Inspections on schedule")),
+                ("training_within_month", _("Training within a month")), ("parts_fill_rate", _("Parts fill rate"))]
+    tiles += [tile(key, label, data[key], goals[key]) for key, label in optional if data.get(key) is not None]
+    return tiles
+
+
+def _charts(data: dict) -> dict:
+    labels = [str(row["bucket"]) for row in data["series"]]
+    state_labels = dict(Clock.State.choices)
+    return {
+        "compliance": charts.line_chart(list(zip(labels, [r["compliance"] for r in data["series"]], strict=True)),
+                                        title=_("Compliance trend"), percent=True, goal=data["goals"]["compliance"],
+                                        y_max=1),
+        "states": charts.bar_chart([(str(state_labels[state]), n) for state, n in data["clocks_by_state"].items()],
+                                   title=_("Clocks by state")),
+        "mttr": charts.line_chart(list(zip(labels, [r["mttr_hours"] for r in data["series"]], strict=True)),
+                                  title=_("MTTR trend (hours)")),
+    }
+
+
+@login_required
+def dashboard(request):
+    _require(request)
+    filters, errors = _filters(request)
+    data = kpis.dashboard(request.user, filters)
+    metric_labels = dict(Metric.choices)
+    for row in data["compliance_by_metric"]:
+        row["label"] = metric_labels[row["metric"]]
+    return render(request, "sla/dashboard.html", {
+        "data": data, "filters": filters, "errors": errors, "tiles": _tiles(data), "charts": _charts(data),
+        "clocks": selectors.about_to_breach(request.user, now=timezone.now(), limit=ABOUT_TO_BREACH),
+        "organizations": organizations_visible_to(request.user), "sites": sites_visible_to(request.user),
+        "centres": service_centers_visible_to(request.user), "severities": Clock._meta.get_field("severity").choices,
+        "query_string": request.GET.urlencode(), "last_day": (filters.end - timezone.timedelta(days=1)).date(),
+    })
+
+
+@login_required
+def about_to_breach(request):
+    """The htmx partial of the dashboard, re-fetched every 30 s."""
+    _require(request)
+    clocks = selectors.about_to_breach(request.user, now=timezone.now(), limit=ABOUT_TO_BREACH)
+    return render(request, "sla/_about_to_breach.html", {"clocks": clocks})
+
+
+# --- export ------------------------------------------------------------------------
+CLOCK_COLUMNS = ["ticket", "severity", "metric", "state", "breached", "started_at", "due_at", "met_at",
+                 "paused_total_minutes", "service_center", "assignee"]
+
+
+def _clock_rows(user, filters: kpis.Filters):
+    clocks = (kpis.period_clocks(kpis.scoped_tickets(user, filters), filters)
+              .select_related("ticket", "ticket__site__service_center", "ticket__assignee")
+              .order_by("ticket__reported_at", "ticket_id", "id"))
+    for c in clocks.iterator(chunk_size=2000):
+        yield [c.ticket.number, c.ticket.severity, c.metric, c.state, c.breached,
+               *(timezone.localtime(v).isoformat() if v else "" for v in (c.started_at, c.due_at, c.met_at)),
+               round(c.paused_total.total_seconds() / 60, 1), c.ticket.site.service_center.name,
+               c.ticket.assignee.username if c.ticket.assignee else ""]
+
+
+def _kpi_rows(data: dict):
+    yield ["kpi", "metric", "severity", "count", "total", "rate"]
+    yield ["compliance", "", "", data["compliance"]["met_on_time"], data["compliance"]["total"],
+           data["compliance"]["rate"]]
+    for row in data["compliance_by_metric"]:
+        yield ["compliance", row["metric"], "", row["met_on_time"], row["total"], row["rate"]]
+        for cell in row["by_severity"]:
+            yield ["compliance", row["metric"], cell["severity"], cell["met_on_time"], cell["total"], cell["rate"]]
+    for key in ("triaged_within_15_min", "remote_resolution", "follow_up_within_24h", "inspections_on_schedule",
+                "training_within_month", "parts_fill_rate"):
+        if data.get(key) is not None:
+            yield [key, "", "", data[key]["count"], data[key]["total"], data[key]["rate"]]
+    yield ["mttr_hours", "", "", "", "", data["mttr_hours"]]
+    for row in data["mtbf_organizations"]:
+        yield ["mtbf_hours", row["name"], "", row["failures"], row["operating_hours"], row["mtbf_hours"]]
+    for row in data["series"]:
+        yield [f"series:{row['bucket']}", "compliance", "", row["met_on_time"], row["decided"], row["compliance"]]
+        yield [f"series:{row['bucket']}", "mttr_hours", "", "", row["tickets"], row["mttr_hours"]]
+
+
+@login_required
+def export(request, what: str, fmt: str):
+    """`clocks` or `kpis` of the filtered period, as CSV or XLSX (`all` = both sheets)."""
+    _require(request)
+    filters, _errors = _filters(request)
+    stem = f"sla-{what}-{filters.start:%Y%m%d}-{(filters.end - timezone.timedelta(days=1)):%Y%m%d}"
+    sheets = {}
+    if what in ("kpis", "all"):
+        sheets["KPIs"] = list(_kpi_rows(kpis.dashboard(request.user, filters)))
+    if what in ("clocks", "all"):
+        sheets["Clocks"] = [CLOCK_COLUMNS, *_clock_rows(request.user, filters)]
+    if not sheets or fmt not in ("csv", "xlsx") or (fmt == "csv" and len(sheets) > 1):
+        raise Http404
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(next(iter(sheets.values())))
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(_xlsx(sheets),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+def _xlsx(sheets: dict) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

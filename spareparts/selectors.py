@@ -1,0 +1,186 @@
+"""Every read of spare parts, scoped to the caller in one place per model. Customers
+see the parts used on their own visits (parts_used_on_visit) and the catalogue, never
+stock levels, stockrooms, movements, reservations, transfers, procurement or costs."""
+
+from collections import defaultdict
+
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+
+from accounts.models import User
+
+from .models import Movement, Part, ProcurementRequest, Reservation, Stock, Stockroom, Transfer
+
+K = Movement.Kind
+
+
+def _room_scope(user: User, prefix: str = "") -> Q | None:
+    """None: no restriction; Q(pk__in=[]) style empty filter for customers."""
+    if user.is_customer:
+        return Q(pk__in=[])
+    if user.center_ids is None:
+        return None
+    return Q(**{f"{prefix}service_center_id__in": user.center_ids})
+
+
+def _scoped(qs: QuerySet, scope: Q | None) -> QuerySet:
+    return qs if scope is None else qs.filter(scope)
+
+
+def parts_visible_to(user: User) -> QuerySet[Part]:
+    return Part.objects.prefetch_related("compatible_models")
+
+
+def stockrooms_visible_to(user: User) -> QuerySet[Stockroom]:
+    return _scoped(Stockroom.objects.select_related("service_center"), _room_scope(user))
+
+
+def stock_visible_to(user: User) -> QuerySet[Stock]:
+    qs = Stock.objects.select_related("part", "stockroom", "stockroom__service_center").annotate(
+        available_now=F("on_hand") - F("reserved"))
+    if user.is_customer:
+        return qs.none()
+    return _scoped(qs, _room_scope(user, "stockroom__"))
+
+
+def low_stock(qs: QuerySet[Stock]) -> QuerySet[Stock]:
+    """Rows under their reorder point or minimum (the page highlights them)."""
+    return qs.filter(Q(reorder_point__gt=F("on_hand") - F("reserved")) | Q(minimum__gt=F("on_hand")))
+
+
+def movements_visible_to(user: User) -> QuerySet[Movement]:
+    qs = Movement.objects.select_related("part", "stockroom", "actor", "visit", "ticket")
+    if user.is_customer:
+        return qs.none()
+    return _scoped(qs, _room_scope(user, "stockroom__"))
+
+
+def _ticket_or_room_scope(user: User) -> Q | None:
+    if user.center_ids is None:
+        return None
+    return (Q(stockroom__service_center_id__in=user.center_ids)
+            | Q(ticket__site__service_center_id__in=user.center_ids))
+
+
+def reservations_visible_to(user: User) -> QuerySet[Reservation]:
+    qs = Reservation.objects.select_related("part", "stockroom", "ticket", "visit", "reserved_by")
+    if user.is_customer:
+        return qs.none()
+    return _scoped(qs, _ticket_or_room_scope(user))
+
+
+def transfers_visible_to(user: User) -> QuerySet[Transfer]:
+    qs = Transfer.objects.select_related("part", "from_stockroom", "to_stockroom", "shipped_by", "received_by")
+    if user.is_customer:
+        return qs.none()
+    if user.center_ids is None:
+        return qs
+    return qs.filter(Q(from_stockroom__service_center_id__in=user.center_ids)
+                     | Q(to_stockroom__service_center_id__in=user.center_ids))
+
+
+def procurement_visible_to(user: User) -> QuerySet[ProcurementRequest]:
+    qs = ProcurementRequest.objects.select_related("part", "stockroom", "ticket", "requested_by")
+    if user.is_customer:
+        return qs.none()
+    return _scoped(qs, _ticket_or_room_scope(user))
+
+
+def visits_in_scope(user: User):
+    """The visits the caller may record parts on (the tickets app's selector)."""
+    from tickets.models import Visit
+
+    try:
+        from tickets.selectors import visits_visible_to
+    except ImportError:  # the tickets app's selectors arrive in a parallel change
+        qs = Visit.objects.select_related("ticket", "ticket__site", "engineer")
+        if user.is_customer:
+            return qs.filter(ticket__organization_id=user.organization_id)
+        if user.center_ids is None:
+            return qs
+        return qs.filter(ticket__site__service_center_id__in=user.center_ids)
+    return visits_visible_to(user)
+
+
+def tickets_in_scope(user: User):
+    """The tickets the caller may reserve parts for (the tickets app's selector)."""
+    from tickets.models import Ticket
+
+    try:
+        from tickets.selectors import tickets_visible_to
+    except ImportError:  # the tickets app's selectors arrive in a parallel change
+        qs = Ticket.objects.select_related("site")
+        if user.is_customer:
+            return qs.filter(organization_id=user.organization_id)
+        if user.center_ids is None:
+            return qs
+        return qs.filter(site__service_center_id__in=user.center_ids)
+    return tickets_visible_to(user)
+
+
+def stockrooms_reachable_by(user: User) -> QuerySet[Stockroom]:
+    """Stockrooms staff may ship to: any (a regional centre refills a local one)."""
+    if user.is_customer:
+        return Stockroom.objects.none()
+    return Stockroom.objects.select_related("service_center")
+
+
+_SIGNED = Case(When(kind=K.ISSUE, then=F("quantity")), When(kind=K.RETURN, then=-F("quantity")),
+               default=Value(0), output_field=IntegerField())
+
+
+def _used_rows(visit_ids):
+    return (Movement.objects.filter(visit_id__in=visit_ids, kind__in=[K.ISSUE, K.RETURN])
+            .values("visit_id", "part_id", "part__sku", "part__name", "part__unit")
+            .annotate(quantity=Sum(_SIGNED)).filter(quantity__gt=0).order_by("part__sku"))
+
+
+def _row(raw) -> dict:
+    return {"part_id": raw["part_id"], "sku": raw["part__sku"], "name": raw["part__name"],
+            "unit": raw["part__unit"], "quantity": raw["quantity"]}
+
+
+def parts_used_on_visit(visit) -> list[dict]:
+    """Parts used on a visit (issued minus returned): sku, name, unit, quantity. No
+    costs, no stock levels: safe for the customer's confirmation PDF and archive.
+    The caller has already found `visit` through its own scoped selector. One query."""
+    return [_row(raw) for raw in _used_rows([visit.pk])]
+
+
+def parts_used_on_visits(visits) -> dict[int, list[dict]]:
+    """The same for many visits at once (archive lists): {visit id: rows}. One query."""
+    ids = [getattr(v, "pk", v) for v in visits]
+    result = defaultdict(list)
+    for raw in _used_rows(ids):
+        result[raw["visit_id"]].append(_row(raw))
+    return dict(result)
+
+
+def ledger_mismatches() -> list[dict]:
+    """Levels that differ from the sum of their ledger (two aggregate queries)."""
+    sums = {(row["part_id"], row["stockroom_id"]): row for row in Movement.objects.values(
+        "part_id", "stockroom_id").annotate(on_hand=Sum("on_hand_delta"), reserved=Sum("reserved_delta"))
+        .order_by()}
+    problems = []
+    for stock in Stock.objects.values("id", "part_id", "stockroom_id", "on_hand", "reserved"):
+        ledger = sums.pop((stock["part_id"], stock["stockroom_id"]), {"on_hand": 0, "reserved": 0})
+        if (ledger["on_hand"], ledger["reserved"]) != (stock["on_hand"], stock["reserved"]):
+            problems.append({**stock, "ledger_on_hand": ledger["on_hand"], "ledger_reserved": ledger["reserved"]})
+    for (part_id, stockroom_id), ledger in sums.items():
+        problems.append({"id": None, "part_id": part_id, "stockroom_id": stockroom_id, "on_hand": None,
+                         "reserved": None, "ledger_on_hand": ledger["on_hand"], "ledger_reserved": ledger["reserved"]})
+    return problems
+
+
+def reservation_mismatches() -> list[dict]:
+    """Reserved levels that differ from what the active reservations still hold."""
+    held = {(row["part_id"], row["stockroom_id"]): row["held"] for row in Reservation.objects.filter(
+        status=Reservation.Status.ACTIVE).values("part_id", "stockroom_id").annotate(
+        held=Sum(F("quantity") - F("used") - F("released"))).order_by()}
+    problems = []
+    for stock in Stock.objects.values("id", "part_id", "stockroom_id", "reserved"):
+        expected = held.pop((stock["part_id"], stock["stockroom_id"]), 0)
+        if expected != stock["reserved"]:
+            problems.append({**stock, "reservations_hold": expected})
+    problems += [{"id": None, "part_id": p, "stockroom_id": s, "reserved": None, "reservations_hold": h}
+                 for (p, s), h in held.items() if h]
+    return problems

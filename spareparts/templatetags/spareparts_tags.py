@@ -1,0 +1,31 @@
+from django import template
+
+from servicedesk.api.permissions import DISPATCH, FIELD_STAFF, has_role
+from spareparts.models import Reservation
+from spareparts.selectors import parts_used_on_visit, parts_visible_to
+
+register = template.Library()
+
+
+@register.simple_tag
+def visit_parts(visit, user):
+    """What the visit page's parts block shows: parts used (everyone who sees the
+    visit), and for field staff the reservations with their stockroom and the parts
+    to choose from, those compatible with the visit's equipment first."""
+    context = {"used": parts_used_on_visit(visit), "can_edit": False}
+    if user is None or not has_role(user, FIELD_STAFF | DISPATCH):
+        return context
+    context["can_edit"] = visit.status in ("dispatched", "en_route", "on_site")
+    context["reservations"] = list(Reservation.objects.filter(visit=visit).select_related(
+        "part", "stockroom").order_by("id"))
+    parts = parts_visible_to(user)
+    model_id = getattr(getattr(visit.ticket, "equipment", None), "equipment_model_id", None)
+    if model_id:
+        compatible = list(parts.filter(compatible_models=model_id))
+        others = list(parts.exclude(pk__in=[p.pk for p in compatible]))
+        context["parts"] = compatible + others
+    else:
+        context["parts"] = list(parts)
+    return context
+
+

@@ -1,0 +1,98 @@
+"""Concurrency on PostgreSQL (marker `service`): row locks and the number sequence
+hold when requests really run at the same time, each thread on its own connection."""
+
+import os
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from tickets import services
+from tickets.models import Ticket
+
+pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgresql():
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is required in CI (set DATABASE_URL)")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+def run_together(count, work):
+    """Start `count` threads that call work(i) at the same moment; collect results."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def target(i):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+def test_two_simultaneous_triage_calls_one_wins_one_is_409(world, api, build, monkeypatch):
+    import time
+
+    from rest_framework.test import APIClient
+
+    import sla.services
+
+    ticket = build.new()
+    actors = [world.dispatcher, world.manager]
+    # Whoever locks first holds the row a little longer (as a slow SLA computation would),
+    # so the other request surely reads the ticket while it is still `new`.
+    real = sla.services.clocks_on_ticket_event
+
+    def slow_clocks(**kwargs):
+        time.sleep(0.5)
+        return real(**kwargs)
+
+    monkeypatch.setattr(sla.services, "clocks_on_ticket_event", slow_clocks)
+    clients = []
+    for actor in actors:  # warm up: the first request of a process is slow (imports, URL resolver)
+        client = APIClient()
+        client.force_authenticate(user=actor)
+        assert client.get(f"/api/v1/tickets/{ticket.pk}/").status_code == 200
+        clients.append(client)
+
+    def triage(i):
+        client = clients[i]
+        response = client.post(f"/api/v1/tickets/{ticket.pk}/triage/",
+                               {"severity": ["major", "general"][i]}, format="json")
+        return response.status_code, response.json()
+
+    results = run_together(2, triage)
+    codes = sorted(code for code, _body in results)
+    assert codes == [200, 409], results
+    loser = next(body for code, body in results if code == 409)
+    assert loser["code"] == "invalid_transition"
+    ticket.refresh_from_db()
+    assert ticket.status == "triaged"
+    assert ticket.events.filter(kind="triaged").count() == 1
+
+
+def test_fifty_concurrent_creations_get_fifty_distinct_numbers(world):
+    def create(i):
+        ticket = services.ticket_create(actor=world.customer_a, organization=world.org_a, site=world.site_a,
+                                        title=f"Fault {i}", description="Concurrent report", channel="api")
+        return ticket.number
+
+    numbers = run_together(50, create)
+    assert all(isinstance(number, str) for number in numbers), numbers
+    assert len(set(numbers)) == 50
+    assert Ticket.objects.count() == 50
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 51))

@@ -1,0 +1,319 @@
+import base64
+import binascii
+import re
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+from accounts.selectors import engineers_of, organizations_visible_to
+from assets.selectors import equipment_visible_to, sites_visible_to
+from servicedesk.api.fields import ScopedPrimaryKeyRelatedField
+from servicedesk.errors import PayloadTooLarge
+from tickets.models import Attachment, Comment, Ticket, TicketEvent, Visit, VisitPhase
+from tickets.selectors import sla_clocks
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+class SlaClockSerializer(serializers.Serializer):
+    metric = serializers.CharField()
+    state = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    met_at = serializers.DateTimeField(allow_null=True)
+    breached = serializers.BooleanField()
+
+    def to_representation(self, clock):
+        get = clock.get if isinstance(clock, dict) else (lambda name: getattr(clock, name, None))
+        breached = get("breached")
+        if breached is None:
+            breached = bool(get("breached_at"))
+        return super().to_representation({
+            "metric": get("metric"), "state": get("state"), "due_at": get("due_at"), "met_at": get("met_at"),
+            "breached": bool(breached),
+        })
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    """Read, create (customers: their organisation, portal/api channel) and the
+    pre-triage edit. Status, severity, assignee and the rest change only by actions."""
+
+    site = ScopedPrimaryKeyRelatedField(selector=sites_visible_to)
+    equipment = ScopedPrimaryKeyRelatedField(selector=equipment_visible_to, required=False, allow_null=True)
+    organization = ScopedPrimaryKeyRelatedField(selector=organizations_visible_to, required=False)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    site_name = serializers.CharField(source="site.name", read_only=True)
+    equipment_name = serializers.CharField(source="equipment.name", read_only=True, default=None)
+    assignee_name = serializers.SerializerMethodField()
+    sla = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "number", "kind", "channel", "title", "description", "impact", "urgency", "organization",
+            "organization_name", "site", "site_name", "equipment", "equipment_name", "contact_name", "contact_phone",
+            "contact_email", "reporter", "status", "severity", "assignee", "assignee_name", "tier", "vendor_name",
+            "vendor_case", "vendor_contact", "resolution", "cause", "solution", "prevention", "satisfaction",
+            "cancel_reason", "reported_at", "triaged_at", "responded_at", "resolved_at", "accepted_at",
+            "followed_up_at", "closed_at", "sla", "created_at", "updated_at",
+        ]
+        read_only_fields = [
+            "number", "reporter", "status", "severity", "assignee", "tier", "vendor_name", "vendor_case",
+            "vendor_contact", "resolution", "cause", "solution", "prevention", "satisfaction", "cancel_reason",
+            "reported_at", "triaged_at", "responded_at", "resolved_at", "accepted_at", "followed_up_at",
+            "closed_at",
+        ]
+        extra_kwargs = {"channel": {"required": False}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_customer:
+            for name in ("organization", "channel"):
+                fields[name].read_only = True
+        return fields
+
+    def get_assignee_name(self, ticket) -> str:
+        return _name(ticket.assignee)
+
+    @extend_schema_field(SlaClockSerializer(many=True))
+    def get_sla(self, ticket):
+        return SlaClockSerializer(sla_clocks(ticket), many=True).data
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        if self.instance is None:
+            if user.is_customer:
+                attrs["organization"] = user.organization
+            elif "organization" not in attrs:
+                raise serializers.ValidationError({"organization": [_("This field is required.")]})
+            site = attrs["site"]
+            if site.organization_id != attrs["organization"].pk:
+                raise serializers.ValidationError({"site": [_("The site does not belong to the organisation.")]})
+        site = attrs.get("site", getattr(self.instance, "site", None))
+        equipment = attrs.get("equipment")
+        if equipment is not None and site is not None and equipment.site_id != site.pk:
+            raise serializers.ValidationError({"equipment": [_("The equipment is not installed at this site.")]})
+        return attrs
+
+
+class TicketUpdateSerializer(serializers.ModelSerializer):
+    """PATCH before triage: title, symptom, impact, equipment."""
+
+    equipment = ScopedPrimaryKeyRelatedField(selector=equipment_visible_to, required=False, allow_null=True)
+
+    class Meta:
+        model = Ticket
+        fields = ["title", "description", "impact", "equipment"]
+
+    def to_representation(self, instance):
+        return TicketSerializer(instance, context=self.context).data
+
+
+class TriageSerializer(serializers.Serializer):
+    severity = serializers.ChoiceField(choices=Ticket.Severity.choices)
+    assignee = ScopedPrimaryKeyRelatedField(selector=engineers_of, required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = ScopedPrimaryKeyRelatedField(selector=engineers_of)
+
+
+def _experts(user):
+    return User.objects.filter(role=User.Role.EXPERT, is_active=True)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EscalateSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    expert = ScopedPrimaryKeyRelatedField(selector=_experts, required=False, allow_null=True)
+    vendor_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    vendor_case = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    vendor_contact = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class DispatchSerializer(serializers.Serializer):
+    engineer = ScopedPrimaryKeyRelatedField(selector=engineers_of)
+    scheduled_for = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class ResolveSerializer(serializers.Serializer):
+    resolution = serializers.ChoiceField(choices=Ticket.Resolution.choices)
+    cause = serializers.CharField()
+    solution = serializers.CharField()
+    prevention = serializers.CharField()
+
+
+class FollowUpSerializer(serializers.Serializer):
+    recurred = serializers.BooleanField()
+    satisfaction = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if not attrs["recurred"] and attrs.get("satisfaction") is None:
+            raise serializers.ValidationError({"satisfaction": [_("Give a satisfaction score from 1 to 5.")]})
+        return attrs
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class TicketEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "label", "from_status", "to_status", "note", "data", "internal", "actor",
+                  "actor_name", "created_at"]
+
+    def get_actor_name(self, event) -> str:
+        return _name(event.actor)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    uploaded_by_name = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "ticket", "comment", "visit", "original_name", "content_type", "size", "internal",
+                  "uploaded_by", "uploaded_by_name", "download_url", "created_at", "updated_at"]
+
+    def get_uploaded_by_name(self, attachment) -> str:
+        return _name(attachment.uploaded_by)
+
+    def get_download_url(self, attachment) -> str:
+        return f"/api/v1/tickets/{attachment.ticket_id}/attachments/{attachment.pk}/download/"
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(max_length=255, allow_empty_file=False)
+    internal = serializers.BooleanField(required=False, default=False)
+    visit = serializers.IntegerField(required=False, allow_null=True)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "ticket", "author", "author_name", "body", "internal", "via_email", "created_at",
+                  "updated_at"]
+        read_only_fields = ["ticket", "author", "via_email"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = getattr(self.context.get("request"), "user", None)
+        if user is None or not user.is_authenticated or user.is_customer:
+            fields["internal"].read_only = True
+        return fields
+
+    def get_author_name(self, comment) -> str:
+        return _name(comment.author)
+
+
+class VisitPhaseSerializer(serializers.ModelSerializer):
+    recorded_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitPhase
+        fields = ["phase", "notes", "recorded_by", "recorded_by_name", "recorded_at"]
+
+    def get_recorded_by_name(self, phase) -> str:
+        return _name(phase.recorded_by)
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+    engineer_name = serializers.SerializerMethodField()
+    phases = VisitPhaseSerializer(many=True, read_only=True)
+    signed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Visit
+        fields = ["id", "number", "ticket", "ticket_number", "engineer", "engineer_name", "status", "scheduled_for",
+                  "dispatched_at", "departed_at", "arrived_at", "checkin_latitude", "checkin_longitude",
+                  "completed_at", "work_summary", "phases", "signer_name", "signed", "signed_at", "cancelled_at",
+                  "cancel_reason", "created_at", "updated_at"]
+        read_only_fields = fields
+
+    def get_engineer_name(self, visit) -> str:
+        return _name(visit.engineer)
+
+    def get_signed(self, visit) -> bool:
+        return bool(visit.signed_at)
+
+
+class CheckInSerializer(serializers.Serializer):
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+                                        required=False, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=10, decimal_places=6, min_value=-180, max_value=180,
+                                         required=False, allow_null=True)
+
+
+class PhaseSerializer(serializers.Serializer):
+    phase = serializers.ChoiceField(choices=Visit.Phase.choices)
+    notes = serializers.CharField()
+
+
+class PartItemSerializer(serializers.Serializer):
+    part = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1)
+    stockroom = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class PartsSerializer(serializers.Serializer):
+    items = PartItemSerializer(many=True, allow_empty=False)
+
+
+DATA_URL = re.compile(r"^data:(?P<type>image/(?:png|jpeg));base64,(?P<data>[A-Za-z0-9+/=\s]+)$")
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class SignatureField(serializers.FileField):
+    """An uploaded image, or (JSON) a `data:image/png;base64,...` URL from a canvas."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            match = DATA_URL.match(data.strip())
+            if not match:
+                raise serializers.ValidationError(_("Send a PNG or JPEG image or a base64 data URL of one."))
+            if len(match["data"]) * 3 // 4 > settings.MAX_UPLOAD_SIZE:
+                raise PayloadTooLarge(_("The signature image is over the upload limit."))
+            try:
+                content = base64.b64decode(match["data"], validate=False)
+            except (binascii.Error, ValueError) as exc:
+                raise serializers.ValidationError(_("The data URL is not valid base64.")) from exc
+            extension = "png" if match["type"] == "image/png" else "jpg"
+            return SimpleUploadedFile(f"signature.{extension}", content, content_type=match["type"])
+        return super().to_internal_value(data)
+
+
+class SignSerializer(serializers.Serializer):
+    signer_name = serializers.CharField(max_length=200)
+    signature = SignatureField()
+
+
+class CompleteSerializer(serializers.Serializer):
+    work_summary = serializers.CharField(required=False, allow_blank=True, default="")

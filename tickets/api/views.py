@@ -1,0 +1,251 @@
+"""Tickets and visits over the API. Rows come from the selectors, every write goes
+through tickets.services; the actions and their roles come from tickets.transitions."""
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from servicedesk.api.pagination import CursorPagination, PageNumberPagination
+from servicedesk.api.permissions import ALL_ROLES
+from servicedesk.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet, etag_for
+from tickets import documents, services
+from tickets.filters import TicketFilter, VisitFilter
+from tickets.models import Ticket, Visit
+from tickets.selectors import (
+    attachments_visible_to,
+    comments_visible_to,
+    visits_visible_to,
+)
+from tickets.selectors import (
+    timeline as ticket_timeline,
+)
+from tickets.transitions import TICKET_ACTION_ROLES
+
+from . import serializers as s
+from .renderers import IgnoreAccept
+from .visits import VisitActionsMixin
+
+
+class TicketPagination(CursorPagination):
+    ordering = ("-reported_at", "-id")
+
+
+def ticket_action(name: str, request_serializer, *, response=s.TicketSerializer, code: int = 200, **kwargs):
+    """POST tickets/{id}/<name>/ for the roles the transition table names."""
+
+    def decorator(func):
+        func = extend_schema(request=request_serializer, responses={code: response}, summary=f"Ticket action “{name}”",
+                             **kwargs)(func)
+        return action(detail=True, methods=["post"], url_path=name, roles=TICKET_ACTION_ROLES[name],
+                      filter_backends=[], pagination_class=None)(func)
+
+    return decorator
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Fault reports in the caller's scope, newest first"),
+    create=extend_schema(summary="Report a fault"),
+    partial_update=extend_schema(summary="Edit a report before triage (reporter or staff)"),
+)
+class TicketViewSet(ScopedModelViewSet):
+    queryset = Ticket.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.TicketSerializer
+    pagination_class = TicketPagination
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    read_roles = ALL_ROLES
+    write_roles = ALL_ROLES
+    filterset_class = TicketFilter
+    search_fields = ["number", "title", "description"]
+    ordering_fields = ["reported_at", "updated_at", "severity"]
+
+    def get_queryset(self):
+        from tickets.selectors import tickets_visible_to
+
+        return tickets_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return s.TicketUpdateSerializer
+        return super().get_serializer_class()
+
+    def perform_create(self, serializer):
+        data, request = serializer.validated_data, self.request
+        user = request.user
+        channel = data.get("channel") if not user.is_customer else None
+        if not channel:
+            channel = (Ticket.Channel.API if request.auth is not None
+                       else Ticket.Channel.PORTAL if user.is_customer else Ticket.Channel.PHONE)
+        fields = {name: data[name] for name in ("kind", "impact", "urgency", "equipment", "contact_name",
+                                                 "contact_email", "contact_phone") if name in data}
+        serializer.instance = services.ticket_create(
+            actor=user, organization=data["organization"], site=data["site"], title=data["title"],
+            description=data["description"], channel=channel, **fields,
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.ticket_edit(
+            ticket=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+
+    def _reply(self, ticket_id, code=200):
+        # The caller may have just handed the ticket out of their own scope (escalation,
+        # reassignment): they still get the result of what they did.
+        ticket = self.get_queryset().filter(pk=ticket_id).first()
+        if ticket is None:
+            from tickets.selectors import with_sla
+
+            ticket = with_sla(Ticket.objects.select_related("organization", "site", "equipment", "assignee")).get(
+                pk=ticket_id)
+        return Response(s.TicketSerializer(ticket, context=self.get_serializer_context()).data, status=code,
+                        headers={"ETag": etag_for(ticket)})
+
+    def _act(self, request, serializer_class, func):
+        ticket = self.get_object()
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        func(ticket=ticket, actor=request.user, **serializer.validated_data)
+        return self._reply(ticket.pk)
+
+    @ticket_action("triage", s.TriageSerializer)
+    def triage(self, request, pk=None):
+        return self._act(request, s.TriageSerializer, services.ticket_triage)
+
+    @ticket_action("assign", s.AssignSerializer)
+    def assign(self, request, pk=None):
+        return self._act(request, s.AssignSerializer, services.ticket_assign)
+
+    @ticket_action("respond", s.NoteSerializer)
+    def respond(self, request, pk=None):
+        return self._act(request, s.NoteSerializer, services.ticket_respond)
+
+    @ticket_action("wait-customer", s.ReasonSerializer)
+    def wait_customer(self, request, pk=None):
+        return self._act(request, s.ReasonSerializer, services.ticket_wait_customer)
+
+    @ticket_action("resume", s.NoteSerializer)
+    def resume(self, request, pk=None):
+        return self._act(request, s.NoteSerializer, services.ticket_resume)
+
+    @ticket_action("escalate", s.EscalateSerializer)
+    def escalate(self, request, pk=None):
+        return self._act(request, s.EscalateSerializer, services.ticket_escalate)
+
+    @ticket_action("dispatch", s.DispatchSerializer, response=s.VisitSerializer, code=201)
+    def dispatch_visit(self, request, pk=None):
+        ticket = self.get_object()
+        serializer = s.DispatchSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        visit = services.ticket_dispatch(ticket=ticket, actor=request.user, **serializer.validated_data)
+        visit = visits_visible_to(request.user).get(pk=visit.pk)
+        return Response(s.VisitSerializer(visit, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @ticket_action("resolve", s.ResolveSerializer)
+    def resolve(self, request, pk=None):
+        return self._act(request, s.ResolveSerializer, services.ticket_resolve)
+
+    @ticket_action("accept", s.EmptySerializer)
+    def accept(self, request, pk=None):
+        return self._act(request, s.EmptySerializer, services.ticket_accept)
+
+    @ticket_action("follow-up", s.FollowUpSerializer)
+    def follow_up(self, request, pk=None):
+        return self._act(request, s.FollowUpSerializer, services.ticket_follow_up)
+
+    @ticket_action("reopen", s.ReasonSerializer)
+    def reopen(self, request, pk=None):
+        return self._act(request, s.ReasonSerializer, services.ticket_reopen)
+
+    @ticket_action("cancel", s.ReasonSerializer)
+    def cancel(self, request, pk=None):
+        return self._act(request, s.ReasonSerializer, services.ticket_cancel)
+
+    @ticket_action("close", s.EmptySerializer)
+    def close(self, request, pk=None):
+        return self._act(request, s.EmptySerializer, services.ticket_close)
+
+    # --- nested reads and writes ---------------------------------------------------
+    @extend_schema(responses=s.TicketEventSerializer(many=True), summary="The ticket's timeline")
+    @action(detail=True, methods=["get"], roles=ALL_ROLES, filter_backends=[], pagination_class=PageNumberPagination)
+    def timeline(self, request, pk=None):
+        ticket = self.get_object()
+        page = self.paginate_queryset(ticket_timeline(request.user, ticket))
+        return self.get_paginated_response(s.TicketEventSerializer(page, many=True).data)
+
+    @extend_schema(methods=["GET"], responses=s.CommentSerializer(many=True), summary="Comments")
+    @extend_schema(methods=["POST"], request=s.CommentSerializer, responses={201: s.CommentSerializer},
+                   summary="Add a comment (`internal` only for staff)")
+    @action(detail=True, methods=["get", "post"], roles=ALL_ROLES, filter_backends=[],
+            pagination_class=PageNumberPagination)
+    def comments(self, request, pk=None):
+        ticket = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "POST":
+            serializer = s.CommentSerializer(data=request.data, context=context)
+            serializer.is_valid(raise_exception=True)
+            comment = services.comment_add(ticket=ticket, author=request.user, body=serializer.validated_data["body"],
+                                           internal=serializer.validated_data.get("internal", False))
+            return Response(s.CommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED)
+        rows = comments_visible_to(request.user).filter(ticket=ticket).order_by("created_at", "id")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.CommentSerializer(page, many=True, context=context).data)
+
+    @extend_schema(methods=["GET"], responses=s.AttachmentSerializer(many=True), summary="Files")
+    @extend_schema(methods=["POST"], request={"multipart/form-data": s.AttachmentUploadSerializer},
+                   responses={201: s.AttachmentSerializer, 413: OpenApiResponse(description="Over the size limit")},
+                   summary="Upload a photo or file (multipart)")
+    @action(detail=True, methods=["get", "post"], roles=ALL_ROLES, filter_backends=[],
+            pagination_class=PageNumberPagination, parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "POST":
+            serializer = s.AttachmentUploadSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            visit = None
+            if data.get("visit"):
+                visit = visits_visible_to(request.user).filter(pk=data["visit"], ticket=ticket).first()
+                if visit is None:
+                    return Response({"visit": ["Not a visit of this fault report."]}, status=400)
+            attachment = services.attachment_add(ticket=ticket, uploaded_by=request.user, file=data["file"],
+                                                 internal=data["internal"] and not request.user.is_customer,
+                                                 visit=visit)
+            return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        rows = attachments_visible_to(request.user).filter(ticket=ticket).order_by("created_at", "id")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.AttachmentSerializer(page, many=True).data)
+
+    @extend_schema(parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)],
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, summary="Download a file")
+    @action(detail=True, methods=["get"], roles=ALL_ROLES, filter_backends=[], pagination_class=None,
+            url_path=r"attachments/(?P<attachment_id>[0-9]+)/download", content_negotiation_class=IgnoreAccept)
+    def download(self, request, pk=None, attachment_id=None):
+        ticket = self.get_object()
+        attachment = attachments_visible_to(request.user).get(ticket=ticket, pk=attachment_id)
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="Fault handling report (PDF)",
+                   operation_id="tickets_report_pdf")
+    @action(detail=True, methods=["get"], roles=ALL_ROLES, filter_backends=[], pagination_class=None,
+            url_path="report.pdf", url_name="report-pdf", content_negotiation_class=IgnoreAccept)
+    def report_pdf(self, request, pk=None):
+        ticket = self.get_object()
+        return documents.ticket_report_response(ticket, user=request.user)
+
+
+@extend_schema_view(list=extend_schema(summary="On-site visits (work orders) in the caller's scope"))
+class VisitViewSet(VisitActionsMixin, ScopedReadOnlyViewSet):
+    queryset = Visit.objects.none()  # names the model for the schema; rows come from get_queryset()
+    serializer_class = s.VisitSerializer
+    read_roles = ALL_ROLES
+    filterset_class = VisitFilter
+    search_fields = ["number", "ticket__number", "ticket__title"]
+    ordering_fields = ["dispatched_at", "updated_at", "scheduled_for"]
+
+    def get_queryset(self):
+        return visits_visible_to(self.request.user)

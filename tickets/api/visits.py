@@ -1,0 +1,103 @@
+"""The visit (work order) actions: POST visits/{id}/<action>/ for the roles
+VISIT_ACTION_ROLES names, and the service confirmation PDF."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from servicedesk.api.permissions import ALL_ROLES
+from servicedesk.api.views import etag_for
+from servicedesk.errors import ServiceError
+from tickets import documents, services
+from tickets.transitions import VISIT_ACTION_ROLES
+
+from . import serializers as s
+from .renderers import IgnoreAccept
+
+
+def visit_action(name: str, request_serializer, **kwargs):
+    def decorator(func):
+        func = extend_schema(request=request_serializer, responses={200: s.VisitSerializer},
+                             summary=f"Visit action “{name}”")(func)
+        return action(detail=True, methods=["post"], url_path=name, roles=VISIT_ACTION_ROLES[name],
+                      filter_backends=[], pagination_class=None, **kwargs)(func)
+
+    return decorator
+
+
+def _resolve_parts(items: list[dict]) -> list[dict]:
+    """Part and stockroom ids → objects of the spare parts app."""
+    try:
+        from spareparts.models import Part, Stockroom
+    except ImportError as exc:
+        raise ServiceError("Spare parts are not available in this installation.") from exc
+    parts = Part.objects.in_bulk([item["part"] for item in items])
+    rooms = Stockroom.objects.in_bulk([item["stockroom"] for item in items if item.get("stockroom")])
+    resolved = []
+    for item in items:
+        part = parts.get(item["part"])
+        if part is None:
+            raise ServiceError("Unknown part.", field="items")
+        row = {"part": part, "quantity": item["quantity"]}
+        if item.get("stockroom"):
+            if item["stockroom"] not in rooms:
+                raise ServiceError("Unknown stockroom.", field="items")
+            row["stockroom"] = rooms[item["stockroom"]]
+        resolved.append(row)
+    return resolved
+
+
+class VisitActionsMixin:
+    def _reply(self, visit_id):
+        visit = self.get_queryset().get(pk=visit_id)
+        return Response(s.VisitSerializer(visit, context=self.get_serializer_context()).data,
+                        headers={"ETag": etag_for(visit)})
+
+    def _act(self, request, serializer_class, func):
+        visit = self.get_object()
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        func(visit=visit, actor=request.user, **serializer.validated_data)
+        return self._reply(visit.pk)
+
+    @visit_action("depart", s.EmptySerializer)
+    def depart(self, request, pk=None):
+        return self._act(request, s.EmptySerializer, services.visit_depart)
+
+    @visit_action("check-in", s.CheckInSerializer)
+    def check_in(self, request, pk=None):
+        return self._act(request, s.CheckInSerializer, services.visit_check_in)
+
+    @visit_action("phase", s.PhaseSerializer)
+    def phase(self, request, pk=None):
+        return self._act(request, s.PhaseSerializer, services.visit_record_phase)
+
+    @visit_action("parts", s.PartsSerializer)
+    def parts(self, request, pk=None):
+        visit = self.get_object()
+        serializer = s.PartsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        items = _resolve_parts(serializer.validated_data["items"])
+        services.visit_use_parts(visit=visit, actor=request.user, items=items)
+        return self._reply(visit.pk)
+
+    @visit_action("sign", s.SignSerializer, parser_classes=[JSONParser, MultiPartParser, FormParser])
+    def sign(self, request, pk=None):
+        return self._act(request, s.SignSerializer, services.visit_sign)
+
+    @visit_action("complete", s.CompleteSerializer)
+    def complete(self, request, pk=None):
+        return self._act(request, s.CompleteSerializer, services.visit_complete)
+
+    @visit_action("cancel", s.OptionalReasonSerializer)
+    def cancel(self, request, pk=None):
+        return self._act(request, s.OptionalReasonSerializer, services.visit_cancel)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+                   summary="Service confirmation of the visit (PDF)", operation_id="visits_confirmation_pdf")
+    @action(detail=True, methods=["get"], roles=ALL_ROLES, filter_backends=[], pagination_class=None,
+            url_path="confirmation.pdf", url_name="confirmation-pdf", content_negotiation_class=IgnoreAccept)
+    def confirmation_pdf(self, request, pk=None):
+        return documents.visit_confirmation_response(self.get_object(), user=request.user)

@@ -1,0 +1,297 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organization
+from assets.models import Equipment, Site
+from servicedesk.models import TimeStampedModel
+
+
+class NumberSequence(models.Model):
+    """Per-year counters behind human numbers such as FR-2026-000123. A row is
+    locked and incremented in the creating transaction, so numbers stay unique
+    under concurrent creation."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="tickets_numbersequence_unique_prefix_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last_value}"
+
+
+class Ticket(TimeStampedModel):
+    class Kind(models.TextChoices):
+        FAULT = "fault", _("fault")
+        CONSULTATION = "consultation", _("technical consultation")
+        UPGRADE = "upgrade", _("upgrade assessment")
+        REQUEST = "request", _("service request")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("web portal")
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("e-mail")
+        API = "api", _("API")
+
+    class Urgency(models.TextChoices):
+        HIGH = "high", _("high")
+        MEDIUM = "medium", _("medium")
+        LOW = "low", _("low")
+
+    class Severity(models.TextChoices):
+        MAJOR = "major", _("major")
+        URGENT = "urgent", _("urgent")
+        GENERAL = "general", _("general")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        TRIAGED = "triaged", _("triaged")
+        IN_PROGRESS = "in_progress", _("in progress")
+        WAITING_CUSTOMER = "waiting_customer", _("waiting for customer")
+        ONSITE = "onsite", _("on site")
+        RESOLVED = "resolved", _("resolved")
+        CLOSED = "closed", _("closed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Tier(models.IntegerChoices):
+        ENGINEER = 1, _("field engineer")
+        EXPERT = 2, _("technical expert")
+        VENDOR = 3, _("vendor support")
+
+    class Resolution(models.TextChoices):
+        REMOTE = "remote", _("remote")
+        ONSITE = "onsite", _("on site")
+
+    OPEN_STATUSES = (Status.NEW, Status.TRIAGED, Status.IN_PROGRESS, Status.WAITING_CUSTOMER, Status.ONSITE)
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FAULT)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("symptom"), help_text=_("What happens, since when, what was tried."))
+    impact = models.TextField(_("impact scope"), blank=True)
+    urgency = models.CharField(_("customer urgency"), max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="tickets")
+    equipment = models.ForeignKey(
+        Equipment, verbose_name=_("equipment"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="reported_tickets",
+    )
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="assigned_tickets",
+    )
+    tier = models.PositiveSmallIntegerField(_("support tier"), choices=Tier.choices, default=Tier.ENGINEER)
+    vendor_name = models.CharField(_("vendor"), max_length=200, blank=True)
+    vendor_case = models.CharField(_("vendor case reference"), max_length=100, blank=True)
+    vendor_contact = models.CharField(_("vendor contact"), max_length=300, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=10, choices=Resolution.choices, blank=True)
+    cause = models.TextField(_("cause"), blank=True)
+    solution = models.TextField(_("solution"), blank=True)
+    prevention = models.TextField(_("prevention"), blank=True)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+    cancel_reason = models.TextField(_("cancel reason"), blank=True)
+    # The instants SLA clocks and KPIs are measured from.
+    reported_at = models.DateTimeField(_("reported at"), db_index=True)
+    triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted by customer at"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("last escalated at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reported_at"]
+        verbose_name = _("fault report")
+        verbose_name_plural = _("fault reports")
+        indexes = [
+            # Dispatcher queue and customer lists: open tickets by status, newest first.
+            models.Index(fields=["status", "-reported_at"], name="tickets_status_reported_idx"),
+            models.Index(fields=["organization", "-reported_at"], name="tickets_org_reported_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="tickets_ticket_satisfaction_1_to_5",
+            ),
+            # Past triage a ticket always has a severity (cancelled-before-triage aside).
+            models.CheckConstraint(
+                condition=Q(status__in=["new", "cancelled"]) | ~Q(severity=""),
+                name="tickets_ticket_triaged_has_severity",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class TicketEvent(models.Model):
+    """One row of a ticket's timeline: who did what, when, from which status to which."""
+
+    KIND_LABELS = {
+        "reported": _("reported"), "edited": _("report edited"), "triaged": _("triaged"),
+        "assigned": _("assigned"), "responded": _("first response"),
+        "waiting_customer": _("waiting for customer"), "resumed": _("resumed"), "escalated": _("escalated"),
+        "dispatched": _("visit dispatched"), "departed": _("engineer departed"), "arrived": _("engineer arrived"),
+        "phase": _("repair step recorded"), "signed": _("service confirmation signed"),
+        "parts_used": _("parts used"), "visit_completed": _("visit completed"),
+        "visit_cancelled": _("visit cancelled"), "resolved": _("resolved"), "accepted": _("accepted by customer"),
+        "followed_up": _("followed up"), "reopened": _("reopened"), "cancelled": _("cancelled"),
+        "closed": _("closed"), "comment": _("comment"), "attachment": _("file attached"),
+    }
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("event"), max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    internal = models.BooleanField(default=False, help_text=_("Hidden from customers."))
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.kind}"
+
+    @property
+    def label(self):
+        return self.KIND_LABELS.get(self.kind, self.kind)
+
+
+class Comment(TimeStampedModel):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("comment"))
+    internal = models.BooleanField(_("internal"), default=False, help_text=_("Hidden from customers."))
+    via_email = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+def attachment_path(instance, filename):
+    return f"tickets/{instance.ticket_id}/{filename}"
+
+
+class Attachment(TimeStampedModel):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    visit = models.ForeignKey("Visit", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    internal = models.BooleanField(_("internal"), default=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Visit(TimeStampedModel):
+    """An on-site work order."""
+
+    class Status(models.TextChoices):
+        DISPATCHED = "dispatched", _("dispatched")
+        EN_ROUTE = "en_route", _("en route")
+        ON_SITE = "on_site", _("on site")
+        COMPLETED = "completed", _("completed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Phase(models.TextChoices):
+        DIAGNOSIS = "diagnosis", _("diagnosis")
+        PLAN = "plan", _("plan")
+        IMPLEMENTATION = "implementation", _("implementation")
+        TEST = "test", _("test")
+        ACCEPTANCE = "acceptance", _("acceptance")
+
+    PHASE_ORDER = [Phase.DIAGNOSIS, Phase.PLAN, Phase.IMPLEMENTATION, Phase.TEST, Phase.ACCEPTANCE]
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="visits")
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("engineer"), on_delete=models.PROTECT, related_name="visits"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DISPATCHED)
+    scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"))
+    departed_at = models.DateTimeField(_("departed at"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    checkin_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    checkin_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    work_summary = models.TextField(_("work done"), blank=True)
+    signer_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    signature = models.FileField(_("signature"), upload_to="signatures/", blank=True, max_length=300)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("cancel reason"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-dispatched_at"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(checkin_latitude__isnull=True) | Q(checkin_latitude__gte=-90, checkin_latitude__lte=90),
+                name="tickets_visit_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(checkin_longitude__isnull=True)
+                | Q(checkin_longitude__gte=-180, checkin_longitude__lte=180),
+                name="tickets_visit_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class VisitPhase(models.Model):
+    """One step of the closed repair loop, recorded on site in order."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="phases")
+    phase = models.CharField(max_length=20, choices=Visit.Phase.choices)
+    notes = models.TextField(_("notes"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "phase"], name="tickets_visitphase_once_per_visit"),
+        ]
+
+    def __str__(self):
+        return f"{self.visit_id} {self.phase}"

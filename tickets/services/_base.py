@@ -1,0 +1,189 @@
+"""Shared steps of the ticket use cases: lock, transition check, role and assignment
+rules, timeline events, SLA clock events and notifications after commit."""
+
+import logging
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from servicedesk.errors import InvalidTransition, PermissionDenied
+from tickets.models import NumberSequence, Ticket, TicketEvent, Visit
+from tickets.transitions import (
+    TICKET_ACTION_ROLES,
+    TICKET_TRANSITIONS,
+    VISIT_ACTION_ROLES,
+    VISIT_TRANSITIONS,
+    next_status,
+)
+
+log = logging.getLogger(__name__)
+R = User.Role
+DISPATCH_ROLES = frozenset({R.DISPATCHER, R.MANAGER, R.ADMIN})
+
+
+def now() -> datetime:
+    return timezone.now()
+
+
+# --- numbers -------------------------------------------------------------------
+def next_number(prefix: str, *, at: datetime | None = None) -> str:
+    """`PREFIX-YYYY-NNNNNN`, unique under concurrency: the year's counter row is created
+    in a savepoint (a concurrent creator's IntegrityError means it exists) and then
+    locked and incremented inside the caller's transaction."""
+    year = timezone.localtime(at or now()).year
+    if not NumberSequence.objects.filter(prefix=prefix, year=year).exists():
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(prefix=prefix, year=year)
+        except IntegrityError:
+            pass  # another transaction created it first
+    sequence = NumberSequence.objects.select_for_update().get(prefix=prefix, year=year)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"{prefix}-{year}-{sequence.last_value:06d}"
+
+
+# --- locking and rules ---------------------------------------------------------
+def lock_ticket(ticket: Ticket) -> Ticket:
+    """The ticket's row, locked until the end of this transaction."""
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def check_not_overtaken(seen: Ticket, locked: Ticket, *, field: str) -> None:
+    """For actions that may repeat (triage, escalate): when the caller's copy shows
+    another `field` than the locked row, someone else acted first: refuse (409)
+    rather than apply the same step twice."""
+    if getattr(seen, field) != getattr(locked, field):
+        raise InvalidTransition(
+            _("The fault report changed meanwhile (it is now %(status)s, tier %(tier)s); reload it and try again.")
+            % {"status": locked.get_status_display(), "tier": locked.tier}
+        )
+
+
+def lock_visit(visit: Visit) -> tuple[Visit, Ticket]:
+    locked_ticket = Ticket.objects.select_for_update().get(pk=visit.ticket_id)
+    locked = Visit.objects.select_for_update().get(pk=visit.pk)
+    locked.ticket = locked_ticket
+    return locked, locked_ticket
+
+
+def check_transition(ticket: Ticket, action: str) -> str:
+    target = next_status(TICKET_TRANSITIONS, action, ticket.status)
+    if target is None:
+        raise InvalidTransition(
+            _("“%(action)s” is not possible while the fault report is %(status)s.")
+            % {"action": action, "status": ticket.get_status_display()}
+        )
+    return target
+
+
+def check_visit_transition(visit: Visit, action: str) -> str:
+    target = next_status(VISIT_TRANSITIONS, action, visit.status)
+    if target is None:
+        raise InvalidTransition(
+            _("“%(action)s” is not possible while the visit is %(status)s.")
+            % {"action": action, "status": visit.get_status_display()}
+        )
+    return target
+
+
+def check_role(actor: User, action: str, *, visit: bool = False) -> None:
+    roles = (VISIT_ACTION_ROLES if visit else TICKET_ACTION_ROLES)[action]
+    if not (actor.is_admin_role or actor.role in roles):
+        raise PermissionDenied(_("Your role may not do “%(action)s”.") % {"action": action})
+
+
+def check_scope(actor: User, ticket: Ticket) -> None:
+    """The actor must see the ticket (the same selector as every read path)."""
+    from tickets.selectors import tickets_visible_to
+
+    if actor.is_admin_role:
+        return
+    if actor.is_customer:
+        if ticket.organization_id != actor.organization_id:
+            raise PermissionDenied(_("This fault report is not one of your organisation's."))
+        return
+    if not tickets_visible_to(actor).filter(pk=ticket.pk).exists():
+        raise PermissionDenied(_("This fault report is outside your scope."))
+
+
+def check_working_on(actor: User, ticket: Ticket) -> None:
+    """Technical work on a ticket: its assignee, the expert owning an escalated one,
+    or dispatch roles (dispatcher, manager, admin)."""
+    if actor.is_admin_role or actor.role in DISPATCH_ROLES:
+        return
+    if actor.pk == ticket.assignee_id:
+        return
+    if actor.role == R.EXPERT and ticket.tier >= Ticket.Tier.EXPERT:
+        return
+    raise PermissionDenied(_("Only the assignee, the owning expert or a dispatcher may do this."))
+
+
+def check_visit_worker(actor: User, visit: Visit) -> None:
+    if actor.is_admin_role or actor.role in DISPATCH_ROLES or actor.pk == visit.engineer_id:
+        return
+    raise PermissionDenied(_("Only the visit's engineer or a dispatcher may do this."))
+
+
+def check_field_staff(assignee: User, *, actor: User, field: str = "assignee") -> None:
+    from accounts.selectors import engineers_of
+    from servicedesk.errors import ServiceError
+
+    if assignee.role not in User.FIELD_ROLES or not assignee.is_active:
+        raise ServiceError(_("Choose an active engineer or expert."), field=field)
+    if not engineers_of(actor).filter(pk=assignee.pk).exists():
+        raise ServiceError(_("This engineer is outside your service centres."), field=field)
+
+
+# --- effects -------------------------------------------------------------------
+def save(instance, *fields: str) -> None:
+    instance.save(update_fields=[*fields, "updated_at"])
+
+
+def record(ticket: Ticket, *, kind: str, actor: User | None, at: datetime, from_status: str = "",
+           to_status: str = "", note: str = "", data: dict | None = None, internal: bool = False) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket, actor=actor, kind=kind, from_status=from_status, to_status=to_status or from_status,
+        note=note or "", data=data or {}, internal=internal, created_at=at,
+    )
+
+
+def clocks(ticket: Ticket, event: str, *, at: datetime, actor=None, visit=None, data=None) -> None:
+    """Tell the SLA engine, inside this transaction."""
+    from sla.services import clocks_on_ticket_event
+
+    clocks_on_ticket_event(ticket=ticket, event=event, at=at, actor=actor, visit=visit, data=data)
+
+
+def notify_after_commit(*, recipients, event: str, target, actor=None, context=None) -> None:
+    people = [user for user in dict.fromkeys(recipients) if user is not None and user != actor]
+    if not people:
+        return
+
+    def send():
+        from notifications.services import notify
+
+        notify(recipients=people, event=event, target=target, context=context or {}, actor=actor)
+
+    transaction.on_commit(send, robust=True)
+
+
+def customer_recipients(ticket: Ticket) -> list[User]:
+    """The reporter when a customer, else the organisation's customer admins."""
+    reporter = ticket.reporter
+    if reporter is not None and reporter.is_customer and reporter.is_active:
+        return [reporter]
+    return list(User.objects.filter(organization_id=ticket.organization_id, role=R.CUSTOMER_ADMIN, is_active=True))
+
+
+def dispatchers_for(ticket: Ticket) -> list[User]:
+    """Dispatchers of the site's centre (or its regional parent); all dispatchers
+    without centres cover everything too."""
+    center = ticket.site.service_center
+    centers = [center.pk] + ([center.parent_id] if center.parent_id else [])
+    qs = User.objects.filter(role=R.DISPATCHER, is_active=True)
+    covering = list(qs.filter(service_centers__in=centers).distinct())
+    return covering + list(qs.filter(service_centers__isnull=True))

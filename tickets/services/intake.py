@@ -1,0 +1,153 @@
+"""Reporting a fault, editing the report before triage, comments and attachments."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from servicedesk.errors import InvalidTransition, PermissionDenied, ServiceError
+from tickets.models import Attachment, Comment, Ticket
+
+from . import _base as b
+from .uploads import check_upload, clean_name
+
+EDITABLE_FIELDS = ("title", "description", "impact", "equipment")
+
+
+def _check_report(*, actor, organization, site, equipment, kind, urgency, channel) -> None:
+    if actor.is_customer and organization.pk != actor.organization_id:
+        raise ServiceError(_("Customers report for their own organisation."), field="organization")
+    if site.organization_id != organization.pk:
+        raise ServiceError(_("The site does not belong to the organisation."), field="site")
+    if equipment is not None and equipment.site_id != site.pk:
+        raise ServiceError(_("The equipment is not installed at this site."), field="equipment")
+    for field, value, choices in (("kind", kind, Ticket.Kind), ("urgency", urgency, Ticket.Urgency),
+                                  ("channel", channel, Ticket.Channel)):
+        if value not in choices.values:
+            raise ServiceError(_("Not a valid choice."), field=field)
+
+
+def _reporter_for(actor: User, organization, contact_email: str) -> User | None:
+    if actor is not None and actor.is_customer:
+        return actor
+    if contact_email:
+        return User.objects.filter(
+            organization=organization, email__iexact=contact_email, is_active=True
+        ).order_by("pk").first()
+    return None
+
+
+@transaction.atomic
+def ticket_create(*, actor: User | None, organization, site, title: str, description: str, kind: str = "fault",
+                  impact: str = "", urgency: str = "medium", equipment=None, channel: str,
+                  contact_name: str = "", contact_email: str = "", contact_phone: str = "",
+                  reported_at: datetime | None = None) -> Ticket:
+    """A new fault report (`new`); `actor` None means it came in unattended (e-mail)."""
+    if actor is not None:
+        _check_report(actor=actor, organization=organization, site=site, equipment=equipment, kind=kind,
+                      urgency=urgency, channel=channel)
+    if not (title or "").strip():
+        raise ServiceError(_("Give the report a title."), field="title")
+    if not (description or "").strip():
+        raise ServiceError(_("Describe the symptom."), field="description")
+    at = reported_at or b.now()
+    reporter = _reporter_for(actor, organization, contact_email)
+    if reporter is not None and not contact_name:
+        contact_name = reporter.get_full_name() or reporter.username
+        contact_email = contact_email or reporter.email
+        contact_phone = contact_phone or reporter.phone
+    ticket = Ticket.objects.create(
+        number=b.next_number("FR", at=at), kind=kind, channel=channel, title=title.strip(),
+        description=description, impact=impact, urgency=urgency, organization=organization, site=site,
+        equipment=equipment, reporter=reporter, contact_name=contact_name, contact_email=contact_email,
+        contact_phone=contact_phone, reported_at=at,
+    )
+    b.record(ticket, kind="reported", actor=actor, at=at, to_status=ticket.status,
+             data={"channel": channel})
+    b.clocks(ticket, "reported", at=at, actor=actor)
+    b.notify_after_commit(recipients=b.dispatchers_for(ticket), event="ticket_reported", target=ticket, actor=actor)
+    b.notify_after_commit(recipients=b.customer_recipients(ticket), event="ticket_received", target=ticket,
+                          actor=None)
+    return ticket
+
+
+@transaction.atomic
+def ticket_edit(*, ticket: Ticket, actor: User, **changes) -> Ticket:
+    """Title, symptom, impact and equipment, while the report is still `new`, by its
+    reporter or staff."""
+    ticket = b.lock_ticket(ticket)
+    b.check_scope(actor, ticket)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ServiceError(_("Only title, symptom, impact and equipment can be changed."), field=sorted(unknown)[0])
+    if ticket.status != Ticket.Status.NEW:
+        raise InvalidTransition(_("The report can only be edited before it is triaged."))
+    if actor.is_customer and actor.pk != ticket.reporter_id:
+        raise PermissionDenied(_("Only the reporter or the service staff may edit the report."))
+    equipment = changes.get("equipment", ticket.equipment)
+    if equipment is not None and equipment.site_id != ticket.site_id:
+        raise ServiceError(_("The equipment is not installed at this site."), field="equipment")
+    for name in ("title", "description"):
+        if name in changes and not (changes[name] or "").strip():
+            raise ServiceError(_("This field may not be blank."), field=name)
+    changed = {name: value for name, value in changes.items() if getattr(ticket, name) != value}
+    if not changed:
+        return ticket
+    for name, value in changed.items():
+        setattr(ticket, name, value)
+    b.save(ticket, *changed)
+    b.record(ticket, kind="edited", actor=actor, at=b.now(), from_status=ticket.status,
+             data={"fields": sorted(changed)})
+    return ticket
+
+
+@transaction.atomic
+def comment_add(*, ticket: Ticket, author: User | None, body: str, internal: bool = False,
+                via_email: bool = False) -> Comment:
+    if not (body or "").strip():
+        raise ServiceError(_("Write a comment."), field="body")
+    if author is not None:
+        b.check_scope(author, ticket)
+        if internal and author.is_customer:
+            raise ServiceError(_("Customers cannot write internal notes."), field="internal")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    at = b.now()
+    comment = Comment.objects.create(ticket=ticket, author=author, body=body, internal=internal, via_email=via_email)
+    b.record(ticket, kind="comment", actor=author, at=at, from_status=ticket.status, note=body,
+             internal=internal, data={"comment": comment.pk})
+    b.save(ticket)  # the ticket changed for `updated_after` syncs
+    if author is not None and author.is_customer:
+        recipients = [ticket.assignee] if ticket.assignee else b.dispatchers_for(ticket)
+    elif internal:
+        recipients = [ticket.assignee]
+    else:
+        recipients = [*b.customer_recipients(ticket), ticket.assignee]
+    b.notify_after_commit(recipients=recipients, event="ticket_commented", target=ticket, actor=author,
+                          context={"comment": comment.pk, "internal": internal})
+    return comment
+
+
+@transaction.atomic
+def attachment_add(*, ticket: Ticket, uploaded_by: User | None, file, internal: bool = False, comment=None,
+                   visit=None) -> Attachment:
+    content_type, size = check_upload(file)
+    if uploaded_by is not None:
+        b.check_scope(uploaded_by, ticket)
+        if internal and uploaded_by.is_customer:
+            raise ServiceError(_("Customers cannot upload internal files."), field="internal")
+    if comment is not None and comment.ticket_id != ticket.pk:
+        raise ServiceError(_("The comment belongs to another fault report."), field="comment")
+    if visit is not None and visit.ticket_id != ticket.pk:
+        raise ServiceError(_("The visit belongs to another fault report."), field="visit")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    name = clean_name(file)
+    attachment = Attachment(ticket=ticket, comment=comment, visit=visit, uploaded_by=uploaded_by,
+                            original_name=name, content_type=content_type, size=size, internal=internal)
+    file.seek(0)
+    attachment.file.save(name, file, save=False)
+    attachment.save()
+    b.record(ticket, kind="attachment", actor=uploaded_by, at=b.now(), from_status=ticket.status, note=name,
+             internal=internal, data={"attachment": attachment.pk})
+    b.save(ticket)
+    return attachment

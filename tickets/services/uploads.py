@@ -1,0 +1,90 @@
+"""Checks every uploaded file (attachments, photos, signatures) before it is stored:
+size against MAX_UPLOAD_SIZE (413), type against ALLOWED_UPLOAD_TYPES from the declared
+content type and the file name's extension, and images opened with Pillow (400)."""
+
+import mimetypes
+import os
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from servicedesk.errors import PayloadTooLarge, ServiceError
+
+# Spellings browsers and mail clients use for the same type.
+ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/x-png": "image/png",
+           "text/x-csv": "text/csv", "application/x-zip-compressed": "application/zip"}
+GENERIC = {"", "application/octet-stream", "binary/octet-stream"}
+PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+SIGNATURE_TYPES = {"image/png", "image/jpeg"}
+
+
+def _size(file) -> int:
+    size = getattr(file, "size", None)
+    if size is None:
+        position = file.tell()
+        file.seek(0, os.SEEK_END)
+        size = file.tell()
+        file.seek(position)
+    return size
+
+
+def check_size(file, *, field: str = "file") -> int:
+    size = _size(file)
+    if size > settings.MAX_UPLOAD_SIZE:
+        raise PayloadTooLarge(
+            _("The file is over the upload limit of %(limit)s.") % {"limit": filesizeformat(settings.MAX_UPLOAD_SIZE)}
+        )
+    if size == 0:
+        raise ServiceError(_("The file is empty."), field=field)
+    return size
+
+
+def _verify_image(file, content_type: str, *, field: str) -> None:
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ServiceError(_("The file is not a valid image."), field=field) from exc
+    finally:
+        file.seek(0)
+    if image_format != PILLOW_FORMATS[content_type]:
+        raise ServiceError(_("The image's content does not match its type."), field=field)
+
+
+def check_type(file, *, allowed=None, field: str = "file") -> str:
+    """The file's content type, or a 400 when it is not allowed or does not match
+    the file name's extension."""
+    allowed = set(allowed or settings.ALLOWED_UPLOAD_TYPES)
+    name = getattr(file, "name", "") or ""
+    declared = (getattr(file, "content_type", "") or "").split(";")[0].strip().lower()
+    declared = ALIASES.get(declared, declared)
+    by_extension, _encoding = mimetypes.guess_type(name)
+    by_extension = ALIASES.get(by_extension or "", by_extension or "")
+    content_type = by_extension if declared in GENERIC else declared
+    if content_type not in allowed:
+        raise ServiceError(_("This type of file is not accepted."), field=field)
+    if by_extension != content_type:
+        raise ServiceError(_("The file name's extension does not match its type."), field=field)
+    if content_type in PILLOW_FORMATS:
+        _verify_image(file, content_type, field=field)
+    return content_type
+
+
+def clean_name(file, *, default: str = "upload") -> str:
+    base = os.path.basename(getattr(file, "name", "") or default)
+    return get_valid_filename(base)[:200] or default
+
+
+def check_upload(file, *, allowed=None, field: str = "file") -> tuple[str, int]:
+    size = check_size(file, field=field)
+    return check_type(file, allowed=allowed, field=field), size
+
+
+def check_signature(file) -> str:
+    check_size(file, field="signature")
+    return check_type(file, allowed=SIGNATURE_TYPES, field="signature")

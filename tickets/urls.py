@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import web
+
+app_name = "tickets"
+urlpatterns = [
+    path("", web.ticket_list, name="list"),
+    path("new/", web.ticket_create, name="create"),
+    path("queue/", web.queue, name="queue"),
+    path("mine/", web.my_work, name="my_work"),
+    path("archive/", web.archive, name="archive"),
+    path("<int:pk>/", web.ticket_detail, name="detail"),
+    path("<int:pk>/actions/<slug:action>/", web.ticket_action, name="action"),
+    path("<int:pk>/comments/", web.comment_add, name="comment_add"),
+    path("<int:pk>/attachments/", web.attachment_add, name="attachment_add"),
+    path("<int:pk>/report.pdf", web.report_pdf, name="report_pdf"),
+    path("attachments/<int:pk>/", web.attachment_download, name="attachment_download"),
+    path("visits/", web.visit_list, name="visit_list"),
+    path("visits/<int:pk>/", web.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/actions/<slug:action>/", web.visit_action, name="visit_action"),
+    path("visits/<int:pk>/confirmation.pdf", web.confirmation_pdf, name="confirmation_pdf"),
+]

@@ -1,0 +1,307 @@
+"""The ticket pages: the customer portal, the dispatcher's queue, the engineer's work
+and visit flow, the service archive. They call the same selectors (scope → 404) and
+services (rules, transactions) as the API."""
+
+import base64
+import binascii
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from servicedesk.api.permissions import has_role
+from servicedesk.errors import ServiceError
+
+from . import documents, selectors, services
+from .models import Ticket, Visit
+from .transitions import (
+    TICKET_ACTION_ROLES,
+    TICKET_TRANSITIONS,
+    VISIT_ACTION_ROLES,
+    VISIT_TRANSITIONS,
+    allowed_actions,
+)
+from .web_forms import AttachmentForm, CommentForm, ReportForm, ticket_action_form, visit_action_form
+
+R = User.Role
+PAGE_SIZE = 30
+DISPATCH = {R.DISPATCHER, R.MANAGER, R.ADMIN}
+FIELD = {R.ENGINEER, R.EXPERT}
+DATA_URL = re.compile(r"^data:(?P<type>image/(?:png|jpeg));base64,(?P<data>[A-Za-z0-9+/=\s]+)$")
+
+TICKET_SERVICES = {
+    "triage": services.ticket_triage, "assign": services.ticket_assign, "respond": services.ticket_respond,
+    "wait-customer": services.ticket_wait_customer, "resume": services.ticket_resume,
+    "escalate": services.ticket_escalate, "dispatch": services.ticket_dispatch,
+    "resolve": services.ticket_resolve, "accept": services.ticket_accept, "follow-up": services.ticket_follow_up,
+    "reopen": services.ticket_reopen, "cancel": services.ticket_cancel, "close": services.ticket_close,
+}
+VISIT_SERVICES = {
+    "depart": services.visit_depart, "check-in": services.visit_check_in, "phase": services.visit_record_phase,
+    "sign": services.visit_sign, "complete": services.visit_complete, "cancel": services.visit_cancel,
+}
+
+
+def _require(request, roles):
+    if not has_role(request.user, roles):
+        raise Http404
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _listing(request, queryset, template, **extra):
+    query = request.GET.get("q", "").strip()
+    if query:
+        queryset = queryset.filter(Q(number__icontains=query) | Q(title__icontains=query))
+    status = request.GET.get("status", "")
+    if status in Ticket.Status.values:
+        queryset = queryset.filter(status=status)
+    context = {"page": _page(request, queryset), "q": query, "status": status, "statuses": Ticket.Status.choices}
+    return render(request, template, {**context, **extra})
+
+
+def _nearest_due_first(queryset):
+    try:
+        from sla.selectors import order_by_nearest_due
+    except ImportError:
+        return queryset.order_by("reported_at")
+    return order_by_nearest_due(queryset)
+
+
+@login_required
+def ticket_list(request):
+    qs = selectors.tickets_visible_to(request.user).select_related("site", "assignee")
+    return _listing(request, qs, "tickets/ticket_list.html", title=_("Fault reports"))
+
+
+@login_required
+def queue(request):
+    _require(request, DISPATCH)
+    qs = selectors.tickets_visible_to(request.user).filter(status__in=Ticket.OPEN_STATUSES)
+    qs = _nearest_due_first(qs.select_related("site", "assignee"))
+    return _listing(request, qs, "tickets/ticket_list.html", title=_("Queue"), show_due=True)
+
+
+@login_required
+def my_work(request):
+    _require(request, FIELD)
+    user = request.user
+    tickets = (selectors.tickets_visible_to(user).filter(assignee=user, status__in=Ticket.OPEN_STATUSES)
+               .select_related("site"))
+    visits = (selectors.visits_visible_to(user).filter(engineer=user)
+              .exclude(status__in=[Visit.Status.COMPLETED, Visit.Status.CANCELLED]).select_related("ticket__site"))
+    return render(request, "tickets/my_work.html", {"tickets": tickets, "visits": visits})
+
+
+@login_required
+def archive(request):
+    qs = (selectors.tickets_visible_to(request.user).filter(status=Ticket.Status.CLOSED)
+          .select_related("site", "equipment").prefetch_related("visits"))
+    return _listing(request, qs, "tickets/archive.html", title=_("Service archive"))
+
+
+@login_required
+def visit_list(request):
+    _require(request, set(User.STAFF_ROLES))
+    visits = selectors.visits_visible_to(request.user).select_related("ticket__site", "engineer")
+    return render(request, "tickets/visit_list.html", {"page": _page(request, visits)})
+
+
+@login_required
+def ticket_create(request):
+    user = request.user
+    _require(request, set(User.CUSTOMER_ROLES) | DISPATCH)
+    form = ReportForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        channel = Ticket.Channel.PORTAL if user.is_customer else Ticket.Channel.PHONE
+        try:
+            ticket = services.ticket_create(
+                actor=user, organization=data["organization"], site=data["site"], equipment=data["equipment"],
+                kind=data["kind"], title=data["title"], description=data["description"], impact=data["impact"],
+                urgency=data["urgency"], channel=channel, contact_name=data.get("contact_name", ""),
+                contact_phone=data.get("contact_phone", ""),
+            )
+            if data.get("files"):
+                services.attachment_add(ticket=ticket, uploaded_by=user, file=data["files"])
+        except (ServiceError, ValidationError) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, _("Fault report %(number)s received.") % {"number": ticket.number})
+            return redirect("tickets:detail", ticket.pk)
+    return render(request, "tickets/ticket_form.html", {"form": form})
+
+
+def _message(exc) -> str:
+    return str(getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", [str(exc)])))
+
+
+@login_required
+def ticket_detail(request, pk):
+    user = request.user
+    ticket = get_object_or_404(selectors.tickets_visible_to(user).select_related(
+        "site", "equipment", "organization", "assignee", "reporter"), pk=pk)
+    actions = allowed_actions(TICKET_TRANSITIONS, TICKET_ACTION_ROLES, status=ticket.status, role=user.role)
+    context = {
+        "ticket": ticket,
+        "timeline": selectors.timeline(user, ticket).select_related("actor"),
+        "comments": selectors.comments_visible_to(user).filter(ticket=ticket).select_related("author"),
+        "attachments": selectors.attachments_visible_to(user).filter(ticket=ticket),
+        "visits": selectors.visits_visible_to(user).filter(ticket=ticket).select_related("engineer"),
+        "clocks": selectors.sla_clocks(ticket),
+        "action_forms": [(a, ticket_action_form(a, user)) for a in actions],
+        "comment_form": CommentForm(),
+        "attachment_form": AttachmentForm(),
+    }
+    return render(request, "tickets/ticket_detail.html", context)
+
+
+@login_required
+@require_POST
+def ticket_action(request, pk, action):
+    ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
+    if action not in TICKET_SERVICES:
+        raise Http404
+    form = ticket_action_form(action, request.user, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please check the form: %(errors)s") % {"errors": _form_errors(form)})
+        return redirect("tickets:detail", ticket.pk)
+    try:
+        result = TICKET_SERVICES[action](ticket=ticket, actor=request.user, **form.cleaned_data)
+    except (ServiceError, ValidationError) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": action})
+        if isinstance(result, Visit):
+            return redirect("tickets:visit_detail", result.pk)
+    if not selectors.tickets_visible_to(request.user).filter(pk=ticket.pk).exists():
+        return redirect("tickets:list")  # e.g. escalated away from this engineer
+    return redirect("tickets:detail", ticket.pk)
+
+
+def _form_errors(form) -> str:
+    return "; ".join(f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
+                     for f, e in form.errors.items())
+
+
+@login_required
+@require_POST
+def comment_add(request, pk):
+    ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        internal = form.cleaned_data["internal"] and request.user.is_staff_role
+        try:
+            services.comment_add(ticket=ticket, author=request.user, body=form.cleaned_data["body"], internal=internal)
+        except (ServiceError, ValidationError) as exc:
+            messages.error(request, _message(exc))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect("tickets:detail", ticket.pk)
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(ticket=ticket, uploaded_by=request.user, file=form.cleaned_data["file"])
+        except (ServiceError, ValidationError) as exc:
+            messages.error(request, _message(exc))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect("tickets:detail", ticket.pk)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(selectors.attachments_visible_to(request.user), pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)
+
+
+@login_required
+def report_pdf(request, pk):
+    ticket = get_object_or_404(selectors.tickets_visible_to(request.user), pk=pk)
+    return documents.ticket_report_response(ticket, user=request.user)
+
+
+@login_required
+def confirmation_pdf(request, pk):
+    visit = get_object_or_404(selectors.visits_visible_to(request.user), pk=pk)
+    return documents.visit_confirmation_response(visit, user=request.user)
+
+
+@login_required
+def visit_detail(request, pk):
+    user = request.user
+    visit = get_object_or_404(selectors.visits_visible_to(user).select_related("ticket__site", "engineer"), pk=pk)
+    actions = allowed_actions(VISIT_TRANSITIONS, VISIT_ACTION_ROLES, status=visit.status, role=user.role)
+    done = {p.phase: p for p in visit.phases.select_related("recorded_by")}
+    next_phase = next((p for p in Visit.PHASE_ORDER if p not in done), None)
+    phases = [{"phase": p, "label": Visit.Phase(p).label, "record": done.get(p), "next": p == next_phase}
+              for p in Visit.PHASE_ORDER]
+    buttons = [(a, visit_action_form(a, visit)) for a in actions if a in {"depart", "check-in", "complete", "cancel"}]
+    context = {
+        "visit": visit, "ticket": visit.ticket, "phases": phases, "next_phase": next_phase,
+        "can_phase": "phase" in actions, "can_sign": "sign" in actions and not visit.signed_at,
+        "phase_form": visit_action_form("phase", visit), "sign_form": visit_action_form("sign", visit),
+        "buttons": buttons,
+    }
+    return render(request, "tickets/visit_detail.html", context)
+
+
+def _signature_file(data_url: str):
+    match = DATA_URL.match(data_url.strip())
+    if not match:
+        raise ServiceError(_("Draw the signature first."), field="signature")
+    try:
+        content = base64.b64decode(match["data"])
+    except (binascii.Error, ValueError) as exc:
+        raise ServiceError(_("The signature could not be read."), field="signature") from exc
+    return SimpleUploadedFile("signature.png", content, content_type=match["type"])
+
+
+@login_required
+@require_POST
+def visit_action(request, pk, action):
+    visit = get_object_or_404(selectors.visits_visible_to(request.user), pk=pk)
+    if action not in VISIT_SERVICES:
+        raise Http404
+    form = visit_action_form(action, visit, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please check the form: %(errors)s") % {"errors": _form_errors(form)})
+        return redirect("tickets:visit_detail", visit.pk)
+    data = dict(form.cleaned_data)
+    try:
+        if action == "sign":
+            data["signature"] = _signature_file(data["signature"])
+        VISIT_SERVICES[action](visit=visit, actor=request.user, **data)
+    except (ServiceError, ValidationError) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": action})
+    return redirect(reverse("tickets:visit_detail", args=[visit.pk]))
+
+
+def home_section(request):
+    """The home page's list of open reports (customers) or open work (staff)."""
+    user = request.user
+    qs = selectors.tickets_visible_to(user).filter(status__in=Ticket.OPEN_STATUSES).select_related("site")
+    if user.role in FIELD:
+        qs = qs.filter(assignee=user)
+    return {"open_tickets": qs.order_by("-reported_at")[:10]}

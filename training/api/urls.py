@@ -1,0 +1,12 @@
+# The API routes of this app, mounted under /api/v1/ by servicedesk/api/urls.py.
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("training/courses", views.CourseViewSet, basename="training-course")
+router.register("training/sessions", views.SessionViewSet, basename="training-session")
+router.register("training/enrollments", views.EnrollmentViewSet, basename="training-enrollment")
+router.register("training/obligations", views.ObligationViewSet, basename="training-obligation")
+
+urlpatterns = router.urls
