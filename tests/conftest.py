@@ -3,6 +3,7 @@ organisations with a site and a unit each, a regional and a local centre, and on
 user per role. API clients are authenticated with force_authenticate unless a test
 is about authentication itself."""
 
+import importlib
 import os
 from types import SimpleNamespace
 
@@ -36,8 +37,28 @@ def _media_root(settings, tmp_path):
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_flag():
+    """Eager `apply_async` flips Celery's process-wide "join would block" flag around
+    the call; from several threads at once (the concurrency tests) the flips interleave
+    and can leave it set, which would refuse every later `result.get()`."""
+    from celery._state import _set_task_join_will_block
+
+    yield
+    _set_task_join_will_block(False)
+
+
+def ensure_migration_data():
+    """Tests on `transaction=True` flush every table afterwards, data migrations'
+    rows included; the default calendar and SLA policy are put back (idempotent)."""
+    from django.apps import apps
+
+    importlib.import_module("sla.migrations.0002_default_policy").create_defaults(apps, None)
+
+
 @pytest.fixture
 def world(db):
+    ensure_migration_data()
     regional = ServiceCenterFactory(name="Regional", code="regional", kind="regional")
     local = ServiceCenterFactory(name="Local", code="local", parent=regional)
     org_a = OrganizationFactory(name="Org A", code="org-a")
