@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 
@@ -16,3 +17,20 @@ def _ensure_filesystem_broker_folders(sender, **kwargs):
     for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
+
+
+# Idempotent periodic tasks that beat also sends once when it starts: an interval
+# schedule first fires one interval after start, so without this a restarted (or
+# freshly set up) service would wait up to an hour to generate today's inspections.
+CATCH_UP_ON_START = (
+    "sla-sweep", "inspections-generate", "inspections-mark-missed", "training-obligations", "spareparts-reorder",
+)
+
+
+@beat_init.connect
+def catch_up_on_start(sender, **kwargs):
+    schedule = sender.app.conf.beat_schedule or {}
+    for name in CATCH_UP_ON_START:
+        if name in schedule:
+            entry = schedule[name]
+            sender.app.send_task(entry["task"], kwargs=entry.get("kwargs") or {}, **(entry.get("options") or {}))

@@ -103,3 +103,19 @@ def test_chinese_catalogues_are_complete_and_compiled(tmp_path):
         committed = po.with_suffix(".mo")
         assert committed.exists(), f"{committed} is missing: run make messages"
         assert committed.read_bytes() == compiled.read_bytes(), f"{committed} is stale: run make messages"
+
+
+def test_beat_start_sends_the_idempotent_sweeps_once_each(settings):
+    """An interval schedule first fires one interval after beat starts; the catch-up
+    sends each sweep at once so a restart does not wait an hour for inspections."""
+    from types import SimpleNamespace
+
+    from servicedesk.celery import CATCH_UP_ON_START, app, catch_up_on_start
+
+    sent = []
+    sender = SimpleNamespace(app=SimpleNamespace(
+        conf=app.conf, send_task=lambda name, **options: sent.append(name)))
+    catch_up_on_start(sender)
+    expected = [settings.CELERY_BEAT_SCHEDULE[name]["task"] for name in CATCH_UP_ON_START]
+    assert sent == expected
+    assert "sla.tasks.sweep_clocks" in sent and "inspections.tasks.generate_due" in sent

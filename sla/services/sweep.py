@@ -119,20 +119,14 @@ def _claim_warning(clock: Clock, now: datetime, staff: _Staff) -> bool:
 def _escalate(ticket) -> bool:
     """A restore breach moves the ticket one support tier up (its own transaction, after
     the claim: a refused escalation never undoes the breach or its notifications)."""
-    try:
-        from tickets.services import ticket_escalate
-    except ImportError:
-        return False
+    from tickets.services import ticket_escalate
+
     if ticket.tier >= 3:
         return False
     try:
         ticket_escalate(ticket=ticket, actor=None, reason="SLA breach: restore time exceeded")
     except ServiceError as exc:
         log.warning("SLA breach of %s: not escalated: %s", ticket.number, exc.message)
-        return False
-    except (AttributeError, TypeError):
-        # ticket_escalate does not accept a system actor (actor=None) in this build.
-        log.exception("SLA breach of %s: ticket_escalate refused a system actor", ticket.number)
         return False
     return True
 

@@ -71,31 +71,33 @@ def test_paused_met_and_stopped_clocks_are_never_swept(world):
     assert (result.warned, result.breached) == (0, 0)
 
 
-def test_a_restore_breach_escalates_the_ticket_once(world, monkeypatch):
-    import tickets.services
+def test_a_restore_breach_escalates_the_ticket_once(world, django_capture_on_commit_callbacks):
+    from tickets.models import TicketEvent
 
-    calls = []
-    monkeypatch.setattr(tickets.services, "ticket_escalate",
-                        lambda **kwargs: calls.append(kwargs), raising=False)
     ticket = triage(report(site=world.site_a, at=REPORTED), REPORTED, "major")
-    assert sweep(now=REPORTED + 25 * H).escalated == 1
+    assert ticket.tier == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep(now=REPORTED + 25 * H).escalated == 1
     assert sweep(now=REPORTED + 26 * H).escalated == 0
-    assert len(calls) == 1
-    assert calls[0]["ticket"].pk == ticket.pk and calls[0]["actor"] is None
+    ticket.refresh_from_db()
+    assert (ticket.tier, ticket.assignee) == (2, world.expert)
+    event = TicketEvent.objects.get(ticket=ticket, kind="escalated")
+    assert event.actor is None and "SLA breach" in event.note
+    told = Notification.objects.filter(event="ticket_escalated", recipient=world.expert, target_id=ticket.pk)
+    assert told.count() == 1
 
 
-def test_a_refused_escalation_keeps_the_breach(world, monkeypatch):
-    import tickets.services
-    from servicedesk.errors import InvalidTransition
+def test_a_refused_escalation_keeps_the_breach(world):
+    from tickets.models import Ticket
 
-    def refuse(**kwargs):
-        raise InvalidTransition("no")
-
-    monkeypatch.setattr(tickets.services, "ticket_escalate", refuse, raising=False)
     ticket = triage(report(site=world.site_a, at=REPORTED), REPORTED, "major")
+    # already with an expert and no vendor known for the unit: tier 3 cannot open
+    Ticket.objects.filter(pk=ticket.pk).update(tier=2, assignee=world.expert)
     result = sweep(now=REPORTED + 25 * H)
     assert (result.breached, result.escalated) == (3, 0)
     assert ticket.sla_clocks.get(metric="restore").state == S.BREACHED
+    ticket.refresh_from_db()
+    assert ticket.tier == 2
 
 
 def test_the_task_sweeps_now(world):

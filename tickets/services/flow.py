@@ -135,16 +135,21 @@ def _check_expert(expert: User) -> None:
 
 
 @transaction.atomic
-def ticket_escalate(*, ticket: Ticket, actor: User, reason: str, expert: User | None = None, vendor_name: str = "",
-                    vendor_case: str = "", vendor_contact: str = "") -> Ticket:
+def ticket_escalate(*, ticket: Ticket, actor: User | None, reason: str, expert: User | None = None,
+                    vendor_name: str = "", vendor_case: str = "", vendor_contact: str = "") -> Ticket:
     """Tier 1 → 2 hands the ticket to a technical expert; 2 → 3 opens a vendor case
-    (vendor, case reference, contact) while an expert keeps owning the ticket."""
-    b.check_role(actor, "escalate")
+    (vendor, case reference, contact) while an expert keeps owning the ticket.
+    `actor=None` is the SLA engine escalating a restore breach: no person's role or
+    scope to check, the timeline shows the system as the actor."""
+    if actor is not None:
+        b.check_role(actor, "escalate")
     seen, ticket = ticket, b.lock_ticket(ticket)
     b.check_not_overtaken(seen, ticket, field="tier")  # never two tiers up for one request
-    b.check_scope(actor, ticket)
+    if actor is not None:
+        b.check_scope(actor, ticket)
     b.check_transition(ticket, "escalate")
-    b.check_working_on(actor, ticket)
+    if actor is not None:
+        b.check_working_on(actor, ticket)
     if not (reason or "").strip():
         raise ServiceError(_("Give the reason for the escalation."), field="reason")
     if ticket.tier >= Ticket.Tier.VENDOR:
