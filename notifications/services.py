@@ -64,6 +64,15 @@ def notify(*, recipients, event: str, target=None, context=None, actor=None) -> 
     return created
 
 
+def notify_after_commit(*, recipients, event: str, target=None, context=None, actor=None) -> None:
+    """`notify` once the caller's transaction commits (nothing at all if it rolls
+    back): what the use cases of the other apps call inside their transaction."""
+    people = [user for user in dict.fromkeys(recipients or ()) if user is not None]
+    if people:
+        transaction.on_commit(partial(notify, recipients=people, event=event, target=target,
+                                      context=context or {}, actor=actor), robust=True)
+
+
 def _unique_recipients(recipients, actor) -> list[User]:
     people, seen = [], set()
     actor_pk = getattr(actor, "pk", None)

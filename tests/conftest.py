@@ -48,6 +48,19 @@ def _celery_join_flag():
     _set_task_join_will_block(False)
 
 
+@pytest.fixture
+def eager_celery():
+    """Tasks enqueued after commit (e-mails, reports) run in-process, so their effects
+    (the locmem outbox) are visible to the test."""
+    from servicedesk.celery import app as celery_app
+
+    # The app reads Django settings with the CELERY_ namespace, so the prefixed key wins.
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
+    yield
+    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=previous)
+
+
 def ensure_migration_data():
     """Tests on `transaction=True` flush every table afterwards, data migrations'
     rows included; the default calendar and SLA policy are put back (idempotent)."""

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assets.models import ServiceContract
+from notifications.services import notify_after_commit as _notify_after_commit
 from servicedesk.errors import Conflict, InvalidTransition, PermissionDenied, ServiceError
 from servicedesk.pdf import render_pdf
 
@@ -55,19 +56,6 @@ def _save(instance, actor, *fields: str) -> None:
     if actor is not None and getattr(actor, "pk", None):
         instance._history_user = actor  # simple_history records who, also outside a request
     instance.save(update_fields=[*fields, "updated_at"])
-
-
-def _notify_after_commit(*, recipients, event: str, target, actor=None, context=None) -> None:
-    people = [user for user in dict.fromkeys(recipients) if user is not None]
-    if not people:
-        return
-
-    def send():
-        from notifications.services import notify
-
-        notify(recipients=people, event=event, target=target, context=context or {}, actor=actor)
-
-    transaction.on_commit(send, robust=True)
 
 
 def _is_dispatch(user: User) -> bool:

@@ -3,12 +3,12 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from inspections.transitions import next_status
+from notifications.services import notify_after_commit  # noqa: F401 - the services call it through b.
 from servicedesk.errors import InvalidTransition, PermissionDenied
 
 R = User.Role
@@ -61,16 +61,3 @@ def dispatchers_for_site(site) -> list[User]:
     centers = [center.pk] + ([center.parent_id] if center.parent_id else [])
     qs = User.objects.filter(role=R.DISPATCHER, is_active=True)
     return list(qs.filter(service_centers__in=centers).distinct()) + list(qs.filter(service_centers__isnull=True))
-
-
-def notify_after_commit(*, recipients, event: str, target, actor=None, context=None) -> None:
-    people = [user for user in dict.fromkeys(recipients) if user is not None and user != actor]
-    if not people:
-        return
-
-    def send():
-        from notifications.services import notify
-
-        notify(recipients=people, event=event, target=target, context=context or {}, actor=actor)
-
-    transaction.on_commit(send, robust=True)

@@ -1,16 +1,9 @@
 import pytest
 
-from servicedesk.celery import app as celery_app
-
 
 @pytest.fixture(autouse=True)
-def _eager_celery():
-    """The e-mail task enqueued after commit runs in-process in these tests."""
-    # The app reads Django settings with the CELERY_ namespace, so the prefixed key wins.
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
-    yield
-    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=previous)
+def _eager_celery(eager_celery):
+    """Tasks enqueued after commit run in-process in these tests."""
 
 
 @pytest.fixture

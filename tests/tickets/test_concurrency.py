@@ -1,12 +1,9 @@
 """Concurrency on PostgreSQL (marker `service`): row locks and the number sequence
 hold when requests really run at the same time, each thread on its own connection."""
 
-import os
-import threading
-
 import pytest
-from django.db import connection, connections
 
+from tests.concurrency import require_postgresql, run_together
 from tickets import services
 from tickets.models import Ticket
 
@@ -15,33 +12,9 @@ pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _postgresql():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL is required in CI (set DATABASE_URL)")
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    require_postgresql()
 
 
-def run_together(count, work):
-    """Start `count` threads that call work(i) at the same moment; collect results."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def target(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_two_simultaneous_triage_calls_one_wins_one_is_409(world, api, build, monkeypatch):

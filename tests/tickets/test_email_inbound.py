@@ -9,7 +9,6 @@ import pytest
 from django.core.management import call_command
 
 from notifications.models import InboundEmail, Notification
-from servicedesk.celery import app as celery_app
 from tests.factories.tickets import png_bytes
 from tickets import inbound
 from tickets.models import Attachment, Comment, Ticket
@@ -20,11 +19,8 @@ REPLY_NUMBER = "FR-2026-000123"
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
-    yield
-    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=previous)
+def _eager_celery(eager_celery):
+    """Tasks enqueued after commit run in-process in these tests."""
 
 
 @pytest.fixture

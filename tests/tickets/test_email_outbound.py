@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from notifications import services as notifications
 from notifications.models import Notification
-from servicedesk.celery import app as celery_app
 from tickets import services
 
 pytestmark = pytest.mark.django_db
@@ -17,11 +16,8 @@ RESOLVE = {"resolution": "remote", "cause": "Loose cable", "solution": "Re-seate
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
-    yield
-    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=previous)
+def _eager_celery(eager_celery):
+    """Tasks enqueued after commit run in-process in these tests."""
 
 
 def mails_to(user):

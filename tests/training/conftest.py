@@ -8,19 +8,14 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from servicedesk.celery import app as celery_app
 from tests.factories.training import CourseFactory, SessionFactory
 from training import services
 from training.models import Course
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery():
-    """E-mails enqueued after commit run in-process (locmem outbox)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
-    yield
-    celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=previous)
+def _eager_celery(eager_celery):
+    """Tasks enqueued after commit run in-process in these tests."""
 
 
 @pytest.fixture

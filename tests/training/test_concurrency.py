@@ -3,15 +3,13 @@
 same trainee enrolled twice at once gets one place; concurrent sweeps warn once."""
 
 import datetime
-import os
-import threading
 
 import pytest
 import time_machine
-from django.db import connection, connections
 
 from notifications.models import Notification
 from servicedesk.errors import Conflict
+from tests.concurrency import require_postgresql, run_together
 from tests.factories import UserFactory
 from tests.factories.training import SessionFactory
 from training import services
@@ -21,44 +19,18 @@ pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _require_postgresql():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL is required in CI (set DATABASE_URL)")
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+def _postgresql():
+    require_postgresql()
 
 
-def _run_concurrently(work, count):
-    """`work(i)` in `count` threads, each on its own connection, released together."""
-    barrier = threading.Barrier(count)
-    results, lock = [], threading.Lock()
-
-    def worker(index):
-        try:
-            barrier.wait(timeout=30)
-            outcome = work(index)
-        except Exception as exc:  # every outcome is recorded, unexpected ones fail below
-            outcome = exc
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_twenty_concurrent_enrolments_in_five_places_give_exactly_five(world):
     session = SessionFactory(organization=None, trainer=world.engineer1, capacity=5)
     trainees = [UserFactory(role="customer", organization=world.org_a) for _ in range(20)]
 
-    results = _run_concurrently(lambda i: services.enroll(session=session, trainee=trainees[i],
-                                                          actor=world.customer_a), 20)
+    results = run_together(20, lambda i: services.enroll(session=session, trainee=trainees[i],
+                                                         actor=world.customer_a))
 
     enrolled = [r for r in results if isinstance(r, Enrollment)]
     refused = [r for r in results if isinstance(r, Conflict)]
@@ -70,8 +42,8 @@ def test_twenty_concurrent_enrolments_in_five_places_give_exactly_five(world):
 
 def test_the_same_trainee_enrolled_twice_at_once_gets_one_place(world):
     session = SessionFactory(organization=None, trainer=world.engineer1, capacity=5)
-    results = _run_concurrently(lambda i: services.enroll(session=session, trainee=world.customer_a2,
-                                                          actor=world.customer_a), 6)
+    results = run_together(6, lambda i: services.enroll(session=session, trainee=world.customer_a2,
+                                                        actor=world.customer_a))
     assert sum(isinstance(r, Enrollment) for r in results) == 1
     assert sum(isinstance(r, Conflict) for r in results) == 5
     assert Session.objects.get(pk=session.pk).enrolled_count == 1
@@ -93,7 +65,7 @@ def test_concurrent_sweeps_warn_and_lapse_once(world):
                        (datetime.date(2026, 12, 11), "training_obligation_lapsed")):
         moment = datetime.datetime(day.year, day.month, day.day, 10, tzinfo=datetime.UTC)
         with time_machine.travel(moment, tick=False):
-            results = _run_concurrently(lambda i: services.check_obligations(), 8)
+            results = run_together(8, lambda i: services.check_obligations())
         assert not [r for r in results if isinstance(r, Exception)], results
         key = "warned" if event.endswith("due_soon") else "lapsed"
         assert sum(r[key] for r in results) == 1

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from notifications.services import notify_after_commit  # noqa: F401 - the services call it through b.
 from servicedesk.errors import InvalidTransition, PermissionDenied
 from tickets.models import NumberSequence, Ticket, TicketEvent, Visit
 from tickets.transitions import (
@@ -156,19 +157,6 @@ def clocks(ticket: Ticket, event: str, *, at: datetime, actor=None, visit=None, 
     from sla.services import clocks_on_ticket_event
 
     clocks_on_ticket_event(ticket=ticket, event=event, at=at, actor=actor, visit=visit, data=data)
-
-
-def notify_after_commit(*, recipients, event: str, target, actor=None, context=None) -> None:
-    people = [user for user in dict.fromkeys(recipients) if user is not None and user != actor]
-    if not people:
-        return
-
-    def send():
-        from notifications.services import notify
-
-        notify(recipients=people, event=event, target=target, context=context or {}, actor=actor)
-
-    transaction.on_commit(send, robust=True)
 
 
 def customer_recipients(ticket: Ticket) -> list[User]:
