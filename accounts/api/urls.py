@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from servicedesk.api.routers import Router
 
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("service-centers", views.ServiceCenterViewSet, basename="service-center")
 router.register("users", views.UserViewSet, basename="user")

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from servicedesk.api.routers import Router
 
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("sites", views.SiteViewSet, basename="site")
 router.register("equipment-models", views.EquipmentModelViewSet, basename="equipment-model")
 router.register("equipment", views.EquipmentViewSet, basename="equipment")

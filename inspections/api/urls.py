@@ -1,9 +1,9 @@
 # The API routes of this app, mounted under /api/v1/ by servicedesk/api/urls.py.
-from rest_framework.routers import SimpleRouter
+from servicedesk.api.routers import Router
 
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("inspections/plans", views.InspectionPlanViewSet, basename="inspection-plan")
 router.register("inspections/checklists", views.ChecklistTemplateViewSet, basename="checklist-template")
 router.register("inspections", views.InspectionViewSet, basename="inspection")

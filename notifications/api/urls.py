@@ -1,9 +1,9 @@
 # The API routes of this app, mounted under /api/v1/ by servicedesk/api/urls.py.
-from rest_framework.routers import SimpleRouter
+from servicedesk.api.routers import Router
 
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("notifications", views.NotificationViewSet, basename="notification")
 
 urlpatterns = router.urls

@@ -1,10 +1,11 @@
 # The API routes of this app, mounted under /api/v1/ by servicedesk/api/urls.py.
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from servicedesk.api.routers import Router
 
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("sla/policies", views.PolicyViewSet, basename="sla-policy")
 router.register("sla/targets", views.TargetViewSet, basename="sla-target")
 router.register("sla/calendars", views.BusinessCalendarViewSet, basename="sla-calendar")

@@ -1,9 +1,9 @@
 # The API routes of this app, mounted under /api/v1/ by servicedesk/api/urls.py.
-from rest_framework.routers import SimpleRouter
+from servicedesk.api.routers import Router
 
 from . import views
 
-router = SimpleRouter()
+router = Router()
 router.register("parts", views.PartViewSet, basename="part")
 router.register("stockrooms", views.StockroomViewSet, basename="stockroom")
 router.register("stock", views.StockViewSet, basename="stock")

@@ -31,7 +31,7 @@ def test_customer_b_gets_404_on_org_a_plans_inspections_and_reports(api, world, 
     client = api.as_user(world.customer_b)
     plan = inspection_a.plan
     for url in (f"{API}/inspections/plans/{plan.pk}/", f"{API}/inspections/{inspection_a.pk}/",
-                f"{API}/inspections/{inspection_a.pk}/report.pdf/"):
+                f"{API}/inspections/{inspection_a.pk}/report.pdf"):
         assert client.get(url).status_code == 404, url
     assert client.post(f"{API}/inspections/{inspection_a.pk}/acknowledge/").status_code == 404
     assert client.get(f"{API}/inspections/").json()["results"] == []
@@ -44,7 +44,7 @@ def test_customer_a_sees_own_inspection_and_report_pdf_with_the_site_name(api, w
     client = api.as_user(world.customer_a)
     data = client.get(f"{API}/inspections/{inspection.pk}/").json()
     assert data["site_name"] == "Site A" and len(data["results"]) == 3
-    response = client.get(f"{API}/inspections/{inspection.pk}/report.pdf/")
+    response = client.get(f"{API}/inspections/{inspection.pk}/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdf_text(b"".join(response) if response.streaming else response.content)
     assert "Site A" in text and "UPS battery voltage" in text and "Battery low" in text
