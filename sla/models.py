@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import TIME_ZONE_CHOICES
 from servicedesk.models import TimeStampedModel
@@ -39,6 +40,7 @@ class BusinessCalendar(TimeStampedModel):
         help_text=_("ISO country code whose public holidays the import action reads (e.g. CN)."),
     )
     subdivision = models.CharField(_("holiday subdivision"), max_length=10, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +64,7 @@ class WorkingWindow(models.Model):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start = models.TimeField(_("from"))
     end = models.TimeField(_("until"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["weekday", "start"]
@@ -90,6 +93,7 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date"]
@@ -127,6 +131,7 @@ class Policy(TimeStampedModel):
         BusinessCalendar, verbose_name=_("business calendar"), on_delete=models.PROTECT, related_name="policies",
         help_text=_("The working hours of the targets on a business clock."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -152,6 +157,7 @@ class Target(TimeStampedModel):
         _("warning point"), max_digits=3, decimal_places=2, default=Decimal("0.80"),
         help_text=_("Share of the target after which the dispatchers are warned (0.8 = 80%)."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["policy", "metric", "severity"]

@@ -229,7 +229,10 @@ def visit_reserve(request, pk):
 def visit_use(request, pk):
     visit, data = _visit_post(request, pk)
     if data:
-        _run(request, lambda: services.parts_use_on_visit(visit=visit, actor=request.user, items=[data]),
+        # through the visit's own use case, so the ticket's timeline shows the parts too
+        from tickets.services import visit_use_parts
+
+        _run(request, lambda: visit_use_parts(visit=visit, actor=request.user, items=[data]),
              lambda movements: _("Recorded %(quantity)d × %(part)s as used.") % {
                  "quantity": data["quantity"], "part": data["part"].name})
     return _back(request, visit)

@@ -189,14 +189,18 @@ def _items(items) -> list[tuple[Part, int, Stockroom | None]]:
     return parsed
 
 
-def parts_use_on_visit(*, visit, actor, items) -> list[Movement]:
+def parts_use_on_visit(*, visit, actor, items, within=None) -> list[Movement]:
     """Record parts used on a visit: issued from the visit's reservations first, the rest
-    directly from the nearest stockroom (or the item's `stockroom`). All or nothing."""
+    directly from the nearest stockroom (or the item's `stockroom`). All or nothing.
+    `within(visit)` runs in the same transaction once the visit is locked (the ticket
+    services check the visit and write its timeline event there)."""
     require_staff(actor)
     parsed = _items(items)
     try:
         with transaction.atomic():
             visit = _lock_visit(visit)  # one use/return at a time per visit
+            if within is not None:
+                within(visit)
             _check_visit_open(visit)
             site = _site_of(visit.ticket)
             movements = []

@@ -136,6 +136,22 @@ def test_refusal_on_the_visit_page_is_a_message_not_an_error(world, client, part
     assert ProcurementRequest.objects.filter(source="shortage", ticket=parts.ticket).exists()
 
 
+def test_parts_used_through_the_api_write_the_timeline_and_a_refusal_keeps_its_shortage_request(world, api, parts):
+    url = f"/api/v1/visits/{parts.visit.pk}/parts/"
+    refused = api.as_user(world.engineer1).post(url, {"items": [{"part": parts.part.pk, "quantity": 1}]},
+                                                format="json")
+    assert refused.status_code == 409 and refused.json()["code"] == "out_of_stock"
+    assert not Movement.objects.exists() and not parts.ticket.events.filter(kind="parts_used").exists()
+    assert ProcurementRequest.objects.filter(source="shortage", ticket=parts.ticket).count() == 1
+
+    receive(parts.part, parts.local_room, 3)
+    used = api.as_user(world.engineer1).post(url, {"items": [{"part": parts.part.pk, "quantity": 2}]},
+                                             format="json")
+    assert used.status_code in (200, 201), used.content
+    assert parts.ticket.events.filter(kind="parts_used").count() == 1
+    assert Movement.objects.filter(kind="issue", visit=parts.visit).count() == 1
+
+
 def test_admin_shows_the_ledger_read_only(world, client, parts):
     movement = receive(parts.part, parts.local_room, 2)
     client.force_login(world.admin)

@@ -118,22 +118,26 @@ def visit_sign(*, visit: Visit, actor: User, signer_name: str, signature) -> Vis
     return visit
 
 
-@transaction.atomic
 def visit_use_parts(*, visit: Visit, actor: User, items: list[dict]):
-    """Parts used on site, booked by the spare parts app against this visit."""
+    """Parts used on site, booked by the spare parts app against this visit. The spare
+    parts use case owns the transaction and runs the visit's checks and timeline event
+    inside it (`within`): a refusal rolls back all of it, yet the procurement request a
+    shortage raises survives the refusal, as it must."""
     try:
         from spareparts.services import parts_use_on_visit
     except ImportError as exc:
         raise ServiceError(_("Spare parts are not available in this installation.")) from exc
-    visit, ticket, _target = _start(visit, actor, "parts")
     if not items:
         raise ServiceError(_("List at least one part."), field="items")
-    movements = parts_use_on_visit(visit=visit, actor=actor, items=items)
-    b.save(visit)
-    _event(ticket, visit, kind="parts_used", actor=actor, at=b.now(),
-           data={"items": [{"part": getattr(item["part"], "pk", item["part"]), "quantity": item["quantity"]}
-                           for item in items]})
-    return movements
+
+    def within(_locked):
+        checked, ticket, _target = _start(visit, actor, "parts")
+        b.save(checked)
+        _event(ticket, checked, kind="parts_used", actor=actor, at=b.now(),
+               data={"items": [{"part": getattr(item["part"], "pk", item["part"]), "quantity": item["quantity"]}
+                               for item in items]})
+
+    return parts_use_on_visit(visit=visit, actor=actor, items=items, within=within)
 
 
 @transaction.atomic
