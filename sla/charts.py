@@ -9,14 +9,15 @@ COLOURS = {"line": "#1565c0", "goal": "#2e7d32", "grid": "#ccc", "bar": "#1565c0
 
 
 def _fmt(value: float, percent: bool) -> str:
-    return f"{value * 100:.0f}%" if percent else f"{value:g}"
+    return f"{value * 100:.0f}%" if percent else f"{round(value, 2):g}"
 
 
 def line_chart(points: list[tuple[str, float | None]], *, title: str, percent: bool = False,
                goal: float | None = None, y_max: float | None = None) -> SafeString:
     """A line over labelled points (None = no value, the line breaks there)."""
     values = [v for _label, v in points if v is not None]
-    top = y_max or max([*values, goal or 0, 1e-9]) * (1 if percent else 1.1)
+    # An all-zero series still gets a readable axis (0 … 1), never 1e-09.
+    top = y_max or (max([*values, goal or 0]) * (1 if percent else 1.1)) or 1
     plot_w, plot_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_BOTTOM - PAD_TOP
     step = plot_w / max(len(points) - 1, 1)
 
