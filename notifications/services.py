@@ -38,6 +38,31 @@ def notify(*, recipients, event: str, target=None, context=None, actor=None) -> 
     inspection…): one in-app notification per active recipient (duplicates and the
     actor left out), its text in the recipient's language, and an e-mail each sent by
     a task enqueued after commit (a rolled back transaction sends nothing)."""
+    return notify_many([{"recipients": recipients, "event": event, "target": target, "context": context,
+                         "actor": actor}])
+
+
+def notify_many(batch: list[dict]) -> list[Notification]:
+    """`notify` for many events at once (the SLA sweep's batches): one INSERT for all
+    their notifications and one e-mail task per batch, enqueued after commit."""
+    rows = []
+    for item in batch:
+        rows += _rows(**item)
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    mailed = [notification.pk for notification in created if notification.recipient.email]
+    if mailed:
+        from .tasks import send_notification_email, send_notification_emails
+
+        if len(mailed) == 1:
+            transaction.on_commit(partial(send_notification_email.delay, mailed[0]), robust=True)
+        else:
+            transaction.on_commit(partial(send_notification_emails.delay, mailed), robust=True)
+    return created
+
+
+def _rows(*, recipients, event: str, target=None, context=None, actor=None) -> list[Notification]:
     people = _unique_recipients(recipients, actor)
     if not people:
         return []
@@ -55,13 +80,7 @@ def notify(*, recipients, event: str, target=None, context=None, actor=None) -> 
             target_type=target_type, target_id=target.pk if target is not None else None,
             target_label=label[:300], url=url[:500], context=stored,
         ))
-    created = Notification.objects.bulk_create(rows)
-    from .tasks import send_notification_email
-
-    for notification in created:
-        if notification.recipient.email:
-            transaction.on_commit(partial(send_notification_email.delay, notification.pk), robust=True)
-    return created
+    return rows
 
 
 def notify_after_commit(*, recipients, event: str, target=None, context=None, actor=None) -> None:

@@ -2,13 +2,15 @@
 on the partial indexes of `Clock`), claim each stage with a conditional UPDATE and
 notify exactly once per clock and stage.
 
-Exactly once, however often and by however many workers it runs: each claim is
-`UPDATE ... WHERE id = %s AND state = 'running' AND <stage stamp> IS NULL` in its own
-transaction together with the in-app notifications it causes (the e-mails follow
-after commit). A concurrent worker's UPDATE waits for that row and then matches
-nothing; a crash rolls back claim and notifications together, so the next run does
-them. Breaches are handled before warnings: after downtime a clock past both points
-gets only its breach (its warning is marked as done without being sent), so a
+Exactly once, however often and by however many workers it runs: a batch of
+candidates is claimed in one transaction that locks the rows (`SELECT ... FOR UPDATE
+SKIP LOCKED`: a concurrent sweep passes over what another holds) and then runs
+`UPDATE ... WHERE id IN (...) AND state = 'running' AND <stage stamp> IS NULL`,
+together with the in-app notifications it causes (one INSERT; the e-mails follow after
+commit as one task). A clock claimed by another run matches nothing; a crash rolls
+back claims and notifications together, so the next run does them. Breaches are
+handled before warnings: after downtime a clock past both points gets only its breach
+(its warning is marked as done without being sent), so a
 restarted worker catches up without a flood."""
 
 import logging
@@ -90,30 +92,37 @@ def _breach_recipients(staff: _Staff, clock: Clock) -> list[User]:
     return people
 
 
-def _notify(recipients, event: str, clock: Clock) -> None:
-    from notifications.services import notify
-
-    notify(recipients=recipients, event=event, target=clock,
-           context={"metric": clock.metric, "due_at": clock.due_at, "ticket": clock.ticket})
+def _notice(recipients, event: str, clock: Clock) -> dict:
+    return {"recipients": recipients, "event": event, "target": clock,
+            "context": {"metric": clock.metric, "due_at": clock.due_at, "ticket": clock.ticket}}
 
 
-def _claim_breach(clock: Clock, now: datetime, staff: _Staff) -> bool:
+def _claim(clocks: list[Clock], stage: str, now: datetime, staff: _Staff) -> list[Clock]:
+    """Claim one stage of a batch of clocks in one transaction and notify for the ones
+    this run claimed. The rows are locked first (a concurrent sweep skips what another
+    holds), then a conditional UPDATE takes those still unclaimed: a clock claimed by
+    another run, before or meanwhile, matches nothing here. A crash rolls back claims
+    and notifications together, so the next run does them."""
+    from notifications.services import notify_many
+
+    if stage == "breach":
+        unclaimed, changes = Q(state=S.RUNNING, breached_at=None), {
+            "state": S.BREACHED, "breached": True, "breached_at": now,
+            "warned_at": Coalesce(F("warned_at"), Value(now))}
+    else:
+        unclaimed, changes = Q(state=S.RUNNING, warned_at=None), {"warned_at": now}
     with transaction.atomic():
-        claimed = Clock.objects.filter(pk=clock.pk, state=S.RUNNING, breached_at=None).update(
-            state=S.BREACHED, breached=True, breached_at=now, warned_at=Coalesce(F("warned_at"), Value(now)),
-            updated_at=now)
-        if claimed:
-            _notify(_breach_recipients(staff, clock), BREACH_EVENT, clock)
-    return bool(claimed)
-
-
-def _claim_warning(clock: Clock, now: datetime, staff: _Staff) -> bool:
-    with transaction.atomic():
-        claimed = Clock.objects.filter(pk=clock.pk, state=S.RUNNING, warned_at=None).update(
-            warned_at=now, updated_at=now)
-        if claimed:
-            _notify(_warning_recipients(staff, clock), WARNING_EVENT, clock)
-    return bool(claimed)
+        ids = list(Clock.objects.select_for_update(skip_locked=True).filter(
+            unclaimed, pk__in=[clock.pk for clock in clocks]).values_list("pk", flat=True))
+        if not ids:
+            return []
+        Clock.objects.filter(unclaimed, pk__in=ids).update(**changes, updated_at=now)
+        claimed = [clock for clock in clocks if clock.pk in set(ids)]
+        if stage == "breach":
+            notify_many([_notice(_breach_recipients(staff, clock), BREACH_EVENT, clock) for clock in claimed])
+        else:
+            notify_many([_notice(_warning_recipients(staff, clock), WARNING_EVENT, clock) for clock in claimed])
+    return claimed
 
 
 def _escalate(ticket) -> bool:
@@ -145,13 +154,12 @@ def sweep(*, now: datetime | None = None, batch_size: int = 500) -> SweepResult:
             if not ids:
                 break
             staff = staff or _Staff([R.DISPATCHER, R.MANAGER, R.EXPERT])
-            for clock in _load(ids):
-                if stage == "breach" and _claim_breach(clock, now, staff):
-                    result.breached += 1
-                    if clock.metric == Metric.RESTORE:
-                        to_escalate.append(clock.ticket)
-                elif stage == "warning" and _claim_warning(clock, now, staff):
-                    result.warned += 1
+            claimed = _claim(_load(ids), stage, now, staff)
+            if stage == "breach":
+                result.breached += len(claimed)
+                to_escalate += [clock.ticket for clock in claimed if clock.metric == Metric.RESTORE]
+            else:
+                result.warned += len(claimed)
     for ticket in to_escalate:
         result.escalated += _escalate(ticket)
     return result

@@ -174,3 +174,18 @@ def test_mark_read_and_mark_all_read_touch_only_the_callers_rows(world):
     other.refresh_from_db()
     assert other.read_at is None
     assert not Notification.objects.filter(recipient=world.customer_a, read_at__isnull=True).exists()
+
+
+def test_notify_many_is_one_insert_and_one_mail_task_for_the_batch(world, ticket_a, django_assert_num_queries,
+                                                                   django_capture_on_commit_callbacks):
+    batch = [{"recipients": [world.customer_a, world.engineer1], "event": "ticket_received", "target": ticket_a},
+             {"recipients": [world.dispatcher], "event": "ticket_assigned", "target": ticket_a}]
+    services.notify(recipients=[world.manager], event="ticket_received", target=ticket_a)  # warms caches
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, django_assert_num_queries(1):
+        rows = services.notify_many(batch)
+    assert [n.recipient.username for n in rows] == ["customer_a", "engineer1", "dispatcher"]
+    assert len(callbacks) == 1  # one task e-mails the whole batch
+    callbacks[0]()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [world.customer_a.email, world.engineer1.email, world.dispatcher.email])
+    assert Notification.objects.filter(pk__in=[n.pk for n in rows], emailed_at__isnull=False).count() == 3
