@@ -3,10 +3,15 @@ visits, comments and the signed service confirmation are real. Idempotent: a tic
 is looked up by title and organisation before it is created."""
 
 import io
+import random
+from contextlib import contextmanager
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from servicedesk import clock
 from tickets import services
 from tickets.models import Ticket, Visit
 
@@ -116,3 +121,103 @@ def seed(ctx):
     if created:
         ticket = services.ticket_cancel(ticket=ticket, actor=users["customer_a"], reason="Duplicate report")
     ctx["ticket:cancelled"] = ticket
+    seed_history(ctx)
+
+
+# --- Eight weeks of closed cases, so the SLA dashboard has trends to show -----------
+HISTORY_WEEKS = 8
+HISTORY_FAULTS = [
+    ("Controller alarm E{n}", "The controller raised alarm E{n}; the line stopped."),
+    ("Communication loss #{n}", "No data from the remote I/O since this morning."),
+    ("UPS on battery #{n}", "The UPS switched to battery without a mains failure."),
+    ("HMI unresponsive #{n}", "Operator screen stopped responding."),
+]
+
+
+def _minutes(rng, low, high):
+    return timedelta(minutes=rng.randint(low, high))
+
+
+@contextmanager
+def _past(at):
+    """Services run at `at`, after the sweep has recorded what its minute-by-minute
+    runs would have by then (breaches of the clocks that ran late)."""
+    from sla.services import sweep
+
+    with clock.at(at):
+        sweep(now=at)
+        yield
+
+
+def _history_case(ctx, n, reported, unit, customer):
+    """One fault through the real services at past instants: mostly on time, some
+    late; three in four resolved remotely, the rest on site; followed up and closed."""
+    rng = random.Random(n)  # per case: a case already there leaves the others' draws alone
+    users = ctx.users
+    dispatcher, engineer = users["dispatcher"], users[rng.choice(["engineer1", "engineer2"])]
+    title, description = rng.choice(HISTORY_FAULTS)
+    title = f"{title.format(n=n)} (history)"
+    if Ticket.objects.filter(title=title, organization=unit.site.organization).exists():
+        return
+    at = reported
+    with _past(at):
+        ticket = services.ticket_create(
+            actor=customer, organization=unit.site.organization, site=unit.site, equipment=unit, title=title,
+            description=description.format(n=n), channel=rng.choice(["portal", "portal", "phone", "email"]))
+    at += _minutes(rng, 3, 12) if rng.random() < 0.85 else _minutes(rng, 18, 40)
+    with _past(at):
+        ticket = services.ticket_triage(ticket=ticket, actor=dispatcher, assignee=engineer,
+                                        severity=rng.choices(["major", "urgent", "general"], [2, 3, 5])[0])
+    at += _minutes(rng, 8, 45) if rng.random() < 0.9 else _minutes(rng, 65, 110)
+    with _past(at):
+        ticket = services.ticket_respond(ticket=ticket, actor=engineer, note="Remote session opened")
+    if rng.random() < 0.75:
+        at += _minutes(rng, 40, 20 * 60)
+        resolution = "remote"
+    else:
+        resolution = "onsite"
+        at += _minutes(rng, 10, 30)
+        with _past(at):
+            visit = services.ticket_dispatch(ticket=ticket, actor=dispatcher, engineer=engineer)
+        at += _minutes(rng, 10, 40)
+        with _past(at):
+            visit = services.visit_depart(visit=visit, actor=engineer)
+        at += _minutes(rng, 40, 200)
+        with _past(at):
+            visit = services.visit_check_in(visit=visit, actor=engineer)
+        for phase in Visit.PHASE_ORDER:
+            at += _minutes(rng, 10, 50)
+            with _past(at):
+                services.visit_record_phase(visit=visit, actor=engineer, phase=phase, notes=f"{phase}: done")
+        at += _minutes(rng, 2, 10)
+        with _past(at):
+            visit = services.visit_sign(visit=Visit.objects.get(pk=visit.pk), actor=customer,
+                                        signer_name=customer.get_full_name() or customer.username,
+                                        signature=_signature())
+            visit = services.visit_complete(visit=visit, actor=engineer, work_summary="Repaired and tested.")
+        at += _minutes(rng, 5, 20)
+    with _past(at):
+        ticket = services.ticket_resolve(ticket=Ticket.objects.get(pk=ticket.pk), actor=engineer,
+                                         resolution=resolution, cause="Worn component", solution="Replaced and tested",
+                                         prevention="Added to the preventive maintenance checklist")
+    at += _minutes(rng, 60, 20 * 60) if rng.random() < 0.9 else _minutes(rng, 25 * 60, 30 * 60)
+    with _past(at):
+        services.ticket_follow_up(ticket=ticket, actor=dispatcher, recurred=False, satisfaction=rng.choice([4, 5, 5]),
+                                  note="Customer confirmed normal operation")
+
+
+def seed_history(ctx):
+    """Four or five faults a week for the last eight weeks, seeded so every run builds
+    the same cases (and a second run none)."""
+    rng = random.Random(20261124)
+    units = [ctx["equipment:a-plc-001"], ctx["equipment:a-ups-001"], ctx["equipment:a-plc-002"],
+             ctx["equipment:b-plc-001"], ctx["equipment:b-ups-001"]]
+    start = timezone.now() - timedelta(weeks=HISTORY_WEEKS, days=3)  # the last case closes days ago
+    n = 0
+    for week in range(HISTORY_WEEKS):
+        for _ in range(rng.randint(4, 5)):
+            n += 1
+            reported = start + timedelta(weeks=week, minutes=rng.randint(0, 5 * 24 * 60))
+            unit = rng.choice(units)
+            customer = ctx.users["customer_a" if unit.site.organization_id == ctx["org_a"].pk else "customer_b"]
+            _history_case(ctx, n, reported, unit, customer)

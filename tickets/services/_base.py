@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from notifications.services import notify_after_commit  # noqa: F401 - the services call it through b.
+from servicedesk import clock
 from servicedesk.errors import InvalidTransition, PermissionDenied
 from tickets.models import NumberSequence, Ticket, TicketEvent, Visit
 from tickets.transitions import (
@@ -26,7 +27,7 @@ DISPATCH_ROLES = frozenset({R.DISPATCHER, R.MANAGER, R.ADMIN})
 
 
 def now() -> datetime:
-    return timezone.now()
+    return clock.now()
 
 
 # --- numbers -------------------------------------------------------------------
