@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from servicedesk.admin import ReadOnlyAdminMixin
 from servicedesk.errors import ServiceError
 
 from . import services
@@ -58,18 +59,9 @@ class PolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Clock)
-class ClockAdmin(admin.ModelAdmin):
+class ClockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["ticket", "metric", "severity", "state", "due_at", "met_at", "breached"]
     list_filter = ["state", "metric", "severity", "breached"]
     list_select_related = ["ticket"]
     search_fields = ["ticket__number"]
     date_hierarchy = "due_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from servicedesk.admin import ReadOnlyAdminMixin
+
 from .models import Certificate, Course, CourseMaterial, Enrollment, Session, TrainingObligation
 
 
@@ -32,42 +34,24 @@ class SessionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(SimpleHistoryAdmin):
+class EnrollmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: enrolment and attendance go through the services (capacity, certificates)."""
 
     list_display = ["trainee", "session", "status", "attended", "score", "passed"]
     list_filter = ["status", "passed"]
     list_select_related = ["trainee", "session__course"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Certificate)
-class CertificateAdmin(SimpleHistoryAdmin):
+class CertificateAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["holder_name", "course_title", "completed_on", "issued_at"]
     search_fields = ["holder_name", "code"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TrainingObligation)
-class TrainingObligationAdmin(SimpleHistoryAdmin):
+class TrainingObligationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: obligations follow the contract's delivery date."""
 
     list_display = ["contract", "organization", "delivery_date", "due_on", "status", "fulfilled_on"]
     list_filter = ["status"]
     list_select_related = ["contract", "organization"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
