@@ -132,6 +132,9 @@ else:
         "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
         "processed_folder": str(CELERY_FILESYSTEM_DIR / "processed"),
         "store_processed": False,
+        # The transport takes one message per poll; a short interval keeps a burst of
+        # e-mails from holding up the periodic tasks behind it.
+        "polling_interval": 0.2,
     }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None  # results are not needed in production
 CELERY_TASK_IGNORE_RESULT = not CELERY_RESULT_BACKEND
