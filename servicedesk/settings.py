@@ -132,8 +132,6 @@ else:
         "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
         "processed_folder": str(CELERY_FILESYSTEM_DIR / "processed"),
         "store_processed": False,
-        # The transport takes one message per poll; a short interval keeps a burst of
-        # e-mails from holding up the periodic tasks behind it.
         "polling_interval": 0.2,
     }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None  # results are not needed in production
@@ -143,7 +141,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With Redis one message at a time per process. The file-system broker has no event
+# loop: the worker acknowledges between two-second polls, so it takes a few messages
+# ahead, or a burst of e-mails would hold the periodic tasks up for minutes.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1 if REDIS_URL else 8
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
