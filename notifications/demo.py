@@ -31,6 +31,7 @@ def seed(ctx):
 def _seed(ctx):
     users, objects = ctx.users, ctx.objects
     _add(users.get("dispatcher"), events.TICKET_REPORTED, objects.get("ticket:new"))
-    _add(users.get("engineer1"), events.TICKET_ASSIGNED, objects.get("ticket:triaged"))
+    triaged = objects.get("ticket:triaged")
+    _add(getattr(triaged, "assignee", None), events.TICKET_ASSIGNED, triaged)  # whoever it went to
     _add(users.get("customer_a"), events.TICKET_RECEIVED, objects.get("ticket:new"))
     _add(users.get("customer_a"), events.TICKET_RESOLVED, objects.get("ticket:resolved"))
