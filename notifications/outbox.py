@@ -126,17 +126,17 @@ def deliver_after_commit() -> None:
 
 def _kick() -> None:
     """The fast path. Any failure here (the broker is down) only delays delivery to
-    the next periodic run, so it is logged and never reaches the request."""
+    the next periodic run, so it is logged and never reaches the request; one
+    connection attempt without retries keeps the request fast during an outage."""
     from .tasks import deliver_outbox
 
     try:
-        deliver_outbox.apply_async(retry=False)
+        with deliver_outbox.app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=0, timeout=2)
+            deliver_outbox.apply_async(connection=broker, retry=False)
     except Exception as exc:  # noqa: BLE001 - whatever the broker raised, the row is safe
-        log.warning(
-            "outbox: the fast path could not reach the broker (%s); "
-            "the periodic delivery will send it",
-            exc,
-        )
+        log.warning("outbox: the fast path could not reach the broker (%s); "
+                    "the periodic delivery will send it", exc)
 
 
 # --- deliver -----------------------------------------------------------------------
