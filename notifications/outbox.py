@@ -268,8 +268,8 @@ def _mark_sent(message: OutboxMessage, kind: Kind, counts: Counter, *, skipped: 
         )
         if marked and kind.sent is not None and not skipped:
             kind.sent(message)
-    counts["skipped" if skipped else "sent"] += marked
-    counts["lost_lease"] += 1 - marked
+    # a sender whose lease ran out and was taken over marks nothing
+    counts[("skipped" if skipped else "sent") if marked else "lost_lease"] += 1
 
 
 def backoff(attempts: int) -> float:

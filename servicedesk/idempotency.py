@@ -9,12 +9,12 @@ request that did not commit (a 5xx, a killed process) leaves nothing but the cla
 claim whose process died is taken over once its lease has expired. A request that
 finishes after losing its lease rolls back and answers 409."""
 
-import contextlib
+import collections
 import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,6 +73,7 @@ class IdempotencyMiddleware:
         if user is None:
             return self.get_response(request)  # authentication will answer 401
         fingerprint = _fingerprint(request)
+        _release_unreleased()
         lease = timezone.now() + timedelta(seconds=settings.IDEMPOTENCY_LEASE_SECONDS)
         record, answer = self._claim(request, user, key, fingerprint, lease)
         if answer is not None:
@@ -148,13 +149,29 @@ class IdempotencyMiddleware:
 
     @staticmethod
     def _release(record, lease):
-        """Let the client try again at once (if the database answers; else the lease
-        runs out)."""
-        # best effort: during an outage this fails too, and the lease expires instead
-        with contextlib.suppress(Exception):
-            IdempotencyKey.objects.filter(
-                pk=record.pk, response_status__isnull=True, lease_until=lease
-            ).delete()
+        """Let the client try again at once. During an outage the DELETE fails too: the
+        claim is remembered and released by this process's next request that reaches
+        the database (or, if this process dies, when its lease runs out)."""
+        _unreleased.append((record.pk, lease))
+        _release_unreleased()
+
+
+_unreleased: collections.deque = collections.deque()
+
+
+def _release_unreleased() -> None:
+    """Release the claims this process could not release before (cheap when none)."""
+    for _pending in range(len(_unreleased)):
+        try:
+            pk, lease = _unreleased.popleft()
+        except IndexError:
+            return
+        try:
+            IdempotencyKey.objects.filter(pk=pk, response_status__isnull=True,
+                                          lease_until=lease).delete()
+        except DatabaseError:
+            _unreleased.append((pk, lease))
+            return
 
 
 def _replay(record) -> HttpResponse:

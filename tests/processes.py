@@ -2,18 +2,24 @@
 starts what it kills on free ports of 127.0.0.1 (its own Redis, its own PostgreSQL,
 its own worker and web processes) and stops them afterwards."""
 
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,20 +94,20 @@ class PostgreSQL:
     """A PostgreSQL cluster of the test's own (initdb + pg_ctl as the `postgres` OS
     user), filled with a copy of the test database, so that the test can stop it."""
 
-    def __init__(self, folder: Path):
+    def __init__(self):
         binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
         if not binaries or os.geteuid() != 0 or not shutil.which("runuser"):
             fail_or_skip("a PostgreSQL cluster of the test's own needs root, runuser and pg_ctl")
         self.bin = binaries[-1].parent
-        self.folder = folder
-        self.data = folder / "data"
+        # pytest's tmp_path is private to root; the cluster's folder belongs to postgres
+        self.folder = Path(tempfile.mkdtemp(prefix="servicedesk-pg-"))
+        shutil.chown(self.folder, "postgres", "postgres")
+        self.data = self.folder / "data"
         self.port = free_port()
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.chown(folder, "postgres", "postgres")
 
     def _as_postgres(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(["runuser", "-u", "postgres", "--", *command], check=check,
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=120, cwd="/")
 
     def url(self, name: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
@@ -120,6 +126,10 @@ class PostgreSQL:
     def stop(self) -> None:
         self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
                           "stop", check=False)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def copy_database(self, source_url: str, name: str) -> str:
         """Create `name` here with the schema and rows of `source_url`."""
@@ -194,3 +204,67 @@ def stop(process: subprocess.Popen | None) -> None:
         kill_group(process)
     except ProcessLookupError:
         pass
+
+
+def record_counts(test: str, counts: dict) -> None:
+    folder = settings.BASE_DIR / "var" / "test"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "delivery-counts.jsonl", "a") as handle:
+        handle.write(json.dumps({"test": test, **counts}) + "\n")
+    print(f"\n{test}: {counts}")
+
+
+# --- HTTP clients ----------------------------------------------------------------------
+def post_json(url: str, token: str, key: str, body: dict) -> tuple[int, dict, str | None]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json",
+        "Idempotency-Key": key})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"{}"), None
+    except urllib.error.HTTPError as error:
+        payload, retry_after = error.read(), error.headers.get("Retry-After")
+        try:
+            return error.code, json.loads(payload or b"{}"), retry_after
+        except ValueError:
+            return error.code, {"raw": payload[:200].decode(errors="replace")}, retry_after
+    except OSError:
+        return 0, {}, None  # no answer: the client retries with the same key
+
+
+def run_clients(url: str, tokens: list[str], body: dict, stop_at: threading.Event, threads: int,
+             phase: list | None = None):
+    """Each thread creates tickets, one Idempotency-Key per ticket, retrying a key until
+    it gets a 201 and sending every third one again to check the replay. `statuses`
+    counts (phase, status); a 503 is counted apart when it lacks the JSON code or
+    Retry-After."""
+    statuses, created, lock = Counter(), {}, threading.Lock()
+    phase = phase if phase is not None else ["run"]
+
+    def run(n):
+        token = tokens[n % len(tokens)]
+        while not stop_at.is_set():
+            key = uuid.uuid4().hex
+            for _attempt in range(120):
+                status, data, retry_after = post_json(url, token, key, body)
+                if status == 503 and (data.get("code") != "service_unavailable" or not retry_after):
+                    status = "503 without code or Retry-After"
+                with lock:
+                    statuses[(phase[0], status)] += 1
+                if status == 201:
+                    with lock:
+                        created.setdefault(key, set()).add(data["number"])
+                        replay = len(created) % 3 == 0
+                    if replay:
+                        again, data, _ = post_json(url, token, key, body)
+                        with lock:
+                            statuses[(phase[0], f"replay {again}")] += 1
+                            if again == 201:  # a replay during an outage may be a 503
+                                created[key].add(data.get("number"))
+                    break
+                time.sleep(0.5)
+
+    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+    for thread in workers:
+        thread.start()
+    return workers, statuses, created

@@ -4,17 +4,11 @@ PostgreSQL): each test starts its own Redis on a free port and its own Celery wo
 keeps one file per Message-ID (tests/mail_backend.py). The counts each test saw are
 appended to `<SERVICEDESK_VAR_DIR>/delivery-counts.jsonl` (.ci/run prints them)."""
 
-import json
 import threading
 import time
-import urllib.error
-import urllib.request
-import uuid
-from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -28,6 +22,8 @@ from tests.processes import (
     Redis,
     free_port,
     kill_group,
+    record_counts,
+    run_clients,
     service_env,
     start_web,
     start_worker,
@@ -37,14 +33,6 @@ from tests.processes import (
 )
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
-
-
-def record_counts(test: str, counts: dict) -> None:
-    folder = settings.BASE_DIR / "var" / "test"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "delivery-counts.jsonl", "a") as handle:
-        handle.write(json.dumps({"test": test, **counts}) + "\n")
-    print(f"\n{test}: {counts}")
 
 
 @pytest.fixture
@@ -138,60 +126,6 @@ def test_kill_9_of_the_worker_during_a_sweep_then_restart(world, redis, mail_dir
 
 
 # --- the broker stopped for 30 s during concurrent ticket creation ------------------------
-def _post(url: str, token: str, key: str, body: dict) -> tuple[int, dict, str | None]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json",
-        "Idempotency-Key": key})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"{}"), None
-    except urllib.error.HTTPError as error:
-        payload, retry_after = error.read(), error.headers.get("Retry-After")
-        try:
-            return error.code, json.loads(payload or b"{}"), retry_after
-        except ValueError:
-            return error.code, {"raw": payload[:200].decode(errors="replace")}, retry_after
-    except OSError:
-        return 0, {}, None  # no answer: the client retries with the same key
-
-
-def _clients(url: str, tokens: list[str], body: dict, stop_at: threading.Event, threads: int,
-             phase: list | None = None):
-    """Each thread creates tickets, one Idempotency-Key per ticket, retrying a key until
-    it gets a 201 and sending every third one again to check the replay. `statuses`
-    counts (phase, status); a 503 is counted apart when it lacks the JSON code or
-    Retry-After."""
-    statuses, created, lock = Counter(), {}, threading.Lock()
-    phase = phase if phase is not None else ["run"]
-
-    def run(n):
-        token = tokens[n % len(tokens)]
-        while not stop_at.is_set():
-            key = uuid.uuid4().hex
-            for _attempt in range(120):
-                status, data, retry_after = _post(url, token, key, body)
-                if status == 503 and (data.get("code") != "service_unavailable" or not retry_after):
-                    status = "503 without code or Retry-After"
-                with lock:
-                    statuses[(phase[0], status)] += 1
-                if status == 201:
-                    with lock:
-                        created.setdefault(key, set()).add(data["number"])
-                        replay = len(created) % 3 == 0
-                    if replay:
-                        again, data, _ = _post(url, token, key, body)
-                        with lock:
-                            statuses[(phase[0], f"replay {again}")] += 1
-                            created[key].add(data.get("number"))
-                    break
-                time.sleep(0.5)
-
-    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
-    for thread in workers:
-        thread.start()
-    return workers, statuses, created
-
-
 def test_broker_stopped_30_s_during_concurrent_ticket_creation(world, redis, mail_dir, tmp_path):
     from rest_framework_simplejwt.tokens import AccessToken
 
@@ -206,7 +140,7 @@ def test_broker_stopped_30_s_during_concurrent_ticket_creation(world, redis, mai
             "description": "Trips every hour."}
     stop_clients = threading.Event()
     try:
-        threads, statuses, created = _clients(f"http://127.0.0.1:{port}/api/v1/tickets/", tokens,
+        threads, statuses, created = run_clients(f"http://127.0.0.1:{port}/api/v1/tickets/", tokens,
                                               body, stop_clients, threads=6)
         time.sleep(5)
         redis.stop()
