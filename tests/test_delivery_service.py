@@ -192,8 +192,8 @@ def test_a_batch_stopped_by_its_soft_time_limit_is_finished_by_the_next_run(
         for _ in range(3):
             services.notify(recipients=people, event="ticket_received", target=ticket)
     assert OutboxMessage.objects.count() == 24
-    # each message takes 0.4 s; the soft limit (3 s) stops a run after about 7
-    env = _env(redis, mail_dir, TEST_MAIL_DELAY=0.4, CELERY_TASK_SOFT_TIME_LIMIT=3,
+    # each message takes 0.3 s; the soft limit (2 s) stops a run after about 6
+    env = _env(redis, mail_dir, TEST_MAIL_DELAY=0.3, CELERY_TASK_SOFT_TIME_LIMIT=2,
                CELERY_TASK_TIME_LIMIT=10, OUTBOX_BATCH_SIZE=24)
     log = tmp_path / "worker.log"
     worker = start_worker(env, log, concurrency=1)  # prefork: time limits apply

@@ -49,31 +49,22 @@ class Console:
         return "\n".join(self.lines)
 
 
-def _task_runs(folder, token: str) -> bool:
+def _task_runs(broker, folder, token: str) -> bool:
+    """Send one task through the test's own embedded broker folder; wait for its effect."""
     from servicedesk.celery import app
 
-    with app.connection_for_write("sdfiles://") as connection:
+    options = {"data_folder_in": str(broker / "out"), "data_folder_out": str(broker / "out"),
+               "control_folder": str(broker / "control"),
+               "processed_folder": str(broker / "processed")}
+    for path in options.values():
+        os.makedirs(path, exist_ok=True)
+    with app.connection_for_write("sdfiles://", transport_options=options) as connection:
         app.send_task("tests.broker_tasks.record", args=[str(folder), token],
                       queue=broker_stress.QUEUE, connection=connection)
     return wait_for(lambda: (folder / token).exists(), timeout=60)
 
 
-@pytest.fixture
-def broker_folder(tmp_path):
-    """This process publishes to the test's own embedded broker folder."""
-    from servicedesk.celery import app
-
-    broker, previous = tmp_path / "broker", app.conf.broker_transport_options
-    app.conf.broker_transport_options = {
-        "data_folder_in": str(broker / "out"), "data_folder_out": str(broker / "out"),
-        "control_folder": str(broker / "control"), "processed_folder": str(broker / "processed")}
-    for folder in app.conf.broker_transport_options.values():
-        os.makedirs(folder, exist_ok=True)
-    yield broker
-    app.conf.broker_transport_options = previous
-
-
-def test_the_supervisor_of_make_run_starts_a_killed_worker_again(tmp_path, broker_folder):
+def test_the_supervisor_of_make_run_starts_a_killed_worker_again(tmp_path):
     env = broker_stress._env(tmp_path)
     effects = tmp_path / "effects"
     effects.mkdir()
@@ -85,7 +76,7 @@ def test_the_supervisor_of_make_run_starts_a_killed_worker_again(tmp_path, broke
     console = Console(supervisor)
     try:
         assert wait_for(lambda: console.started_pids(), timeout=60), console.text()
-        assert _task_runs(effects, "before"), console.text()
+        assert _task_runs(tmp_path / "broker", effects, "before"), console.text()
         first = console.started_pids()[0]
         os.kill(first, signal.SIGKILL)
         killed = time.monotonic()
@@ -93,7 +84,7 @@ def test_the_supervisor_of_make_run_starts_a_killed_worker_again(tmp_path, broke
         restarted_after = time.monotonic() - killed
         assert f"Celery worker (pid {first}) exited with code -9" in console.text()
         assert "starting it again" in console.text()
-        assert _task_runs(effects, "after"), console.text()
+        assert _task_runs(tmp_path / "broker", effects, "after"), console.text()
     finally:
         supervisor.send_signal(signal.SIGTERM)
         try:
