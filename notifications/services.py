@@ -1,6 +1,5 @@
 """Notification use cases: in-app rows and e-mail (in each recipient's language, sent
-after commit by a Celery task), marking read, and the dispatchers' handling of
-inbound e-mail from unknown senders."""
+after commit by a Celery task) and marking read."""
 
 import datetime
 import decimal
@@ -21,14 +20,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from servicedesk.errors import InvalidTransition, PermissionDenied, ServiceError
+from servicedesk.errors import PermissionDenied
 
 from . import events
-from .models import InboundEmail, Notification
+from .models import Notification
 
 log = logging.getLogger(__name__)
-R = User.Role
-DISPATCH_ROLES = frozenset({R.DISPATCHER, R.MANAGER, R.ADMIN})
 MODEL_KEY = "__model__"
 
 
@@ -314,62 +311,3 @@ def notifications_mark_all_read(*, actor: User) -> int:
     """Mark all of the actor's unread notifications read; returns how many."""
     at = timezone.now()
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=at, updated_at=at)
-
-
-# --- inbound e-mail of unknown senders ----------------------------------------------
-def _check_dispatch(actor: User) -> None:
-    if not (actor.is_admin_role or actor.role in DISPATCH_ROLES):
-        raise PermissionDenied(_("Only dispatchers register inbound e-mail."))
-
-
-def _lock_pending(inbound: InboundEmail) -> InboundEmail:
-    locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
-    if locked.status != InboundEmail.Status.PENDING:
-        raise InvalidTransition(_("This e-mail was already handled (%(status)s).")
-                                % {"status": locked.get_status_display()})
-    return locked
-
-
-@transaction.atomic
-def inbound_register(*, inbound: InboundEmail, actor: User, organization, site, title: str = "",
-                     kind: str = "fault", urgency: str = "medium"):
-    """A dispatcher files a queued e-mail as a fault report (channel e-mail) of the
-    organisation and site they chose; its attachments come along."""
-    from tickets import services as tickets
-    from tickets.inbound import add_attachments, parse_message
-
-    _check_dispatch(actor)
-    inbound = _lock_pending(inbound)
-    if site is None or site.organization_id != organization.pk:
-        raise ServiceError(_("The site does not belong to the organisation."), field="site")
-    parsed = None
-    if inbound.raw:
-        with inbound.raw.open("rb") as handle:
-            parsed = parse_message(handle.read())
-    ticket = tickets.ticket_create(
-        actor=actor, organization=organization, site=site, kind=kind, urgency=urgency, channel="email",
-        title=(title or inbound.subject or str(_("E-mail report"))).strip()[:200],
-        description=inbound.body.strip() or inbound.subject or str(_("(empty message)")),
-        contact_name=inbound.sender_name, contact_email=inbound.sender,
-    )
-    notes = []
-    if parsed is not None:
-        notes = add_attachments(ticket=ticket, author=None, attachments=parsed.attachments)
-    inbound.status, inbound.ticket = InboundEmail.Status.REGISTERED, ticket
-    inbound.handled_by, inbound.handled_at = actor, timezone.now()
-    inbound.notes = "\n".join(filter(None, [inbound.notes, *notes]))
-    inbound.save(update_fields=["status", "ticket", "handled_by", "handled_at", "notes", "updated_at"])
-    return ticket
-
-
-@transaction.atomic
-def inbound_discard(*, inbound: InboundEmail, actor: User, note: str = "") -> InboundEmail:
-    """A dispatcher drops a queued e-mail (spam, not a service request)."""
-    _check_dispatch(actor)
-    inbound = _lock_pending(inbound)
-    inbound.status = InboundEmail.Status.DISCARDED
-    inbound.handled_by, inbound.handled_at = actor, timezone.now()
-    if note:
-        inbound.notes = "\n".join(filter(None, [inbound.notes, note]))
-    inbound.save(update_fields=["status", "handled_by", "handled_at", "notes", "updated_at"])
-    return inbound

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 
-from .models import Attachment, Comment, Ticket, TicketEvent, Visit, VisitPhase
+from .models import Attachment, Comment, InboundEmail, Ticket, TicketEvent, Visit, VisitPhase
 
 R = User.Role
 
@@ -128,3 +128,11 @@ def open_load_by_engineer(engineer_ids) -> dict[int, int]:
     rows = (Ticket.objects.filter(assignee_id__in=engineer_ids, status__in=Ticket.OPEN_STATUSES)
             .values("assignee_id").annotate(n=Count("pk")))
     return {row["assignee_id"]: row["n"] for row in rows}
+
+
+def inbound_visible_to(user: User) -> QuerySet[InboundEmail]:
+    """The inbound e-mail (the registration queue and what was filed): dispatch roles only."""
+    queryset = InboundEmail.objects.select_related("ticket", "handled_by")
+    if not user.is_authenticated or not user.is_dispatch_role:
+        return queryset.none()
+    return queryset
