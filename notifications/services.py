@@ -19,7 +19,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from servicedesk.errors import PermissionDenied
 
 from . import events
@@ -97,7 +96,7 @@ def notify_after_commit(*, recipients, event: str, target=None, context=None, ac
                                       context=context or {}, actor=actor), robust=True)
 
 
-def _unique_recipients(recipients, actor) -> list[User]:
+def _unique_recipients(recipients, actor) -> list:
     people, seen = [], set()
     actor_pk = getattr(actor, "pk", None)
     for user in recipients or ():
@@ -259,17 +258,11 @@ def email_context(notification: Notification) -> dict:
     return values
 
 
-def _resolve_comment(values: dict, recipient: User) -> None:
-    """`comment` given as an id becomes the comment; an internal one is never shown to
-    a customer."""
+def _resolve_comment(values: dict, recipient) -> None:
+    """An internal comment (stored as a model reference) is never shown to a customer."""
     comment = values.get("comment")
-    if isinstance(comment, int):
-        from tickets.models import Comment
-
-        comment = Comment.objects.select_related("author").filter(pk=comment).first()
     if comment is not None and getattr(comment, "internal", False) and recipient.is_customer:
-        comment = None
-    values["comment"] = comment
+        values["comment"] = None
 
 
 def notification_send_email(*, notification_id: int) -> bool:
@@ -297,7 +290,7 @@ def notification_send_email(*, notification_id: int) -> bool:
 
 
 # --- marking read ------------------------------------------------------------------
-def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
+def notification_mark_read(*, notification: Notification, actor) -> Notification:
     """Mark one of the actor's own notifications read (reading twice changes nothing)."""
     if notification.recipient_id != actor.pk:
         raise PermissionDenied(_("This notification is not yours."))
@@ -307,7 +300,7 @@ def notification_mark_read(*, notification: Notification, actor: User) -> Notifi
     return notification
 
 
-def notifications_mark_all_read(*, actor: User) -> int:
+def notifications_mark_all_read(*, actor) -> int:
     """Mark all of the actor's unread notifications read; returns how many."""
     at = timezone.now()
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=at, updated_at=at)

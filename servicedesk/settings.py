@@ -95,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "servicedesk.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },

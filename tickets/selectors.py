@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 
+from . import ports
 from .models import Attachment, Comment, InboundEmail, Ticket, TicketEvent, Visit, VisitPhase
 
 R = User.Role
@@ -47,20 +48,12 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
 
 
 def with_sla(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """The SLA engine's clocks, prefetched when it offers a way (one query per list)."""
-    try:
-        from sla.selectors import prefetch_clocks
-    except ImportError:
-        return qs
-    return prefetch_clocks(qs)
+    """The SLA engine's clocks, prefetched (one query per list)."""
+    return ports.sla_prefetch_clocks(qs)
 
 
 def sla_clocks(ticket: Ticket) -> list:
-    try:
-        from sla.selectors import clocks_for_ticket
-    except ImportError:
-        return []
-    return list(clocks_for_ticket(ticket))
+    return list(ports.sla_clocks_for_ticket(ticket))
 
 
 def _visible_ticket_ids(user: User) -> QuerySet:
