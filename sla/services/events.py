@@ -158,12 +158,16 @@ class _TicketClocks:
         self.changed.add(metric)
 
     def stop(self, metric: str, at: datetime) -> None:
+        """The clock no longer applies. Stopped after its due time it is a miss
+        (`breached`), whether or not the sweep saw it first (docs/sla.md)."""
         clock = self.clocks.get(metric)
         if clock is not None and clock.is_open:
             if clock.state == S.PAUSED:
                 deadlines.add_pause(clock, clock.paused_at, at)
                 clock.paused_at = None
+                deadlines.recompute(clock, self.calendars.for_clock(clock))
             clock.state = S.STOPPED
+            clock.breached = clock.breached or at > clock.due_at
             self.changed.add(metric)
 
     def save(self) -> None:
