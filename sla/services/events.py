@@ -26,11 +26,12 @@ interleave. Decisions (see docs/sla.md):
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from sla import deadlines
 from sla.models import Clock, ClockKind, Metric, Policy, Target
 
-from .config import policy_for
+from .config import policy_for, touch_tickets
 
 M = Metric
 S = Clock.State
@@ -171,6 +172,9 @@ class _TicketClocks:
             self.changed.add(metric)
 
     def save(self) -> None:
+        if self.changed:
+            touch_tickets([self.ticket.pk])
+            self.ticket.updated_at = timezone.now()
         for metric in self.changed:
             clock = self.clocks[metric]
             if clock.pk is None:
