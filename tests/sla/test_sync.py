@@ -8,9 +8,9 @@ import pytest
 import time_machine
 
 from sla.services import sweep
+from tests.sla.conftest import cst
 from tickets import services
 from tickets.models import Ticket
-from tests.sla.conftest import cst
 
 pytestmark = pytest.mark.django_db
 REPORTED = cst(2026, 3, 2, 10, 0)
