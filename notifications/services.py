@@ -6,13 +6,12 @@ import decimal
 import logging
 import uuid
 from collections.abc import Iterable
-from functools import partial
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import models, transaction
+from django.db import models
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -21,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.errors import PermissionDenied
 
-from . import events
-from .models import Notification
+from . import events, outbox
+from .models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
 MODEL_KEY = "__model__"
+EMAIL_KIND = "notification_email"
 
 
 # --- notify ------------------------------------------------------------------------
@@ -40,8 +40,8 @@ def notify(*, recipients, event: str, target=None, context=None, actor=None) -> 
 
 def notify_many(batch: list[dict]) -> list[Notification]:
     """`notify` for many events at once (the SLA sweep's batches): one INSERT for all
-    their notifications and one e-mail task per batch, enqueued after commit. Nothing
-    while the demo replays the past (servicedesk.clock)."""
+    their notifications and one for their e-mails in the outbox, in the caller's
+    transaction. Nothing while the demo replays the past (servicedesk.clock)."""
     from servicedesk import clock
 
     if clock.replaying():
@@ -52,14 +52,11 @@ def notify_many(batch: list[dict]) -> list[Notification]:
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    mailed = [notification.pk for notification in created if notification.recipient.email]
-    if mailed:
-        from .tasks import send_notification_email, send_notification_emails
-
-        if len(mailed) == 1:
-            transaction.on_commit(partial(send_notification_email.delay, mailed[0]), robust=True)
-        else:
-            transaction.on_commit(partial(send_notification_emails.delay, mailed), robust=True)
+    outbox.enqueue_many([
+        OutboxMessage(kind=EMAIL_KIND, payload={"notification": notification.pk},
+                      key=f"{EMAIL_KIND}:{notification.pk}")
+        for notification in created if notification.recipient.email
+    ])
     return created
 
 
@@ -85,15 +82,11 @@ def _rows(*, recipients, event: str, target=None, context=None, actor=None) -> l
 
 
 def notify_after_commit(*, recipients, event: str, target=None, context=None, actor=None) -> None:
-    """`notify` once the caller's transaction commits (nothing at all if it rolls
-    back): what the use cases of the other apps call inside their transaction. Nothing
-    while the demo replays the past (servicedesk.clock)."""
-    from servicedesk import clock
-
-    people = [user for user in dict.fromkeys(recipients or ()) if user is not None]
-    if people and not clock.replaying():
-        transaction.on_commit(partial(notify, recipients=people, event=event, target=target,
-                                      context=context or {}, actor=actor), robust=True)
+    """What the use cases of the other apps call inside their transaction: the
+    notifications and their e-mails (outbox rows) are written in that transaction, so
+    they exist exactly when the change commits; the e-mails go out after commit.
+    (The name stays from when the rows were written after commit.)"""
+    notify(recipients=recipients, event=event, target=target, context=context, actor=actor)
 
 
 def _unique_recipients(recipients, actor) -> list:
@@ -179,11 +172,21 @@ def _restore(value):
 # --- e-mail ------------------------------------------------------------------------
 def send_templated_mail(*, recipients, template: str, context: dict, attachments: Iterable = (),
                         language: str | None = None) -> int:
+    """Render and send at once (see `templated_messages`); returns how many messages
+    were sent. Use cases enqueue through the outbox instead, so that nothing is lost."""
+    messages = templated_messages(recipients=recipients, template=template, context=context,
+                                  attachments=attachments, language=language)
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
+
+
+def templated_messages(*, recipients, template: str, context: dict, attachments: Iterable = (),
+                       language: str | None = None) -> list[EmailMultiAlternatives]:
     """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html` for each
     recipient (a user or an e-mail address) in the recipient's language (else
-    `language`, else settings.LANGUAGE_CODE) and time zone, and send one HTML + text
-    message each. `attachments` are (filename, bytes, mimetype). Returns how many
-    messages were sent."""
+    `language`, else settings.LANGUAGE_CODE) and time zone: one HTML + text message
+    each. `attachments` are (filename, bytes, mimetype)."""
     attachments = list(attachments)
     messages = []
     seen = set()
@@ -213,9 +216,7 @@ def send_templated_mail(*, recipients, template: str, context: dict, attachments
         for filename, content, mimetype in attachments:
             message.attach(filename, content, mimetype)
         messages.append(message)
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+    return messages
 
 
 def template_for(notification: Notification) -> str:
@@ -265,28 +266,34 @@ def _resolve_comment(values: dict, recipient) -> None:
         values["comment"] = None
 
 
-def notification_send_email(*, notification_id: int) -> bool:
-    """E-mail one notification, at most once: `emailed_at` is claimed with a
-    conditional UPDATE before sending and released when sending fails (so a retry
-    sends it). Returns whether this call sent it."""
+def compose_notification_email(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """The outbox's `notification_email` kind: the e-mail of one notification, or None
+    when there is nothing to send (deleted, already e-mailed, recipient inactive or
+    without an address)."""
     notification = (Notification.objects.select_related("recipient", "actor", "target_type")
-                    .filter(pk=notification_id).first())
+                    .filter(pk=message.payload.get("notification")).first())
     if notification is None or notification.emailed_at is not None:
-        return False
+        return None
     recipient = notification.recipient
     if not recipient.is_active or not recipient.email:
-        return False
-    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now())
-    if not claimed:
-        return False
-    try:
-        send_templated_mail(recipients=[recipient], template=template_for(notification),
-                            context=email_context(notification))
-    except Exception:
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-        raise
-    return True
+        return None
+    messages = templated_messages(recipients=[recipient], template=template_for(notification),
+                                  context=email_context(notification))
+    return messages[0] if messages else None
+
+
+def mark_notification_emailed(message: OutboxMessage) -> None:
+    """Runs in the transaction that marks the outbox row sent."""
+    Notification.objects.filter(pk=message.payload.get("notification"),
+                                emailed_at__isnull=True).update(emailed_at=timezone.now())
+
+
+def notification_send_email(*, notification_id: int) -> bool:
+    """Deliver the e-mail of one notification now if it is due (the outbox row is
+    claimed, so running this twice, or beside the periodic delivery, sends once).
+    Returns whether this call sent it."""
+    counts = outbox.deliver_due(keys=[f"{EMAIL_KIND}:{notification_id}"])
+    return counts["sent"] > 0
 
 
 # --- marking read ------------------------------------------------------------------

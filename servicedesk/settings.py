@@ -121,7 +121,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Background work (issue 11): an unacknowledged message comes back after 10
+    # minutes, above the longest hard time limit, so a running task is never doubled.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_FILESYSTEM_DIR = Path(os.environ.get("CELERY_FILESYSTEM_DIR", VAR_DIR / "celery"))
@@ -145,8 +147,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # loop: the worker acknowledges between two-second polls, so it takes a few messages
 # ahead, or a burst of e-mails would hold the periodic tasks up for minutes.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1 if REDIS_URL else 8
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+# --- Background work (issue 11): time limits, retries, outbox, heartbeats ----------
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", 300))
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", 240))
+TASK_RETRY_BACKOFF_MAX = 300  # retries back off up to 5 min, below visibility_timeout
+# Outbox delivery (notifications.outbox): a claim's lease outlives the hard time limit;
+# a run stops claiming after OUTBOX_TIME_BUDGET seconds, well inside the soft limit.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 60))
+OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", 20))
+OUTBOX_TIME_BUDGET = float(os.environ.get("OUTBOX_TIME_BUDGET", 60))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 8))
+OUTBOX_RETRY_BASE = float(os.environ.get("OUTBOX_RETRY_BASE", 30))
+OUTBOX_RETRY_MAX = float(os.environ.get("OUTBOX_RETRY_MAX", 1800))
+# Heartbeats of the worker and beat (servicedesk.heartbeats); /healthz answers 503
+# naming a process whose heartbeat is older than HEARTBEAT_STALE_AFTER seconds.
+HEARTBEAT_INTERVAL = float(os.environ.get("HEARTBEAT_INTERVAL", 30))
+HEARTBEAT_STALE_AFTER = float(os.environ.get("HEARTBEAT_STALE_AFTER", 150))
+# Requests during a database or broker outage: 503 with this Retry-After (seconds).
+OUTAGE_RETRY_AFTER = int(os.environ.get("OUTAGE_RETRY_AFTER", 30))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
@@ -154,6 +172,8 @@ CELERY_TIMEZONE = "UTC"
 # state, so a missed run only delays work. Apps add their entries here.
 CELERY_BEAT_SCHEDULE = {
     "servicedesk-heartbeat": {"task": "servicedesk.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    "notifications-deliver-outbox": {"task": "notifications.tasks.deliver_outbox",  # issue 11
+                                     "schedule": timedelta(seconds=30)},
     "sla-sweep": {"task": "sla.tasks.sweep_clocks", "schedule": timedelta(minutes=1)},
     "tickets-poll-imap": {"task": "tickets.tasks.poll_imap", "schedule": timedelta(minutes=2)},
     "inspections-generate": {"task": "inspections.tasks.generate_due", "schedule": timedelta(hours=1)},

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("notifications", "0002_move_inbound_email_to_tickets"),
+        ("notifications", "0003_move_inbound_email_to_tickets"),
         ("tickets", "0002_visit_cancel_escalated_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -28,6 +28,7 @@ def _start(visit: Visit, actor: User, action: str, *, customers_too: bool = Fals
 
 
 def _event(ticket, visit, *, kind, actor, at, note="", data=None, internal=False):
+    b.save(ticket)  # the ticket changed for `updated_after` syncs and its ETag (locked row)
     payload = {"visit": visit.pk, "visit_number": visit.number, **(data or {})}
     return b.record(ticket, kind=kind, actor=actor, at=at, from_status=ticket.status, note=note, data=payload,
                     internal=internal)

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("notifications", "0001_initial"),
+        ("notifications", "0002_outbox_message"),
     ]
 
     operations = [
