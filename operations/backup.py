@@ -50,8 +50,12 @@ def _count_rows(cursor, tables, quote) -> dict[str, int]:
 
 
 def _sqlite_counts(raw: sqlite3.Connection) -> dict[str, int]:
-    tables = [row[0] for row in raw.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    tables = [
+        row[0]
+        for row in raw.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
     return _count_rows(raw.cursor(), tables, connection.ops.quote_name)
 
 
@@ -61,7 +65,9 @@ def table_counts() -> dict[str, int]:
     if connection.vendor == "sqlite":
         return _sqlite_counts(connection.connection)
     with connection.cursor() as cursor:
-        return _count_rows(cursor, connection.introspection.table_names(cursor), connection.ops.quote_name)
+        return _count_rows(
+            cursor, connection.introspection.table_names(cursor), connection.ops.quote_name
+        )
 
 
 def _vendor() -> str:
@@ -72,10 +78,16 @@ def _vendor() -> str:
 
 # --- database -----------------------------------------------------------------
 
+
 def _pg_env() -> dict[str, str]:
     db = connection.settings_dict
-    env = {**os.environ, "PGDATABASE": db["NAME"], "PGUSER": db.get("USER") or "",
-           "PGHOST": db.get("HOST") or "", "PGPORT": str(db.get("PORT") or "")}
+    env = {
+        **os.environ,
+        "PGDATABASE": db["NAME"],
+        "PGUSER": db.get("USER") or "",
+        "PGHOST": db.get("HOST") or "",
+        "PGPORT": str(db.get("PORT") or ""),
+    }
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
     return {key: value for key, value in env.items() if value != ""}
@@ -83,7 +95,9 @@ def _pg_env() -> dict[str, str]:
 
 def _run(command: list[str], watched: Path | None, progress: Progress) -> None:
     """Runs a client tool, printing the size of the file it writes every few seconds."""
-    process = subprocess.Popen(command, env=_pg_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, env=_pg_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     while True:
         try:
             _, stderr = process.communicate(timeout=PROGRESS_EVERY)
@@ -102,6 +116,7 @@ def _sqlite_step(progress: Progress):
         if time.monotonic() - last[0] >= PROGRESS_EVERY and total:
             last[0] = time.monotonic()
             progress(f"  sqlite: {100 * (total - remaining) / total:.0f} % of {total} pages")
+
     return report
 
 
@@ -114,9 +129,21 @@ def _dump_postgresql(folder: Path, progress: Progress) -> tuple[Path, dict[str, 
         try:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
-            counts = _count_rows(cursor, connection.introspection.table_names(cursor), connection.ops.quote_name)
-            _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-                  f"--file={target}"], target, progress)
+            counts = _count_rows(
+                cursor, connection.introspection.table_names(cursor), connection.ops.quote_name
+            )
+            _run(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    f"--file={target}",
+                ],
+                target,
+                progress,
+            )
         finally:
             cursor.execute("COMMIT")
     return target, counts
@@ -144,8 +171,18 @@ def _dump_database(folder: Path, progress: Progress) -> tuple[Path, dict[str, in
 def _load_database(dump: Path, progress: Progress) -> None:
     connection.ensure_connection()
     if _vendor() == "postgresql":
-        _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-              f"--dbname={connection.settings_dict['NAME']}", str(dump)], None, progress)
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                f"--dbname={connection.settings_dict['NAME']}",
+                str(dump),
+            ],
+            None,
+            progress,
+        )
         return
     source = sqlite3.connect(dump)
     try:
@@ -155,6 +192,7 @@ def _load_database(dump: Path, progress: Progress) -> None:
 
 
 # --- media --------------------------------------------------------------------
+
 
 def _media_files(root: Path) -> list[Path]:
     if not root.is_dir():
@@ -174,6 +212,7 @@ def _copy_files(pairs: list[tuple[Path, Path]], progress: Progress) -> None:
 
 # --- backup -------------------------------------------------------------------
 
+
 def create_backup(destination: Path, *, progress: Progress = _quiet) -> Path:
     """Writes one backup folder under `destination` and returns it. The folder appears
     under its final name only when complete, so a crash never leaves a half backup."""
@@ -189,13 +228,23 @@ def create_backup(destination: Path, *, progress: Progress = _quiet) -> Path:
         media_root = Path(settings.MEDIA_ROOT)
         files = _media_files(media_root)
         progress(f"media: {len(files)} files …")
-        _copy_files([(path, partial / "media" / path.relative_to(media_root)) for path in files], progress)
+        _copy_files(
+            [(path, partial / "media" / path.relative_to(media_root)) for path in files], progress
+        )
         manifest = {
-            "format": FORMAT_VERSION, "created_at": started.isoformat(), "vendor": vendor,
+            "format": FORMAT_VERSION,
+            "created_at": started.isoformat(),
+            "vendor": vendor,
             "database": {"file": dump.name, "sha256": sha256(dump), "bytes": dump.stat().st_size},
             "tables": counts,
-            "media": [{"path": path.relative_to(media_root).as_posix(), "sha256": sha256(path),
-                       "bytes": path.stat().st_size} for path in files],
+            "media": [
+                {
+                    "path": path.relative_to(media_root).as_posix(),
+                    "sha256": sha256(path),
+                    "bytes": path.stat().st_size,
+                }
+                for path in files
+            ],
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
         final = destination / name
@@ -231,12 +280,15 @@ def verify_backup(folder: Path, *, progress: Progress = _quiet) -> dict:
 
 # --- restore ------------------------------------------------------------------
 
+
 def restore_backup(folder: Path, *, progress: Progress = _quiet) -> dict:
     """Loads a verified backup into the (empty) database and the media folder, then
     compares every table's row count and every media file's checksum."""
     manifest = verify_backup(folder, progress=progress)
     if manifest["vendor"] != _vendor():
-        raise BackupError(f"the backup is of {manifest['vendor']}, the database is {connection.vendor}")
+        raise BackupError(
+            f"the backup is of {manifest['vendor']}, the database is {connection.vendor}"
+        )
     if connection.introspection.table_names():
         raise BackupError("the database is not empty: restore into a new, empty database")
     media_root = Path(settings.MEDIA_ROOT)
@@ -246,8 +298,13 @@ def restore_backup(folder: Path, *, progress: Progress = _quiet) -> dict:
     progress("database …")
     _load_database(folder / manifest["database"]["file"], progress)
     progress(f"media: {len(manifest['media'])} files …")
-    _copy_files([(folder / "media" / item["path"], media_root / item["path"]) for item in manifest["media"]],
-                progress)
+    _copy_files(
+        [
+            (folder / "media" / item["path"], media_root / item["path"])
+            for item in manifest["media"]
+        ],
+        progress,
+    )
     _check_restored(manifest, media_root)
     progress("restore complete: row counts and file checksums match the manifest")
     return manifest
@@ -255,8 +312,11 @@ def restore_backup(folder: Path, *, progress: Progress = _quiet) -> dict:
 
 def _check_restored(manifest: dict, media_root: Path) -> None:
     counts = table_counts()
-    wrong = {table: (rows, counts.get(table)) for table, rows in manifest["tables"].items()
-             if counts.get(table) != rows}
+    wrong = {
+        table: (rows, counts.get(table))
+        for table, rows in manifest["tables"].items()
+        if counts.get(table) != rows
+    }
     if wrong:
         raise BackupError(f"row counts differ after restore (expected, found): {wrong}")
     for item in manifest["media"]:

@@ -15,11 +15,29 @@ _SENSITIVE_KEY = re.compile(
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(\+?\d[\d ()-]{6,}\d)(?!\d)")
 # Keys of Sentry's own bookkeeping, left as they are (time stamps, ids, code locations).
-_KEPT = frozenset({
-    "timestamp", "start_timestamp", "event_id", "trace_id", "span_id", "parent_span_id", "sdk", "platform",
-    "release", "environment", "level", "logger", "type", "filename", "abs_path", "module", "function",
-    "lineno", "transaction",
-})
+_KEPT = frozenset(
+    {
+        "timestamp",
+        "start_timestamp",
+        "event_id",
+        "trace_id",
+        "span_id",
+        "parent_span_id",
+        "sdk",
+        "platform",
+        "release",
+        "environment",
+        "level",
+        "logger",
+        "type",
+        "filename",
+        "abs_path",
+        "module",
+        "function",
+        "lineno",
+        "transaction",
+    }
+)
 # Parts of an event that carry what the user sent or typed; dropped whole.
 _DROPPED_REQUEST_PARTS = ("data", "cookies", "query_string", "env")
 

@@ -8,7 +8,11 @@ from datetime import UTC, datetime
 from . import requestid
 
 # Attributes every LogRecord has; anything else was passed in `extra=` and is logged.
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "request_id"}
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "request_id",
+}
 
 
 class RequestIdFilter(logging.Filter):
@@ -44,5 +48,7 @@ class TextFormatter(logging.Formatter):
     def format(self, record):
         record.request_id = getattr(record, "request_id", "") or requestid.current.get() or "-"
         line = super().format(record)
-        extras = {k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")}
+        extras = {
+            k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")
+        }
         return line + "".join(f" {k}={v}" for k, v in extras.items()) if extras else line

@@ -37,12 +37,19 @@ class DatabaseCollector:
         now = timezone.now()
         yield from self._outbox(now)
         yield from self._heartbeats()
-        yield _gauge("servicedesk_sla_clocks_due_next_hour", "Running SLA clocks due within the next hour.",
-                     Clock.objects.filter(state=Clock.State.RUNNING, due_at__gt=now,
-                                          due_at__lte=now + timedelta(hours=1)).count())
+        yield _gauge(
+            "servicedesk_sla_clocks_due_next_hour",
+            "Running SLA clocks due within the next hour.",
+            Clock.objects.filter(
+                state=Clock.State.RUNNING, due_at__gt=now, due_at__lte=now + timedelta(hours=1)
+            ).count(),
+        )
         start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        yield _gauge("servicedesk_sla_breaches_today", "SLA breaches recorded since local midnight.",
-                     Clock.objects.filter(breached_at__gte=start_of_day).count())
+        yield _gauge(
+            "servicedesk_sla_breaches_today",
+            "SLA breaches recorded since local midnight.",
+            Clock.objects.filter(breached_at__gte=start_of_day).count(),
+        )
 
     @staticmethod
     def _outbox(now):
@@ -51,12 +58,17 @@ class DatabaseCollector:
         except LookupError:  # the outbox is not built yet: no gauge rather than a wrong one
             return
         pending = outbox.objects.filter(status=PENDING)
-        yield _gauge("servicedesk_outbox_pending_messages", "Outbox messages waiting to be sent.",
-                     pending.count())
+        yield _gauge(
+            "servicedesk_outbox_pending_messages",
+            "Outbox messages waiting to be sent.",
+            pending.count(),
+        )
         oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
-        yield _gauge("servicedesk_outbox_oldest_pending_age_seconds",
-                     "Age of the oldest outbox message waiting to be sent (0 when none waits).",
-                     (now - oldest).total_seconds() if oldest else 0.0)
+        yield _gauge(
+            "servicedesk_outbox_oldest_pending_age_seconds",
+            "Age of the oldest outbox message waiting to be sent (0 when none waits).",
+            (now - oldest).total_seconds() if oldest else 0.0,
+        )
 
     @staticmethod
     def _heartbeats():
@@ -66,7 +78,9 @@ class DatabaseCollector:
             return
         family = GaugeMetricFamily(
             "servicedesk_heartbeat_age_seconds",
-            "Seconds since the worker or beat last showed life (NaN when never seen).", labels=["process"])
+            "Seconds since the worker or beat last showed life (NaN when never seen).",
+            labels=["process"],
+        )
         for name, age in sorted(heartbeats.ages().items()):
             family.add_metric([name], float("nan") if age is None else float(age))
         yield family
@@ -93,7 +107,10 @@ def _client_allowed(request) -> bool:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:
         return False
-    return any(address in ipaddress.ip_network(net, strict=False) for net in settings.METRICS_ALLOWED_NETWORKS)
+    return any(
+        address in ipaddress.ip_network(net, strict=False)
+        for net in settings.METRICS_ALLOWED_NETWORKS
+    )
 
 
 @never_cache

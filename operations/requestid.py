@@ -40,7 +40,9 @@ def _task_request_id(task) -> str:
 def _enter_task(task=None, **kwargs):
     # Each task gets the id of the request that caused it, or one of its own, so that
     # the tasks it enqueues in turn carry it on.
-    request_id = _task_request_id(task) or current.get() or new_id()  # eager tasks keep the caller's
+    request_id = (
+        _task_request_id(task) or current.get() or new_id()
+    )  # eager tasks keep the caller's
     task.request._request_id_token = current.set(request_id)
 
 
@@ -51,6 +53,8 @@ def _leave_task(task=None, **kwargs):
 
 
 def connect_celery_signals():
-    before_task_publish.connect(_add_to_headers, weak=False, dispatch_uid="operations-request-id-publish")
+    before_task_publish.connect(
+        _add_to_headers, weak=False, dispatch_uid="operations-request-id-publish"
+    )
     task_prerun.connect(_enter_task, weak=False, dispatch_uid="operations-request-id-enter")
     task_postrun.connect(_leave_task, weak=False, dispatch_uid="operations-request-id-leave")

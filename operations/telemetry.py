@@ -19,23 +19,35 @@ LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 TASK_BUCKETS = (0.05, 0.25, 1, 5, 15, 60, 120, 300)
 
 REQUESTS = Counter(
-    "servicedesk_http_requests", "HTTP requests answered, by view, method and status.",
+    "servicedesk_http_requests",
+    "HTTP requests answered, by view, method and status.",
     ["view", "method", "status"],
 )
 REQUEST_SECONDS = Histogram(
-    "servicedesk_http_request_duration_seconds", "Time to answer an HTTP request.",
-    ["view", "method"], buckets=LATENCY_BUCKETS,
+    "servicedesk_http_request_duration_seconds",
+    "Time to answer an HTTP request.",
+    ["view", "method"],
+    buckets=LATENCY_BUCKETS,
 )
 DATABASE_SECONDS = Histogram(
-    "servicedesk_http_database_duration_seconds", "Time an HTTP request spent in database queries.",
-    ["view"], buckets=LATENCY_BUCKETS,
+    "servicedesk_http_database_duration_seconds",
+    "Time an HTTP request spent in database queries.",
+    ["view"],
+    buckets=LATENCY_BUCKETS,
 )
 DATABASE_QUERIES = Counter(
-    "servicedesk_http_database_queries", "Database queries run while answering HTTP requests.", ["view"],
+    "servicedesk_http_database_queries",
+    "Database queries run while answering HTTP requests.",
+    ["view"],
 )
-TASKS = Counter("servicedesk_celery_tasks", "Celery tasks run, by task name and final state.", ["task", "state"])
+TASKS = Counter(
+    "servicedesk_celery_tasks", "Celery tasks run, by task name and final state.", ["task", "state"]
+)
 TASK_SECONDS = Histogram(
-    "servicedesk_celery_task_duration_seconds", "Time a Celery task ran.", ["task"], buckets=TASK_BUCKETS,
+    "servicedesk_celery_task_duration_seconds",
+    "Time a Celery task ran.",
+    ["task"],
+    buckets=TASK_BUCKETS,
 )
 
 
@@ -90,11 +102,21 @@ class RequestTelemetryMiddleware:
         DATABASE_QUERIES.labels(view).inc(timer.count)
         user = getattr(request, "user", None)
         log.info(
-            "%s %s %s %.0f ms", request.method, request.path, status, seconds * 1000,
-            extra={"method": request.method, "path": request.path, "status": status, "view": view,
-                   "user_id": user.pk if user is not None and user.is_authenticated else None,
-                   "duration_ms": round(seconds * 1000, 1), "db_ms": round(timer.seconds * 1000, 1),
-                   "db_queries": timer.count},
+            "%s %s %s %.0f ms",
+            request.method,
+            request.path,
+            status,
+            seconds * 1000,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": status,
+                "view": view,
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+                "duration_ms": round(seconds * 1000, 1),
+                "db_ms": round(timer.seconds * 1000, 1),
+                "db_queries": timer.count,
+            },
         )
 
 

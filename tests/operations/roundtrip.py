@@ -21,11 +21,20 @@ def seed_rows():
     from tickets.models import Attachment
 
     engineer = UserFactory(role="engineer", first_name="Li", last_name="Wei", phone="13800138000")
-    visit = VisitFactory(engineer=engineer, ticket__equipment=EquipmentFactory(),
-                         ticket__contact_name="Zhang San", signer_name="Zhang San")
+    visit = VisitFactory(
+        engineer=engineer,
+        ticket__equipment=EquipmentFactory(),
+        ticket__contact_name="Zhang San",
+        signer_name="Zhang San",
+    )
     visit.signature.save("signature.png", ContentFile(png_bytes(color=(9, 9, 9))))
-    attachment = Attachment(ticket=visit.ticket, uploaded_by=engineer, original_name="log.txt",
-                            content_type="text/plain", size=11)
+    attachment = Attachment(
+        ticket=visit.ticket,
+        uploaded_by=engineer,
+        original_name="log.txt",
+        content_type="text/plain",
+        size=11,
+    )
     attachment.file.save("log.txt", ContentFile(b"fault log\n\x00"))
     return visit
 
@@ -40,8 +49,15 @@ def snapshot() -> dict:
             first, last = rows.values().first(), rows.values().last()
             samples[model._meta.label] = json.loads(json.dumps([first, last], default=str))
     media = Path(settings.MEDIA_ROOT)
-    files = {path.relative_to(media).as_posix(): sha256(path) for path in sorted(media.rglob("*"))
-             if path.is_file()} if media.is_dir() else {}
+    files = (
+        {
+            path.relative_to(media).as_posix(): sha256(path)
+            for path in sorted(media.rglob("*"))
+            if path.is_file()
+        }
+        if media.is_dir()
+        else {}
+    )
     return {"tables": table_counts(), "samples": samples, "files": files}
 
 

@@ -14,7 +14,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from operations.backup import BackupError, create_backup, prune, read_manifest, restore_backup, verify_backup
+from operations.backup import (
+    BackupError,
+    create_backup,
+    prune,
+    read_manifest,
+    restore_backup,
+    verify_backup,
+)
 from tests.conftest import ensure_migration_data
 from tests.operations.roundtrip import seed_rows, snapshot
 
@@ -104,7 +111,10 @@ def test_prune_keeps_the_newest_complete_backups(tmp_path):
     (tmp_path / ".servicedesk-20260109T000000000000Z.partial").mkdir()
     removed = prune(tmp_path, 2)
     assert [path.name for path in removed] == names[:3]
-    assert sorted(path.name for path in tmp_path.iterdir() if not path.name.startswith(".")) == names[3:]
+    assert (
+        sorted(path.name for path in tmp_path.iterdir() if not path.name.startswith("."))
+        == names[3:]
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -119,18 +129,24 @@ def test_scheduled_backup_writes_and_prunes(tmp_path, settings):
 
 # --- through the commands, in separate processes, on a SQLite file -------------------
 
+
 def _run(env, *args):
-    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
 
 @pytest.mark.service
 def test_round_trip_through_the_commands_on_a_sqlite_file(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "MEDIA_ROOT": str(tmp_path / "media"), "SERVICEDESK_VAR_DIR": str(tmp_path / "var"),
-           "BACKUP_DIR": str(tmp_path / "backups")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "SERVICEDESK_VAR_DIR": str(tmp_path / "var"),
+        "BACKUP_DIR": str(tmp_path / "backups"),
+    }
     env.pop("REDIS_URL", None)
     _run(env, "manage.py", "migrate", "--noinput", "-v0")
     before = json.loads(_run(env, "-m", "tests.operations.roundtrip", "seed"))

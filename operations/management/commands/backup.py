@@ -10,9 +10,15 @@ class Command(BaseCommand):
     help = "Back up the database and the media files into one folder with a checksummed manifest."
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", type=Path, help="Folder to write the backup under (default BACKUP_DIR).")
-        parser.add_argument("--keep", type=int, default=0,
-                            help="Afterwards delete all but the newest KEEP backups there (0: keep all).")
+        parser.add_argument(
+            "--output", type=Path, help="Folder to write the backup under (default BACKUP_DIR)."
+        )
+        parser.add_argument(
+            "--keep",
+            type=int,
+            default=0,
+            help="Afterwards delete all but the newest KEEP backups there (0: keep all).",
+        )
 
     def handle(self, *args, output=None, keep=0, **options):
         destination = output or Path(settings.BACKUP_DIR)
