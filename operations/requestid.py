@@ -7,7 +7,7 @@ import re
 import uuid
 from contextvars import ContextVar
 
-from celery.signals import before_task_publish, task_postrun, task_prerun
+from celery.signals import before_task_publish
 
 HEADER = "X-Request-ID"
 TASK_HEADER = "request_id"
@@ -37,7 +37,7 @@ def _task_request_id(task) -> str:
     return value if isinstance(value, str) and _ACCEPTED.match(value) else ""
 
 
-def _enter_task(task=None, **kwargs):
+def enter_task(task) -> None:
     # Each task gets the id of the request that caused it, or one of its own, so that
     # the tasks it enqueues in turn carry it on.
     request_id = (
@@ -46,15 +46,14 @@ def _enter_task(task=None, **kwargs):
     task.request._request_id_token = current.set(request_id)
 
 
-def _leave_task(task=None, **kwargs):
+def leave_task(task) -> None:
     token = getattr(task.request, "_request_id_token", None)
     if token is not None:
         current.reset(token)
 
 
 def connect_celery_signals():
+    """Publishing only; operations.telemetry enters and leaves the id around each task."""
     before_task_publish.connect(
         _add_to_headers, weak=False, dispatch_uid="operations-request-id-publish"
     )
-    task_prerun.connect(_enter_task, weak=False, dispatch_uid="operations-request-id-enter")
-    task_postrun.connect(_leave_task, weak=False, dispatch_uid="operations-request-id-leave")

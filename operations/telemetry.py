@@ -120,15 +120,35 @@ class RequestTelemetryMiddleware:
         )
 
 
-def _task_started(task=None, **kwargs):
+task_log = logging.getLogger("servicedesk.task")
+
+
+def _task_started(task=None, task_id=None, **kwargs):
+    requestid.enter_task(task)
     task.request._operations_started = time.perf_counter()
+    task_log.info("task %s started", task.name, extra={"task": task.name, "task_id": task_id})
 
 
-def _task_finished(task=None, state=None, **kwargs):
-    started = getattr(task.request, "_operations_started", None)
-    TASKS.labels(task.name, state or "UNKNOWN").inc()
-    if started is not None:
-        TASK_SECONDS.labels(task.name).observe(time.perf_counter() - started)
+def _task_finished(task=None, task_id=None, state=None, **kwargs):
+    try:
+        started = getattr(task.request, "_operations_started", None)
+        seconds = time.perf_counter() - started if started is not None else None
+        TASKS.labels(task.name, state or "UNKNOWN").inc()
+        if seconds is not None:
+            TASK_SECONDS.labels(task.name).observe(seconds)
+        task_log.info(
+            "task %s %s",
+            task.name,
+            state,
+            extra={
+                "task": task.name,
+                "task_id": task_id,
+                "state": state,
+                "duration_ms": round(seconds * 1000, 1) if seconds is not None else None,
+            },
+        )
+    finally:
+        requestid.leave_task(task)
 
 
 def connect_celery_signals():
