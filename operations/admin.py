@@ -22,15 +22,17 @@ def _may_handle_personal_data(request) -> bool:
 @admin.action(description=gettext_lazy("Export personal data (zip)"))
 def export_personal_data(modeladmin, request, queryset):
     if not _may_handle_personal_data(request):
-        modeladmin.message_user(request, _("Only administrators handle personal data."),
-                                messages.ERROR)
+        modeladmin.message_user(
+            request, _("Only administrators handle personal data."), messages.ERROR
+        )
         return None
     if queryset.count() != 1:
         modeladmin.message_user(request, _("Select exactly one person to export."), messages.ERROR)
         return None
     person = queryset.get()
-    response = HttpResponse(export_person(user=person, actor=request.user),
-                            content_type="application/zip")
+    response = HttpResponse(
+        export_person(user=person, actor=request.user), content_type="application/zip"
+    )
     response["Content-Disposition"] = f'attachment; filename="personal-data-{person.pk}.zip"'
     return response
 
@@ -38,19 +40,25 @@ def export_personal_data(modeladmin, request, queryset):
 @admin.action(description=gettext_lazy("Anonymise (irreversible)…"))
 def anonymise_people(modeladmin, request, queryset):
     if not _may_handle_personal_data(request):
-        modeladmin.message_user(request, _("Only administrators handle personal data."),
-                                messages.ERROR)
+        modeladmin.message_user(
+            request, _("Only administrators handle personal data."), messages.ERROR
+        )
         return None
     people = list(queryset.exclude(pk=request.user.pk))
     if request.POST.get("confirm") == "yes":
         for person in people:
             anonymise_person(user=person, actor=request.user)
-        modeladmin.message_user(request, _("%(count)d people anonymised.") % {"count": len(people)},
-                                messages.SUCCESS)
+        modeladmin.message_user(
+            request, _("%(count)d people anonymised.") % {"count": len(people)}, messages.SUCCESS
+        )
         return None
-    context = {**modeladmin.admin_site.each_context(request), "people": people,
-               "title": _("Anonymise people"), "opts": modeladmin.model._meta,
-               "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME}
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "people": people,
+        "title": _("Anonymise people"),
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
     return TemplateResponse(request, "admin/operations/confirm_anonymise.html", context)
 
 

@@ -3,7 +3,6 @@ gauges read from the database at scrape time (outbox backlog, heartbeat ages, SL
 clocks due within the hour, breaches recorded today)."""
 
 import ipaddress
-import os
 import secrets
 from datetime import timedelta
 
@@ -12,11 +11,12 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.multiprocess import MultiProcessCollector
 
 from sla.models import Clock
+
+from .telemetry import process_registry
 
 PENDING = "pending"
 
@@ -90,14 +90,6 @@ _DATABASE_REGISTRY = CollectorRegistry(auto_describe=False)
 _DATABASE_REGISTRY.register(DatabaseCollector())
 
 
-def _process_registry():
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
-        MultiProcessCollector(registry)
-        return registry
-    return REGISTRY
-
-
 def _client_allowed(request) -> bool:
     token = settings.METRICS_TOKEN
     supplied = request.headers.get("Authorization", "")
@@ -119,5 +111,5 @@ def metrics(request):
     allowed networks (the address the web server sees, not a forwarded one)."""
     if not _client_allowed(request):
         return HttpResponse("Forbidden\n", status=403, content_type="text/plain")
-    body = generate_latest(_process_registry()) + generate_latest(_DATABASE_REGISTRY)
+    body = generate_latest(process_registry()) + generate_latest(_DATABASE_REGISTRY)
     return HttpResponse(body, content_type=CONTENT_TYPE_PLAIN_0_0_4)

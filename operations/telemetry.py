@@ -6,10 +6,12 @@ workers and the Celery worker processes on it) the counts of every process on th
 host are summed at scrape time; without it each process reports its own."""
 
 import logging
+import os
 import time
 
-from celery.signals import task_postrun, task_prerun
-from prometheus_client import Counter, Histogram
+from celery.signals import task_postrun, task_prerun, worker_init
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from . import requestid
 
@@ -151,6 +153,25 @@ def _task_finished(task=None, task_id=None, state=None, **kwargs):
         requestid.leave_task(task)
 
 
+def process_registry():
+    """The registry to expose: every process of this host (multiprocess mode) or this one."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        return registry
+    return REGISTRY
+
+
+def _serve_worker_metrics(**kwargs):
+    """The worker's own /metrics (task counts of all its pool processes) on
+    WORKER_METRICS_PORT, for a Prometheus inside the same private network."""
+    from django.conf import settings
+
+    if settings.WORKER_METRICS_PORT:
+        start_http_server(settings.WORKER_METRICS_PORT, registry=process_registry())
+
+
 def connect_celery_signals():
+    worker_init.connect(_serve_worker_metrics, weak=False, dispatch_uid="operations-worker-metrics")
     task_prerun.connect(_task_started, weak=False, dispatch_uid="operations-task-started")
     task_postrun.connect(_task_finished, weak=False, dispatch_uid="operations-task-finished")

@@ -311,6 +311,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # /metrics answers a bearer token, or clients in these networks (the scraper's).
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
+WORKER_METRICS_PORT = int(os.environ.get("WORKER_METRICS_PORT", 0))  # the worker's own /metrics
 # Error reporting: off unless a DSN is set; personal data is scrubbed before sending.
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
