@@ -31,7 +31,9 @@ def throttled_response(request, retry_after: int):
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": lockout_message(), "code": "throttled"}, status=429)
     else:
-        response = render(request, "registration/throttled.html", {"message": lockout_message()}, status=429)
+        response = render(
+            request, "registration/throttled.html", {"message": lockout_message()}, status=429
+        )
     response["Retry-After"] = str(retry_after)
     return response
 

@@ -20,13 +20,22 @@ def client_address(request) -> str:
     return get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "")
 
 
-def audit_line(event: str, request, *, status: int | None = None, username: str | None = None, **extra):
+def audit_line(
+    event: str, request, *, status: int | None = None, username: str | None = None, **extra
+):
     """One structured (JSON) line: event, user, client address, method, path."""
     user = getattr(request, "user", None)
     if username is None:
         username = user.get_username() if user is not None and user.is_authenticated else None
-    record = {"event": event, "status": status, "user": username, "ip": client_address(request),
-              "method": request.method, "path": request.path, **extra}
+    record = {
+        "event": event,
+        "status": status,
+        "user": username,
+        "ip": client_address(request),
+        "method": request.method,
+        "path": request.path,
+        **extra,
+    }
     audit.info(json.dumps(record, ensure_ascii=False, default=str))
 
 

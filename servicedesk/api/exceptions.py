@@ -13,6 +13,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from servicedesk.errors import ServiceError
 
+from .dberrors import database_error_response
+
 
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
@@ -35,6 +37,8 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         data = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if (db_response := database_error_response(exc)) is not None:  # constraints a client reached
+        return db_response
     if isinstance(exc, ProtectedError | RestrictedError):  # a delete other rows depend on
         return Response({"detail": _("Other records still refer to this object."), "code": "conflict"},
                         status=status.HTTP_409_CONFLICT)

@@ -9,11 +9,11 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 
 ERROR_RESPONSES = {
-    "400": "Invalid input: field errors `{\"field\": [\"message\"]}` or `{\"detail\": \"...\"}`.",
+    "400": 'Invalid input: field errors `{"field": ["message"]}` or `{"detail": "..."}`.',
     "401": "Not authenticated, or the token is invalid, expired or revoked.",
     "403": "Your role may not do this.",
     "404": "No such object, or it is outside your scope.",
-    "409": "The object's current state does not allow this (`code`: `invalid_transition`, `conflict`).",
+    "409": "The object's state does not allow this (`code`: `invalid_transition`, `conflict`).",
     "412": "`If-Match` does not match the object's current ETag.",
     "413": "The upload is over the size limit.",
     "415": "Unsupported request content type.",
@@ -44,6 +44,14 @@ def _model_field(field):
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response":  # validators add formats after the fields are mapped
+            for prop in schema.get("properties", {}).values():
+                if prop.get("format") in LOOSE_RESPONSE_FORMATS:
+                    del prop["format"]
+        return schema
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction != "response" or not isinstance(schema, dict):
@@ -54,13 +62,20 @@ class AutoSchema(SpectacularAutoSchema):
             return schema
         model_field = _model_field(field)
         # DRF writes null whenever the source (or a relation on its way) is None.
-        if (getattr(field, "default", empty) is None or "." in (field.source or "")
-                or (model_field is not None and model_field.null)):
+        if (
+            getattr(field, "default", empty) is None
+            or "." in (field.source or "")
+            or (model_field is not None and model_field.null)
+        ):
             if "$ref" in schema:
                 schema = {"allOf": [{"$ref": schema.pop("$ref")}], **schema}
             schema["nullable"] = True
         blank = model_field is not None and getattr(model_field, "blank", False)
-        if isinstance(field, serializers.ChoiceField) and blank and "" not in schema.get("enum", [""]):
+        if (
+            isinstance(field, serializers.ChoiceField)
+            and blank
+            and "" not in schema.get("enum", [""])
+        ):
             schema["enum"] = [*schema["enum"], ""]
         return schema
 
