@@ -345,3 +345,63 @@ if env_bool("BACKUP_SCHEDULED", True):
         "task": "operations.tasks.scheduled_backup",
         "schedule": timedelta(hours=float(os.environ.get("BACKUP_INTERVAL_HOURS", 24))),
     }
+
+# --- Security hardening (issue 13): lockouts, revocable tokens, CSP, API docs -------
+INSTALLED_APPS += ["rest_framework_simplejwt.token_blacklist", "axes", "csp"]
+# django-axes counts failed logins (page login, token endpoint) per account and per
+# client address; a locked-out caller gets 429 with Retry-After (accounts.security).
+# AxesBackend only checks the lockout (and serves get_user); ModelBackend logs in.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "servicedesk.security.PermissionsPolicyMiddleware",
+               "servicedesk.security.AuditMiddleware", "axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_VERBOSE = False  # accounts.security writes one structured line per lockout
+# The client address is REMOTE_ADDR unless the deployment says how many proxies it
+# trusts: a forged X-Forwarded-For must not give a guesser fresh addresses.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", 0))
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",))
+# Password reset requests per client address and per e-mail address in an hour.
+PASSWORD_RESET_RATE = {"ip": 10, "email": 3, "window": 3600}
+SIMPLE_JWT.update({
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "TOKEN_OBTAIN_SERIALIZER": "accounts.tokens.TokenObtainPairSerializer",
+})
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "accounts.tokens.JWTAuthentication",  # refuses tokens issued before a password change
+    "rest_framework.authentication.SessionAuthentication",
+]
+# The schema and the API docs need a signed-in user unless this opens them.
+PUBLIC_API_DOCS = DEBUG or env_bool("SERVICEDESK_PUBLIC_API_DOCS", False)
+# Content-Security-Policy: no inline script anywhere; htmx and the pages' own scripts
+# are files under /static/. Inline <style> blocks carry the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'nonce'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(self), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()"
+)
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "servicedesk.api.schema.AutoSchema"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums", "servicedesk.api.schema.add_error_responses"]
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["servicedesk.security.ApiDocsPermission"]
+LOGGING["loggers"]["servicedesk.audit"] = {"level": "INFO"}
