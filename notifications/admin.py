@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 from servicedesk.admin import ReadOnlyAdminMixin
 
 from . import outbox
-from .models import InboundEmail, Notification, OutboxMessage
+from .models import Notification, OutboxMessage
 
 
 @admin.register(Notification)
@@ -16,15 +16,6 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["recipient", "actor"]
     readonly_fields = ["created_at", "updated_at", "emailed_at"]
     date_hierarchy = "created_at"
-
-
-@admin.register(InboundEmail)
-class InboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "sender", "subject", "status", "ticket"]
-    list_filter = ["status"]
-    search_fields = ["sender", "subject", "message_id"]
-    raw_id_fields = ["ticket", "comment", "handled_by"]
-    readonly_fields = ["message_id", "received_at", "created_at", "updated_at"]
 
 
 @admin.register(OutboxMessage)

@@ -1,6 +1,5 @@
 """Notification use cases: in-app rows and e-mail (in each recipient's language, sent
-after commit by a Celery task), marking read, and the dispatchers' handling of
-inbound e-mail from unknown senders."""
+after commit by a Celery task) and marking read."""
 
 import datetime
 import decimal
@@ -12,22 +11,19 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import models, transaction
+from django.db import models
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from servicedesk.errors import InvalidTransition, PermissionDenied, ServiceError
+from servicedesk.errors import PermissionDenied
 
 from . import events, outbox
-from .models import InboundEmail, Notification, OutboxMessage
+from .models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
-R = User.Role
-DISPATCH_ROLES = frozenset({R.DISPATCHER, R.MANAGER, R.ADMIN})
 MODEL_KEY = "__model__"
 EMAIL_KIND = "notification_email"
 
@@ -93,7 +89,7 @@ def notify_after_commit(*, recipients, event: str, target=None, context=None, ac
     notify(recipients=recipients, event=event, target=target, context=context, actor=actor)
 
 
-def _unique_recipients(recipients, actor) -> list[User]:
+def _unique_recipients(recipients, actor) -> list:
     people, seen = [], set()
     actor_pk = getattr(actor, "pk", None)
     for user in recipients or ():
@@ -263,17 +259,11 @@ def email_context(notification: Notification) -> dict:
     return values
 
 
-def _resolve_comment(values: dict, recipient: User) -> None:
-    """`comment` given as an id becomes the comment; an internal one is never shown to
-    a customer."""
+def _resolve_comment(values: dict, recipient) -> None:
+    """An internal comment (stored as a model reference) is never shown to a customer."""
     comment = values.get("comment")
-    if isinstance(comment, int):
-        from tickets.models import Comment
-
-        comment = Comment.objects.select_related("author").filter(pk=comment).first()
     if comment is not None and getattr(comment, "internal", False) and recipient.is_customer:
-        comment = None
-    values["comment"] = comment
+        values["comment"] = None
 
 
 def compose_notification_email(message: OutboxMessage) -> EmailMultiAlternatives | None:
@@ -307,7 +297,7 @@ def notification_send_email(*, notification_id: int) -> bool:
 
 
 # --- marking read ------------------------------------------------------------------
-def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
+def notification_mark_read(*, notification: Notification, actor) -> Notification:
     """Mark one of the actor's own notifications read (reading twice changes nothing)."""
     if notification.recipient_id != actor.pk:
         raise PermissionDenied(_("This notification is not yours."))
@@ -317,66 +307,7 @@ def notification_mark_read(*, notification: Notification, actor: User) -> Notifi
     return notification
 
 
-def notifications_mark_all_read(*, actor: User) -> int:
+def notifications_mark_all_read(*, actor) -> int:
     """Mark all of the actor's unread notifications read; returns how many."""
     at = timezone.now()
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=at, updated_at=at)
-
-
-# --- inbound e-mail of unknown senders ----------------------------------------------
-def _check_dispatch(actor: User) -> None:
-    if not (actor.is_admin_role or actor.role in DISPATCH_ROLES):
-        raise PermissionDenied(_("Only dispatchers register inbound e-mail."))
-
-
-def _lock_pending(inbound: InboundEmail) -> InboundEmail:
-    locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
-    if locked.status != InboundEmail.Status.PENDING:
-        raise InvalidTransition(_("This e-mail was already handled (%(status)s).")
-                                % {"status": locked.get_status_display()})
-    return locked
-
-
-@transaction.atomic
-def inbound_register(*, inbound: InboundEmail, actor: User, organization, site, title: str = "",
-                     kind: str = "fault", urgency: str = "medium"):
-    """A dispatcher files a queued e-mail as a fault report (channel e-mail) of the
-    organisation and site they chose; its attachments come along."""
-    from tickets import services as tickets
-    from tickets.inbound import add_attachments, parse_message
-
-    _check_dispatch(actor)
-    inbound = _lock_pending(inbound)
-    if site is None or site.organization_id != organization.pk:
-        raise ServiceError(_("The site does not belong to the organisation."), field="site")
-    parsed = None
-    if inbound.raw:
-        with inbound.raw.open("rb") as handle:
-            parsed = parse_message(handle.read())
-    ticket = tickets.ticket_create(
-        actor=actor, organization=organization, site=site, kind=kind, urgency=urgency, channel="email",
-        title=(title or inbound.subject or str(_("E-mail report"))).strip()[:200],
-        description=inbound.body.strip() or inbound.subject or str(_("(empty message)")),
-        contact_name=inbound.sender_name, contact_email=inbound.sender,
-    )
-    notes = []
-    if parsed is not None:
-        notes = add_attachments(ticket=ticket, author=None, attachments=parsed.attachments)
-    inbound.status, inbound.ticket = InboundEmail.Status.REGISTERED, ticket
-    inbound.handled_by, inbound.handled_at = actor, timezone.now()
-    inbound.notes = "\n".join(filter(None, [inbound.notes, *notes]))
-    inbound.save(update_fields=["status", "ticket", "handled_by", "handled_at", "notes", "updated_at"])
-    return ticket
-
-
-@transaction.atomic
-def inbound_discard(*, inbound: InboundEmail, actor: User, note: str = "") -> InboundEmail:
-    """A dispatcher drops a queued e-mail (spam, not a service request)."""
-    _check_dispatch(actor)
-    inbound = _lock_pending(inbound)
-    inbound.status = InboundEmail.Status.DISCARDED
-    inbound.handled_by, inbound.handled_at = actor, timezone.now()
-    if note:
-        inbound.notes = "\n".join(filter(None, [inbound.notes, note]))
-    inbound.save(update_fields=["status", "handled_by", "handled_at", "notes", "updated_at"])
-    return inbound

@@ -145,7 +145,7 @@ def test_an_internal_comment_never_reaches_a_customer_by_mail(world, ticket_a, d
     secret = Comment.objects.create(ticket=ticket_a, author=world.engineer1, body="Vendor firmware bug", internal=True)
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(recipients=[world.customer_a, world.dispatcher], event="ticket_commented", target=ticket_a,
-                        actor=world.engineer1, context={"comment": secret.pk, "internal": True})
+                        actor=world.engineer1, context={"comment": secret, "internal": True})
     by_address = {m.to[0]: m for m in mail.outbox}
     assert "Vendor firmware bug" not in by_address[world.customer_a.email].body
     assert "Vendor firmware bug" not in by_address[world.customer_a.email].alternatives[0][0]
