@@ -120,7 +120,11 @@ def enqueue_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
 def deliver_after_commit() -> None:
     """Ask a worker to deliver once the caller's transaction commits (once per
     transaction however many rows it wrote)."""
-    if not any(callback is _kick for _sids, callback, _robust in connection.run_on_commit):
+    # Once per savepoint context: a rolled back savepoint drops its callbacks, and one
+    # registered under the same savepoints as now already covers this row.
+    here = set(connection.savepoint_ids)
+    if not any(callback is _kick and sids == here
+               for sids, callback, _robust in connection.run_on_commit):
         transaction.on_commit(_kick)
 
 

@@ -18,9 +18,9 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
-from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework.settings import api_settings
 
 from .models import IdempotencyKey
 
@@ -29,14 +29,20 @@ MAX_KEY_LENGTH = 255
 
 
 def _request_user(request):
+    """The caller as the API will see it: the session's user, else whoever the API's
+    own authentication classes (JWT) recognise; None when nobody."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user
-    try:
-        found = JWTAuthentication().authenticate(Request(request))
-    except (InvalidToken, TokenError):
-        return None
-    return found[0] if found else None
+    drf_request = Request(request)
+    for authenticator in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        try:
+            found = authenticator().authenticate(drf_request)
+        except APIException:
+            return None
+        if found:
+            return found[0]
+    return None
 
 
 def _fingerprint(request) -> str:

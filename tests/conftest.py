@@ -115,10 +115,10 @@ def api():
     def as_token_user(user):
         """Authenticated as a real client is (a JWT access token in the header), for
         what reads the user before DRF does (the Idempotency-Key middleware)."""
-        from rest_framework_simplejwt.tokens import AccessToken
+        from tests.factories.accounts import access_token
 
         client.force_authenticate(user=None)
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token(user)}")
         return client
 
     client.as_user = as_user

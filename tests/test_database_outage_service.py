@@ -13,6 +13,7 @@ import urllib.request
 import psycopg2
 import pytest
 
+from tests.factories.accounts import access_token
 from tests.mail_backend import received
 from tests.processes import (
     PostgreSQL,
@@ -46,9 +47,7 @@ def _count(url: str, sql: str) -> int:
 
 
 def test_database_stopped_20_s(world, tmp_path):
-    from rest_framework_simplejwt.tokens import AccessToken
-
-    tokens = [str(AccessToken.for_user(user)) for user in (world.customer_a, world.customer_a2)]
+    tokens = [access_token(user) for user in (world.customer_a, world.customer_a2)]
     body = {"organization": world.org_a.pk, "site": world.site_a.pk, "title": "Chiller alarm",
             "description": "High pressure alarm."}
     postgres = PostgreSQL().init()

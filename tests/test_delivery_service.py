@@ -16,6 +16,7 @@ from django.utils import timezone
 from notifications.models import Notification, OutboxMessage
 from servicedesk.celery import app as celery_app
 from sla.models import Clock
+from tests.factories.accounts import access_token
 from tests.factories.sla import report
 from tests.mail_backend import received
 from tests.processes import (
@@ -127,15 +128,13 @@ def test_kill_9_of_the_worker_during_a_sweep_then_restart(world, redis, mail_dir
 
 # --- the broker stopped for 30 s during concurrent ticket creation ------------------------
 def test_broker_stopped_30_s_during_concurrent_ticket_creation(world, redis, mail_dir, tmp_path):
-    from rest_framework_simplejwt.tokens import AccessToken
-
     from tickets.models import Ticket
 
     env = _env(redis, mail_dir, OUTBOX_LEASE_SECONDS=30)
     port = free_port()
     web = start_web(env, tmp_path / "web.log", port)
     worker = start_worker(env, tmp_path / "worker.log", beat=True)
-    tokens = [str(AccessToken.for_user(user)) for user in (world.customer_a, world.customer_a2)]
+    tokens = [access_token(user) for user in (world.customer_a, world.customer_a2)]
     body = {"organization": world.org_a.pk, "site": world.site_a.pk, "title": "Compressor trips",
             "description": "Trips every hour."}
     stop_clients = threading.Event()
