@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import ROOT, stop
+
 QUEUE = "stress"
 
 
@@ -51,7 +52,8 @@ def run(folder: Path, *, scheme: str = "sdfiles", producers: int = 4, tasks: int
         [sys.executable, "-m", "celery", "-A", "servicedesk", "-b", f"{scheme}://", "worker",
          "--beat", f"--schedule={folder / 'beat-schedule'}", "-c", "2", "-Q", QUEUE,
          "--include", "tests.broker_tasks", "--without-gossip", "--without-mingle",
-         "--loglevel=WARNING"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+         "--loglevel=WARNING"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True)
     started = time.monotonic()
     try:
         senders = [subprocess.Popen(
@@ -67,11 +69,7 @@ def run(folder: Path, *, scheme: str = "sdfiles", producers: int = 4, tasks: int
         time.sleep(1)  # anything left would show up as a duplicate now
         alive = worker.poll() is None
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop(worker)
         log.close()
     duplicates = (effects / "duplicates").read_text().split() if (effects / "duplicates").exists() \
         else []
