@@ -5,9 +5,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk import crud
 from servicedesk.errors import PermissionDenied, ServiceError
 
-from .models import User
+from .models import Organization, ServiceCenter, User
+from .roles import ADMINS
 
 
 def _check_managed(actor: User, *, role: str, organization) -> None:
@@ -58,3 +60,34 @@ def user_update(*, actor: User, user: User, password: str | None = None, service
     if service_centers is not None:
         user.service_centers.set(service_centers)
     return user
+
+
+# --- organisations and service centres (admins) ------------------------------------
+def organization_create(*, actor: User, **fields) -> Organization:
+    crud.check_role(actor, ADMINS)
+    return crud.create(Organization, actor=actor, fields=fields)
+
+
+def organization_update(organization: Organization, /, *, actor: User, **fields) -> Organization:
+    crud.check_role(actor, ADMINS)
+    return crud.update(organization, actor=actor, fields=fields)
+
+
+def organization_delete(organization: Organization, /, *, actor: User) -> None:
+    crud.check_role(actor, ADMINS)
+    crud.delete(organization, actor=actor)
+
+
+def service_center_create(*, actor: User, **fields) -> ServiceCenter:
+    crud.check_role(actor, ADMINS)
+    return crud.create(ServiceCenter, actor=actor, fields=fields)
+
+
+def service_center_update(center: ServiceCenter, /, *, actor: User, **fields) -> ServiceCenter:
+    crud.check_role(actor, ADMINS)
+    return crud.update(center, actor=actor, fields=fields)
+
+
+def service_center_delete(center: ServiceCenter, /, *, actor: User) -> None:
+    crud.check_role(actor, ADMINS)
+    crud.delete(center, actor=actor)

@@ -44,6 +44,9 @@ class PartViewSet(ScopedModelViewSet):
     search_fields = ["sku", "name", "vendor"]
     ordering_fields = ["sku", "name", "updated_at"]
 
+    create_service = staticmethod(services.part_create)
+    update_service = staticmethod(services.part_update)
+
     def get_queryset(self):
         return selectors.parts_visible_to(self.request.user)
 
@@ -57,6 +60,9 @@ class StockroomViewSet(ScopedModelViewSet):
     filterset_fields = ["service_center"]
     search_fields = ["name", "service_center__name"]
     ordering_fields = ["name", "updated_at"]
+
+    create_service = staticmethod(services.stockroom_create)
+    update_service = staticmethod(services.stockroom_update)
 
     def get_queryset(self):
         return selectors.stockrooms_visible_to(self.request.user)
@@ -76,6 +82,9 @@ class StockViewSet(ScopedModelViewSet):
     filterset_class = StockFilter
     search_fields = ["part__sku", "part__name", "stockroom__name"]
     ordering_fields = ["part__sku", "stockroom__name", "on_hand", "available_now", "updated_at"]
+
+    create_service = staticmethod(services.stock_create)
+    update_service = staticmethod(services.stock_update)
 
     def get_queryset(self):
         return selectors.stock_visible_to(self.request.user)
