@@ -2,11 +2,9 @@
 breach (refreshed by htmx), breaches by centre and engineer, CSV/XLSX export. Same
 selectors, filters and KPI code as `GET /api/v1/sla/dashboard/`."""
 
-import csv
-import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import DISPATCH
 from accounts.selectors import organizations_visible_to, service_centers_visible_to
 from assets.selectors import sites_visible_to
+from servicedesk import spreadsheets
 from servicedesk.api.permissions import has_role
 
 from . import charts, kpis, selectors
@@ -147,24 +146,5 @@ def export(request, what: str, fmt: str):
     if not sheets or fmt not in ("csv", "xlsx") or (fmt == "csv" and len(sheets) > 1):
         raise Http404
     if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(next(iter(sheets.values())))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(_xlsx(sheets),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
-
-
-def _xlsx(sheets: dict) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        return spreadsheets.csv_response(next(iter(sheets.values())), filename=f"{stem}.csv")
+    return spreadsheets.xlsx_response(sheets, filename=f"{stem}.xlsx")
