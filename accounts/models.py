@@ -114,6 +114,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs):
+        # A new password (change or reset) or a deactivation ends every session on
+        # the JWT side too: all refresh tokens are blacklisted (accounts.tokens).
+        revoke = self.pk is not None and (self._password is not None or not self.is_active)
+        super().save(*args, **kwargs)
+        if revoke:
+            from accounts.tokens import revoke_all
+
+            revoke_all(self)
+
     @property
     def is_customer(self) -> bool:
         return self.role in self.CUSTOMER_ROLES

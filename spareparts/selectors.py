@@ -68,6 +68,11 @@ def reservations_visible_to(user: User) -> QuerySet[Reservation]:
     qs = Reservation.objects.select_related("part", "stockroom", "ticket", "visit", "reserved_by")
     if user.is_customer:
         return qs.none()
+    if user.role in User.FIELD_ROLES:
+        # Engineers and experts: the reservations of the tickets and visits they work on.
+        from tickets.selectors import tickets_visible_to
+
+        return qs.filter(Q(ticket__in=tickets_visible_to(user).values("pk")) | Q(visit__engineer=user))
     return _scoped(qs, _ticket_or_room_scope(user))
 
 
