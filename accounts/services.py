@@ -72,31 +72,7 @@ def user_update(*, actor: User, user: User, password: str | None = None, service
 
 
 # --- organisations and service centres (admins) ------------------------------------
-def organization_create(*, actor: User, **fields) -> Organization:
-    crud.check_role(actor, ADMINS)
-    return crud.create(Organization, actor=actor, fields=fields)
-
-
-def organization_update(organization: Organization, /, *, actor: User, **fields) -> Organization:
-    crud.check_role(actor, ADMINS)
-    return crud.update(organization, actor=actor, fields=fields)
-
-
-def organization_delete(organization: Organization, /, *, actor: User) -> None:
-    crud.check_role(actor, ADMINS)
-    crud.delete(organization, actor=actor)
-
-
-def service_center_create(*, actor: User, **fields) -> ServiceCenter:
-    crud.check_role(actor, ADMINS)
-    return crud.create(ServiceCenter, actor=actor, fields=fields)
-
-
-def service_center_update(center: ServiceCenter, /, *, actor: User, **fields) -> ServiceCenter:
-    crud.check_role(actor, ADMINS)
-    return crud.update(center, actor=actor, fields=fields)
-
-
-def service_center_delete(center: ServiceCenter, /, *, actor: User) -> None:
-    crud.check_role(actor, ADMINS)
-    crud.delete(center, actor=actor)
+organization_create, organization_update, organization_delete = crud.EntityServices(
+    Organization, roles=ADMINS).functions
+service_center_create, service_center_update, service_center_delete = crud.EntityServices(
+    ServiceCenter, roles=ADMINS).functions

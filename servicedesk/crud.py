@@ -66,3 +66,49 @@ def delete(instance: Model, *, actor, in_use=IN_USE) -> None:
             instance.delete()
     except ProtectedError as exc:
         raise Conflict(in_use) from exc
+
+
+class EntityServices:
+    """The create / update / delete use cases of one model, built from the steps above:
+    the actor's role must be in `roles`; an existing row must be in `visible(actor)`;
+    `check_input(actor, fields)` checks the related rows given (their scope);
+    `after_save(row, actor)` runs in the same transaction (e.g. tell another app through
+    a port); `many` names the many-to-many fields. An app exposes them under its own
+    names: `site_create, site_update, site_delete = EntityServices(Site, ...).functions`."""
+
+    def __init__(self, model: type[Model], *, roles: Iterable[str], visible: Callable | None = None,
+                 check_input: Callable | None = None, after_save: Callable | None = None,
+                 many: Iterable[str] = (), in_use=IN_USE):
+        self.model, self.roles, self.visible = model, frozenset(roles), visible
+        self.check_input, self.after_save = check_input, after_save
+        self.many, self.in_use = tuple(many), in_use
+
+    def _check(self, actor, instance: Model | None = None, fields: dict | None = None) -> None:
+        check_role(actor, self.roles)
+        if instance is not None and self.visible is not None:
+            check_visible(actor, instance, self.visible)
+        if fields is not None and self.check_input is not None:
+            self.check_input(actor, fields)
+
+    def _saved(self, instance: Model, actor) -> Model:
+        if self.after_save is not None:
+            self.after_save(instance, actor)
+        return instance
+
+    @transaction.atomic
+    def create(self, *, actor, **fields) -> Model:
+        self._check(actor, fields=fields)
+        return self._saved(create(self.model, actor=actor, fields=fields, many=self.many), actor)
+
+    @transaction.atomic
+    def update(self, instance: Model, /, *, actor, **fields) -> Model:
+        self._check(actor, instance, fields)
+        return self._saved(update(instance, actor=actor, fields=fields, many=self.many), actor)
+
+    def delete(self, instance: Model, /, *, actor) -> None:
+        self._check(actor, instance)
+        delete(instance, actor=actor, in_use=self.in_use)
+
+    @property
+    def functions(self) -> tuple[Callable, Callable, Callable]:
+        return self.create, self.update, self.delete

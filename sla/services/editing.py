@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import MANAGERS
 from servicedesk import crud
+from servicedesk.crud import EntityServices
 from sla.models import BusinessCalendar, CalendarDay, Policy, Target, WorkingWindow
 from sla.selectors import calendars_visible_to, policies_visible_to
 
@@ -16,49 +17,33 @@ from .config import calendar_set_default, policy_set_default
 IN_USE = _("It is still in use (by contracts, policies or clocks).")
 
 
-def _check(actor, fields: dict) -> None:
-    crud.check_role(actor, MANAGERS)
+def _check_input(actor, fields: dict) -> None:
     crud.check_visible(actor, fields.get("policy"), policies_visible_to)
     crud.check_visible(actor, fields.get("calendar"), calendars_visible_to)
 
 
-# --- policies ----------------------------------------------------------------------------
+_policies = EntityServices(Policy, roles=MANAGERS, check_input=_check_input, in_use=IN_USE)
+_calendars = EntityServices(BusinessCalendar, roles=MANAGERS, check_input=_check_input, in_use=IN_USE)
+policy_delete, calendar_delete = _policies.delete, _calendars.delete
+target_create, target_update, target_delete = EntityServices(
+    Target, roles=MANAGERS, check_input=_check_input).functions
+calendar_day_create, calendar_day_update, calendar_day_delete = EntityServices(
+    CalendarDay, roles=MANAGERS, check_input=_check_input).functions
+
+
+# --- policies and calendars: a new default replaces the old one --------------------------
 @transaction.atomic
 def policy_create(*, actor, is_default: bool = False, **fields) -> Policy:
-    _check(actor, fields)
-    policy = crud.create(Policy, actor=actor, fields=fields)
+    policy = _policies.create(actor=actor, **fields)
     return policy_set_default(policy=policy, actor=actor) if is_default else policy
 
 
 @transaction.atomic
 def policy_update(policy: Policy, /, *, actor, is_default: bool = False, **fields) -> Policy:
-    _check(actor, fields)
-    policy = crud.update(policy, actor=actor, fields=fields)
+    policy = _policies.update(policy, actor=actor, **fields)
     return policy_set_default(policy=policy, actor=actor) if is_default else policy
 
 
-def policy_delete(policy: Policy, /, *, actor) -> None:
-    crud.check_role(actor, MANAGERS)
-    crud.delete(policy, actor=actor, in_use=IN_USE)
-
-
-# --- targets -------------------------------------------------------------------------------
-def target_create(*, actor, **fields) -> Target:
-    _check(actor, fields)
-    return crud.create(Target, actor=actor, fields=fields)
-
-
-def target_update(target: Target, /, *, actor, **fields) -> Target:
-    _check(actor, fields)
-    return crud.update(target, actor=actor, fields=fields)
-
-
-def target_delete(target: Target, /, *, actor) -> None:
-    crud.check_role(actor, MANAGERS)
-    crud.delete(target, actor=actor)
-
-
-# --- business calendars ----------------------------------------------------------------
 def _replace_windows(calendar: BusinessCalendar, windows) -> None:
     if windows is not None:
         calendar.windows.all().delete()
@@ -67,8 +52,7 @@ def _replace_windows(calendar: BusinessCalendar, windows) -> None:
 
 @transaction.atomic
 def calendar_create(*, actor, windows=None, is_default: bool = False, **fields) -> BusinessCalendar:
-    _check(actor, fields)
-    calendar = crud.create(BusinessCalendar, actor=actor, fields=fields)
+    calendar = _calendars.create(actor=actor, **fields)
     _replace_windows(calendar, windows)
     return calendar_set_default(calendar=calendar, actor=actor) if is_default else calendar
 
@@ -76,28 +60,6 @@ def calendar_create(*, actor, windows=None, is_default: bool = False, **fields) 
 @transaction.atomic
 def calendar_update(calendar: BusinessCalendar, /, *, actor, windows=None, is_default: bool = False,
                     **fields) -> BusinessCalendar:
-    _check(actor, fields)
-    calendar = crud.update(calendar, actor=actor, fields=fields)
+    calendar = _calendars.update(calendar, actor=actor, **fields)
     _replace_windows(calendar, windows)
     return calendar_set_default(calendar=calendar, actor=actor) if is_default else calendar
-
-
-def calendar_delete(calendar: BusinessCalendar, /, *, actor) -> None:
-    crud.check_role(actor, MANAGERS)
-    crud.delete(calendar, actor=actor, in_use=IN_USE)
-
-
-# --- calendar days ---------------------------------------------------------------------
-def calendar_day_create(*, actor, **fields) -> CalendarDay:
-    _check(actor, fields)
-    return crud.create(CalendarDay, actor=actor, fields=fields)
-
-
-def calendar_day_update(day: CalendarDay, /, *, actor, **fields) -> CalendarDay:
-    _check(actor, fields)
-    return crud.update(day, actor=actor, fields=fields)
-
-
-def calendar_day_delete(day: CalendarDay, /, *, actor) -> None:
-    crud.check_role(actor, MANAGERS)
-    crud.delete(day, actor=actor)
