@@ -191,6 +191,10 @@ class Clock(TimeStampedModel):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
     metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    # Rounds of one metric on one ticket: each resolution starts a new follow-up round,
+    # each dispatched visit its own departure (and, once the report's arrival clock is
+    # decided, its own arrival) clock. Earlier rounds stay as they were decided.
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
     visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="sla_clocks")
     policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="clocks")
     severity = models.CharField(_("severity"), max_length=10, choices=Ticket.Severity.choices, blank=True,
@@ -224,7 +228,7 @@ class Clock(TimeStampedModel):
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "metric"], name="sla_clock_unique_metric"),
+            models.UniqueConstraint(fields=["ticket", "metric", "round"], name="sla_clock_unique_round"),
             models.CheckConstraint(condition=Q(warn_at__lte=F("due_at")), name="sla_clock_warning_before_due"),
             # The met time is set exactly when the clock is met.
             models.CheckConstraint(condition=Q(state="met", met_at__isnull=False) | (~Q(state="met")
@@ -245,7 +249,8 @@ class Clock(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.ticket.number} · {self.get_metric_display()}"
+        suffix = f" #{self.round}" if self.round > 1 else ""
+        return f"{self.ticket.number} · {self.get_metric_display()}{suffix}"
 
     def get_absolute_url(self):
         return reverse("tickets:detail", args=[self.ticket_id])

@@ -62,10 +62,10 @@ def prefetch_clocks(queryset: QuerySet) -> QuerySet:
 
 
 def clocks_for_ticket(ticket) -> list[Clock]:
-    """The ticket's clocks in metric order: from the prefetch when the ticket came
+    """The ticket's clocks in metric order, rounds in order: from the prefetch when the ticket came
     through `prefetch_clocks`, else one query."""
     clocks = list(ticket.sla_clocks.all())
-    return sorted(clocks, key=lambda c: METRIC_ORDER.index(c.metric) if c.metric in METRIC_ORDER else 99)
+    return sorted(clocks, key=lambda c: (METRIC_ORDER.index(c.metric) if c.metric in METRIC_ORDER else 99, c.round))
 
 
 def nearest_due_subquery():
