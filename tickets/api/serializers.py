@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import User
@@ -135,10 +135,12 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="TicketReason")  # spare parts has a "Reason" too
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="VisitOptionalReason")
 class OptionalReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
