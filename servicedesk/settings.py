@@ -155,6 +155,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "servicedesk-heartbeat": {"task": "servicedesk.tasks.heartbeat", "schedule": timedelta(minutes=5)},
     "sla-sweep": {"task": "sla.tasks.sweep_clocks", "schedule": timedelta(minutes=1)},
+    # issue 14: next year's holidays when the package knows them; 90-day coverage notice
+    "sla-calendar-coverage": {"task": "sla.tasks.calendar_coverage", "schedule": timedelta(hours=24)},
     "tickets-poll-imap": {"task": "tickets.tasks.poll_imap", "schedule": timedelta(minutes=2)},
     "inspections-generate": {"task": "inspections.tasks.generate_due", "schedule": timedelta(hours=1)},
     "inspections-mark-missed": {"task": "inspections.tasks.mark_missed", "schedule": timedelta(hours=1)},

@@ -40,6 +40,14 @@ class BusinessCalendar(TimeStampedModel):
         help_text=_("ISO country code whose public holidays the import action reads (e.g. CN)."),
     )
     subdivision = models.CharField(_("holiday subdivision"), max_length=10, blank=True)
+    covered_through = models.DateField(
+        _("holidays known through"), null=True, blank=True,
+        help_text=_("The last date whose public holidays and make-up days the calendar holds. A business "
+                    "clock due after it is flagged: its due time may move once the holidays are known."),
+    )
+    # The coverage end the managers were last warned about (90 days ahead), so the
+    # scheduled check warns once per coverage end.
+    coverage_notice_for = models.DateField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -54,6 +62,9 @@ class BusinessCalendar(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("sla:calendar", args=[self.pk])
 
 
 class WorkingWindow(models.Model):
@@ -218,6 +229,9 @@ class Clock(TimeStampedModel):
     pauses = models.JSONField(default=list, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
     breached = models.BooleanField(_("breached"), default=False)
+    beyond_coverage = models.BooleanField(
+        _("beyond holiday data"), default=False,
+        help_text=_("A business clock whose target runs past the dates its calendar has holidays for."))
     # Stage claims of the sweep: set once by a conditional UPDATE, so each stage is
     # notified exactly once.
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)

@@ -93,6 +93,25 @@ class CalendarDayViewSet(ScopedModelViewSet):
     def get_queryset(self):
         return selectors.calendar_days_visible_to(self.request.user)
 
+    # Entered by hand through the services: open clocks on the calendar follow.
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.calendar_day_save(
+            calendar=data["calendar"], day=data["date"], kind=data["kind"], name=data.get("name", ""),
+            actor=self.request.user)
+
+    def perform_update(self, serializer):
+        day, data = serializer.instance, serializer.validated_data
+        with transaction.atomic():
+            if data.get("date", day.date) != day.date or data.get("calendar", day.calendar) != day.calendar:
+                services.calendar_day_delete(day=day, actor=self.request.user)
+            serializer.instance = services.calendar_day_save(
+                calendar=data.get("calendar", day.calendar), day=data.get("date", day.date),
+                kind=data.get("kind", day.kind), name=data.get("name", day.name), actor=self.request.user)
+
+    def perform_destroy(self, instance):
+        services.calendar_day_delete(day=instance, actor=self.request.user)
+
 
 class ClockViewSet(ScopedReadOnlyViewSet):
     """SLA clocks of the tickets the caller sees (customers: their organisation's)."""

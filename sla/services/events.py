@@ -44,7 +44,7 @@ FAULT = "fault"
 SAVED_FIELDS = [
     "visit", "policy", "severity", "duration", "clock_kind", "calendar", "warning_ratio", "started_at", "due_at",
     "warn_at", "met_at", "paused_at", "paused_total", "pauses", "state", "breached", "warned_at", "breached_at",
-    "updated_at",
+    "beyond_coverage", "updated_at",
 ]
 
 

@@ -28,6 +28,10 @@ class SlaClockSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
     met_at = serializers.DateTimeField(allow_null=True)
     breached = serializers.BooleanField()
+    round = serializers.IntegerField(help_text="Follow-up round, or the visit's departure/arrival clock.")
+    visit = serializers.IntegerField(allow_null=True)
+    beyond_coverage = serializers.BooleanField(
+        help_text="Due past the dates its business calendar has holidays for: the due time may move.")
 
     def to_representation(self, clock):
         get = clock.get if isinstance(clock, dict) else (lambda name: getattr(clock, name, None))
@@ -36,7 +40,8 @@ class SlaClockSerializer(serializers.Serializer):
             breached = bool(get("breached_at"))
         return super().to_representation({
             "metric": get("metric"), "state": get("state"), "due_at": get("due_at"), "met_at": get("met_at"),
-            "breached": bool(breached),
+            "breached": bool(breached), "round": get("round") or 1, "visit": get("visit_id"),
+            "beyond_coverage": bool(get("beyond_coverage")),
         })
 
 
