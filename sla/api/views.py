@@ -145,7 +145,9 @@ def dashboard_filters(request) -> kpis.Filters:
 
 class DashboardView(APIView):
     """The KPIs of the design brief for the caller's scope, as numbers and time series
-    (see `sla.kpis` for the definitions), plus the clocks about to breach."""
+    (see `sla.kpis` for the definitions), plus the clocks about to breach, open clocks
+    due past their calendar's holiday data, calendars whose data ends within 90 days
+    and sites whose time zone differs from their policy calendar's."""
 
     permission_classes = [RolePermission]
     read_roles = DISPATCH
@@ -156,4 +158,12 @@ class DashboardView(APIView):
         data = kpis.dashboard(request.user, filters)
         clocks = selectors.about_to_breach(request.user, now=timezone.now())
         data["about_to_breach"] = s.ClockSerializer(clocks, many=True).data
+        coverage = selectors.coverage_warnings(request.user)
+        data["clocks_beyond_coverage"] = coverage["clocks_beyond_coverage"]
+        data["calendars_ending"] = [{"calendar": c.pk, "name": c.name, "covered_through": c.covered_through}
+                                    for c in coverage["calendars_ending"]]
+        data["sites_off_their_calendar"] = [
+            {"site": row["site"].pk, "name": row["site"].name, "site_time_zone": row["site_zone"],
+             "calendar": row["calendar"], "calendar_time_zone": row["calendar_zone"]}
+            for row in selectors.sites_off_their_calendar(request.user)]
         return Response(data, status=status.HTTP_200_OK)

@@ -142,3 +142,17 @@ def test_a_site_outside_its_calendars_time_zone_is_warned_about(client, world, t
         assert "Europe/Berlin" in html and "Asia/Shanghai" in html, url
     site_b = client.get(f"/assets/sites/{world.site_b.pk}/").content.decode()
     assert "time-zone-warning" not in site_b
+
+
+def test_the_dashboard_api_carries_the_coverage_and_time_zone_warnings(api, world, default_calendar,
+                                                                       time_machine):
+    world.site_a.time_zone = "Europe/Berlin"
+    world.site_a.save(update_fields=["time_zone"])
+    time_machine.move_to(cst(2026, 12, 30, 10), tick=False)
+    _general_fault(world)  # due in January 2027: past the default calendar's coverage
+    body = api.as_user(world.manager).get(f"{API}/dashboard/").json()
+    assert body["clocks_beyond_coverage"] == 1
+    assert body["calendars_ending"] == [{"calendar": default_calendar.pk, "name": default_calendar.name,
+                                         "covered_through": "2026-12-31"}]
+    assert [(row["name"], row["site_time_zone"], row["calendar_time_zone"])
+            for row in body["sites_off_their_calendar"]] == [("Site A", "Europe/Berlin", "Asia/Shanghai")]
