@@ -42,6 +42,7 @@ from accounts.models import User
 from tickets.models import Ticket
 
 from .models import Clock, Metric
+from .ports import OTHER_KPIS
 
 TRIAGE_WITHIN = timedelta(minutes=15)
 FOLLOW_UP_WITHIN = timedelta(hours=24)
@@ -284,29 +285,17 @@ def mtbf(user: User, f: Filters, *, top: int = 20) -> dict:
 
 def other_apps(f: Filters) -> dict:
     """Inspections on schedule, training within a month, parts fill rate: one query
-    each, from the apps that provide them (left out when an app is not installed)."""
-    sources = {
-        "inspections_on_schedule": ("inspections.kpis", "inspections_on_schedule"),
-        "training_within_month": ("training.kpis", "training_within_month"),
-        "parts_fill_rate": ("spareparts.kpis", "parts_fill_rate"),
-    }
+    each, from the apps that own them (sla.ports)."""
     out = {}
-    for key, (module_name, function_name) in sources.items():
-        try:
-            module = __import__(module_name, fromlist=[function_name])
-            function = getattr(module, function_name)
-        except (ImportError, AttributeError):
-            out[key] = None
-            continue
-        done, total = function(f.start, f.end, organization=f.organization, site=f.site,
-                               service_center=f.service_center)
+    for key, port in OTHER_KPIS.items():
+        done, total = port(f.start, f.end, organization=f.organization, site=f.site,
+                           service_center=f.service_center)
         out[key] = {"count": done, "total": total, "rate": _rate(done, total)}
     return out
 
 
 def dashboard(user: User, f: Filters) -> dict:
-    """Every KPI of the dashboard for `user`'s scope: 10 queries (3 fewer when the
-    inspections, training or spare-parts apps are absent)."""
+    """Every KPI of the dashboard for `user`'s scope: 10 queries."""
     tickets = scoped_tickets(user, f)
     clocks = period_clocks(tickets, f)
     data = {"period": {"from": f.start, "to": f.end, "bucket": f.bucket}, "goals": GOALS}

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import DISPATCH, MANAGERS
 from accounts.selectors import organizations_visible_to, service_centers_visible_to
 from assets.selectors import sites_visible_to
-from servicedesk.api.permissions import DISPATCH, MANAGERS, has_role
+from servicedesk.api.permissions import has_role
 from servicedesk.errors import ServiceError
 
 from . import charts, kpis, selectors, services
