@@ -111,22 +111,18 @@ def test_sla_gauges_count_clocks_due_within_the_hour_and_breaches_today(db, clie
     clock(ticket, "triage", due_in=timedelta(minutes=20))
     clock(ticket, "response", due_in=timedelta(minutes=59))
     clock(ticket, "arrival", due_in=timedelta(minutes=61))
-    now = timezone.now()
-    clock(
-        ticket,
-        "restore",
-        due_in=-timedelta(minutes=5),
-        state=Clock.State.BREACHED,
-        breached_at=now - timedelta(minutes=1),
-    )
     other = TicketFactory(site=world.site_b)
-    clock(
-        other,
-        "restore",
-        due_in=-timedelta(days=3),
-        state=Clock.State.BREACHED,
-        breached_at=now - timedelta(days=2),
-    )
+    now = timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    earlier_today, two_days_ago = midnight + (now - midnight) / 2, now - timedelta(days=2)
+    for where, breached_at in ((ticket, earlier_today), (other, two_days_ago)):
+        clock(
+            where,
+            "restore",
+            due_in=breached_at - now,
+            state=Clock.State.BREACHED,
+            breached_at=breached_at,
+        )
     samples = scrape(client)
     assert samples[("servicedesk_sla_clocks_due_next_hour", ())] == 2
     assert samples[("servicedesk_sla_breaches_today", ())] == 1
