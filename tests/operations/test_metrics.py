@@ -140,3 +140,31 @@ def test_metrics_content_has_no_nan_apart_from_unseen_heartbeats(db, client):
     samples = scrape(client)
     nans = {name for (name, _labels), number in samples.items() if math.isnan(number)}
     assert nans <= {"servicedesk_heartbeat_age_seconds"}
+
+
+def test_outbox_backlog_and_the_age_of_the_oldest_pending_message(db, client):
+    from notifications.models import OutboxMessage
+
+    samples = scrape(client)
+    assert samples[("servicedesk_outbox_pending_messages", ())] == 0
+    assert samples[("servicedesk_outbox_oldest_pending_age_seconds", ())] == 0
+    now = timezone.now()
+    rows = [OutboxMessage.objects.create(kind="test", next_attempt_at=now) for _ in range(4)]
+    OutboxMessage.objects.filter(pk=rows[0].pk).update(created_at=now - timedelta(minutes=7))
+    OutboxMessage.objects.filter(pk=rows[1].pk).update(
+        created_at=now - timedelta(hours=2), status=OutboxMessage.Status.SENT, sent_at=now
+    )
+    OutboxMessage.objects.filter(pk=rows[2].pk).update(status=OutboxMessage.Status.FAILED)
+    samples = scrape(client)
+    assert samples[("servicedesk_outbox_pending_messages", ())] == 2
+    age = samples[("servicedesk_outbox_oldest_pending_age_seconds", ())]
+    assert 7 * 60 <= age < 8 * 60  # the sent one, older still, does not count
+
+
+def test_heartbeat_ages_of_worker_and_beat(db, client):
+    from servicedesk.models import Heartbeat
+
+    Heartbeat.objects.create(name="worker", seen_at=timezone.now() - timedelta(seconds=200))
+    samples = scrape(client)
+    assert 200 <= samples[("servicedesk_heartbeat_age_seconds", (("process", "worker"),))] < 260
+    assert math.isnan(samples[("servicedesk_heartbeat_age_seconds", (("process", "beat"),))])

@@ -21,8 +21,7 @@ from operations.models import PersonalDataRequest
 from operations.personal_data import anonymise_person, export_person
 from sla import kpis
 from tests.factories import UserFactory
-from tests.factories.notifications import InboundEmailFactory
-from tests.factories.tickets import VisitFactory, png_bytes
+from tests.factories.tickets import InboundEmailFactory, VisitFactory, png_bytes
 from tickets.models import Attachment, Ticket, Visit
 from tickets.services import comment_add, ticket_create
 
@@ -125,7 +124,7 @@ def test_export_holds_everything_about_the_person_and_their_files(person, world)
     )
     assert len(records["tickets.historicalticket"]["reporter"]) >= 2
     assert records["tickets.visit"]["signer_name"][0]["signer_name"] == f"{FIRST} {LAST}"
-    assert records["notifications.inboundemail"]["sender"][0]["body"].endswith(PHONE)
+    assert records["tickets.inboundemail"]["sender"][0]["body"].endswith(PHONE)
     files = {name for name in archive.namelist() if name.startswith("files/")}
     assert len(files) == 3  # her attachment, her signature, the message she sent
     signature = Visit.objects.get(signer_name=f"{FIRST} {LAST}").signature.name
