@@ -267,6 +267,7 @@ def anonymise_person(*, user, actor) -> PersonalDataRequest:
         user_tables = {user_model, _history_of(user_model)}
         changed = _replace_everywhere(replacements, skip=user_tables)
         _forget_in_admin_log(user, alias)
+        _forget_stored_responses(user, person)
         values = {
             "first_name": "Former user",
             "last_name": str(user.pk),
@@ -299,6 +300,23 @@ def _forget_in_admin_log(user, alias):
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
     ).update(object_repr=alias)
+
+
+def _forget_stored_responses(user, person: Person):
+    """Replayable API responses (kept a day for Idempotency-Key) are bytes the text pass
+    cannot rewrite: the person's own go, and any other that mentions them."""
+    from servicedesk.models import IdempotencyKey
+
+    IdempotencyKey.objects.filter(user=user).delete()
+    needles = [v.encode() for v in person.strings] + [
+        json.dumps(v)[1:-1].encode() for v in person.strings
+    ]
+    mentioning = [
+        pk
+        for pk, body in IdempotencyKey.objects.values_list("pk", "response_body").iterator()
+        if any(needle in bytes(body) for needle in needles)
+    ]
+    IdempotencyKey.objects.filter(pk__in=mentioning).delete()
 
 
 def _signature_sources(person: Person):

@@ -168,3 +168,39 @@ def test_heartbeat_ages_of_worker_and_beat(db, client):
     samples = scrape(client)
     assert 200 <= samples[("servicedesk_heartbeat_age_seconds", (("process", "worker"),))] < 260
     assert math.isnan(samples[("servicedesk_heartbeat_age_seconds", (("process", "beat"),))])
+
+
+COUNT_ONE_TASK = """
+import django; django.setup()
+from operations.telemetry import TASKS
+TASKS.labels("demo.task", "SUCCESS").inc()
+"""
+EXPOSE = """
+import django; django.setup()
+from prometheus_client import generate_latest
+from operations.telemetry import process_registry
+print(generate_latest(process_registry()).decode())
+"""
+
+
+def test_with_a_multiprocess_directory_a_scrape_sums_every_process_of_the_host(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
+    }
+    for _process in range(2):
+        subprocess.run([sys.executable, "-c", COUNT_ONE_TASK], env=env, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", EXPOSE],
+        env=env,
+        check=True,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert 'servicedesk_celery_tasks_total{state="SUCCESS",task="demo.task"} 2.0' in out

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from operations.models import PersonalDataRequest
 from operations.personal_data import anonymise_person, export_person
+from servicedesk.models import IdempotencyKey
 from sla import kpis
 from tests.factories import UserFactory
 from tests.factories.tickets import InboundEmailFactory, VisitFactory, png_bytes
@@ -146,6 +147,24 @@ def test_anonymisation_leaves_nothing_personal_and_keeps_tickets_and_kpis(
         organization=world.org_a,
     )
     assert _texts_anywhere(PERSONAL)  # the fixture really put them everywhere
+    replayable = [
+        IdempotencyKey.objects.create(
+            user=who,
+            key=f"k{n}",
+            method="POST",
+            path="/api/v1/x/",
+            fingerprint="f",
+            response_status=201,
+            response_body=body,
+        )
+        for n, (who, body) in enumerate(
+            [
+                (person, b"{}"),
+                (world.dispatcher, json.dumps({"contact_name": f"{FIRST} {LAST}"}).encode()),
+                (world.dispatcher, b'{"title": "unrelated"}'),
+            ]
+        )
+    ]
     tickets_before = list(
         Ticket.objects.order_by("pk").values("pk", "number", "status", "reporter", "reported_at")
     )
@@ -158,6 +177,7 @@ def test_anonymisation_leaves_nothing_personal_and_keeps_tickets_and_kpis(
 
     assert _texts_anywhere(PERSONAL, ignore=["mqiao_77", f"x{EMAIL}"]) == []
     assert not default_storage.exists(signature)
+    assert list(IdempotencyKey.objects.values_list("pk", flat=True)) == [replayable[2].pk]
     assert not any(InboundEmailFactory._meta.model.objects.values_list("raw", flat=True))
     visit = Visit.objects.get(ticket_id=tickets_before[1]["pk"])
     assert visit.signature.name == "" and visit.signed_at is not None
