@@ -135,6 +135,17 @@ def test_export_holds_everything_about_the_person_and_their_files(person, world)
     assert audit.summary["files"] == 3 and EMAIL not in json.dumps(audit.summary)
 
 
+def test_an_export_masks_other_peoples_contact_details(person, world):
+    """The engineer who had her sign: his export shows the visit, not her name."""
+    archive = zipfile.ZipFile(io.BytesIO(export_person(user=world.engineer1, actor=world.admin)))
+    document = json.loads(archive.read("person.json"))
+    [visit] = document["records"]["tickets.visit"]["engineer"]
+    assert visit["signer_name"] == "[someone else]"
+    text = json.dumps(document, ensure_ascii=False)
+    assert not [value for value in PERSONAL if value in text]
+    assert not [name for name in archive.namelist() if name.startswith("files/")]
+
+
 def test_anonymisation_leaves_nothing_personal_and_keeps_tickets_and_kpis(
     person, world, django_capture_on_commit_callbacks
 ):
