@@ -41,6 +41,8 @@ def test_prometheus_runs_only_in_the_monitoring_profile_with_the_rules():
     assert targets == ["web:8000", "worker:9808"]
     assert COMPOSE["services"]["worker"]["environment"]["WORKER_METRICS_PORT"] == "9808"
     assert COMPOSE["services"]["worker"]["environment"]["DATABASE_URL"].startswith("postgres://")
+    # Prometheus asks for web:8000, so that host name must be allowed.
+    assert COMPOSE["services"]["web"]["environment"]["DJANGO_ALLOWED_HOSTS"].endswith(",web")
 
 
 def test_the_obvious_failures_have_alerts():
