@@ -319,7 +319,7 @@ def anonymise_person(*, user, actor) -> PersonalDataRequest:
             kind=PersonalDataRequest.Kind.ANONYMISE,
             subject=user,
             actor=actor,
-            summary={"values_replaced": changed, "files_removed": len(removed)},
+            summary={"values_replaced": changed, "files_removed": len(set(removed))},
         )
         transaction.on_commit(lambda: [default_storage.delete(path) for path in removed])
     return audit

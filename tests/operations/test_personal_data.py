@@ -212,7 +212,7 @@ def test_anonymisation_leaves_nothing_personal_and_keeps_tickets_and_kpis(
         f"{LAST}zhi",
     )
     assert (audit.kind, audit.subject_id, audit.actor) == ("anonymise", person.pk, world.admin)
-    assert audit.summary["files_removed"] == 3  # signature (row + history) and the message
+    assert audit.summary["files_removed"] == 2  # her signature and the message she sent
 
 
 def test_an_engineers_kpis_survive_anonymisation(world):
@@ -285,3 +285,17 @@ def test_staff_who_are_not_administrators_cannot_handle_personal_data(client, wo
     person.refresh_from_db()
     assert person.email == EMAIL and not PersonalDataRequest.objects.exists()
     assert ContentType.objects.get_for_model(PersonalDataRequest)
+
+
+def test_the_shell_command_answers_both_requests(person, world, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    target = tmp_path / "export.zip"
+    call_command("personal_data", "export", USERNAME, by="admin", output=target)
+    assert "person.json" in zipfile.ZipFile(target).namelist()
+    with pytest.raises(CommandError):
+        call_command("personal_data", "anonymise", USERNAME, by="dispatcher")
+    call_command("personal_data", "anonymise", USERNAME, by="admin")
+    person.refresh_from_db()
+    assert not person.is_active and person.email.endswith("@anonymised.invalid")
+    assert PersonalDataRequest.objects.filter(subject=person).count() == 2
