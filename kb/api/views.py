@@ -1,0 +1,72 @@
+"""The knowledge base over the API: `kb/articles/` (staff write, everyone reads in
+scope, `?search=` through kb.search) and `tickets/{id}/publish-article/`, declared
+here so that tickets never imports kb."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kb import selectors, services
+from kb.models import Article
+from servicedesk.api.permissions import ALL_ROLES, STAFF
+from servicedesk.api.views import ScopedModelViewSet
+from tickets.selectors import tickets_visible_to
+
+from .serializers import ArticleSerializer
+
+SEARCH = OpenApiParameter(
+    "search", str, description="Words in Chinese or English; an article must hold all."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[SEARCH], summary="Articles in the caller's scope")
+)
+class ArticleViewSet(ScopedModelViewSet):
+    queryset = (
+        Article.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
+    serializer_class = ArticleSerializer
+    read_roles = ALL_ROLES
+    write_roles = STAFF
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_fields = ["language", "status", "category", "equipment_models"]
+    ordering_fields = ["published_at", "updated_at", "title"]
+
+    def get_queryset(self):
+        qs = selectors.articles_visible_to(self.request.user)
+        text = self.request.query_params.get("search", "") if self.action == "list" else ""
+        return selectors.search_articles(qs, text) if text.strip() else qs
+
+    def perform_create(self, serializer):
+        serializer.instance = services.article_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.article_update(
+            article=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+
+
+class PublishArticleView(APIView):
+    """POST tickets/{id}/publish-article/: a draft article from a resolved report."""
+
+    read_roles = write_roles = STAFF
+    lookup_url_kwarg = "pk"  # the ticket is looked up first: out of scope is 404, a customer 403
+
+    @extend_schema(
+        request=None,
+        responses={201: ArticleSerializer},
+        summary="Turn a resolved fault report into a draft article",
+    )
+    def post(self, request, pk: int):
+        ticket = get_object_or_404(tickets_visible_to(request.user), pk=pk)
+        self.check_object_permissions(request, ticket)
+        article = services.article_from_ticket(ticket=ticket, actor=request.user)
+        return Response(
+            ArticleSerializer(article, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
