@@ -2,16 +2,19 @@
 scope, `?search=` through kb.search) and `tickets/{id}/publish-article/`, declared
 here so that tickets never imports kb."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kb import selectors, services
+from assets.selectors import equipment_visible_to, sites_visible_to
+from kb import labels, selectors, services
 from kb.models import Article
 from servicedesk.api.permissions import ALL_ROLES, STAFF
 from servicedesk.api.views import ScopedModelViewSet
+from tickets.api.renderers import IgnoreAccept
 from tickets.selectors import tickets_visible_to
 
 from .serializers import ArticleSerializer
@@ -70,3 +73,22 @@ class PublishArticleView(APIView):
             ArticleSerializer(article, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class SiteLabelsView(APIView):
+    """GET sites/{id}/labels/: a PDF sheet, one QR code per unit, each opening the
+    report form with that unit filled in."""
+
+    read_roles = ALL_ROLES
+    lookup_url_kwarg = "pk"
+    content_negotiation_class = IgnoreAccept
+
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="QR labels of a site's units (PDF)",
+        operation_id="sites_labels_pdf",
+    )
+    def get(self, request, pk: int):
+        site = get_object_or_404(sites_visible_to(request.user), pk=pk)
+        units = equipment_visible_to(request.user).filter(site=site).order_by("name", "pk")
+        return labels.site_labels_response(site, units, user=request.user)
