@@ -1,14 +1,21 @@
-"""Self-service figures of the dashboard. Deflection rate: report attempts closed
-with "solved by this article" / (those + fault reports customers filed through the
-portal), in the period and the caller's scope."""
+"""Self-service and satisfaction figures of the dashboard, in the period and the
+caller's scope.
+
+- Deflection rate: report attempts closed with "solved by this article" / (those +
+  fault reports customers filed through the portal).
+- CSAT: the share of satisfaction answers (survey link, portal or follow-up call)
+  scoring 4 or 5, with the mean score, per service centre, engineer (the ticket's
+  assignee) and period; answers count in the period they were given."""
 
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from accounts.models import User
-from tickets.models import Ticket
+from tickets.models import SurveyResponse, Ticket
 from tickets.selectors import tickets_visible_to
 
 from .models import Deflection
@@ -48,3 +55,45 @@ def deflection(user: User, start: datetime, end: datetime) -> dict:
     solved, filed = deflections.count(), filed.count()
     total = solved + filed
     return {"solved": solved, "filed": filed, "rate": round(solved / total, 4) if total else None}
+
+
+SATISFIED = Q(score__gte=4)
+FIGURES = {"answers": Count("id"), "satisfied": Count("id", filter=SATISFIED), "mean": Avg("score")}
+
+
+def _csat_row(row: dict) -> dict:
+    total = row["answers"]
+    return {
+        **row,
+        "csat": round(row["satisfied"] / total, 4) if total else None,
+        "mean": round(row["mean"], 2) if row["mean"] is not None else None,
+    }
+
+
+def csat(user: User, start: datetime, end: datetime, *, bucket: str = "month") -> dict:
+    """{overall, by_centre, by_engineer, by_period}: four aggregate queries."""
+    answers = SurveyResponse.objects.filter(
+        answered_at__gte=start,
+        answered_at__lt=end,
+        ticket__in=tickets_visible_to(user).values("pk"),
+    )
+    trunc = TruncWeek if bucket == "week" else TruncMonth
+    centre, engineer = "ticket__site__service_center__name", "ticket__assignee__username"
+    return {
+        "overall": _csat_row(answers.aggregate(**FIGURES)),
+        "by_centre": [
+            _csat_row(row)
+            for row in answers.values(name=F(centre)).annotate(**FIGURES).order_by("name")
+        ],
+        "by_engineer": [
+            _csat_row(row)
+            for row in answers.values(name=F(engineer)).annotate(**FIGURES).order_by("name")
+        ],
+        "by_period": [
+            _csat_row(row)
+            for row in answers.annotate(period=trunc("answered_at"))
+            .values("period")
+            .annotate(**FIGURES)
+            .order_by("period")
+        ],
+    }

@@ -169,9 +169,17 @@ def solved(request, pk):
 
 @login_required
 def insights(request):
-    """The dashboard's self-service panel (htmx): deflection rate of the period."""
+    """The dashboard's self-service panel (htmx): deflection rate and CSAT of the
+    dashboard's period."""
     _require(request, DISPATCH)
     start, end = kpis.period(request.GET.get("from"), request.GET.get("to"))
+    bucket = "week" if request.GET.get("bucket") == "week" else "month"
     return render(
-        request, "kb/_insights.html", {"deflection": kpis.deflection(request.user, start, end)}
+        request,
+        "kb/_insights.html",
+        {
+            "deflection": kpis.deflection(request.user, start, end),
+            "csat": kpis.csat(request.user, start, end, bucket=bucket),
+            "bucket": bucket,
+        },
     )

@@ -125,3 +125,49 @@ def test_report_form_opens_with_the_unit_of_a_label(client, world):
         .initial
         == {}
     )
+
+
+def test_dashboard_panel_shows_csat_by_centre_engineer_and_month(client, world):
+    from tests.factories import ServiceCenterFactory, SiteFactory
+    from tickets.models import SurveyResponse
+
+    other_centre = ServiceCenterFactory(name="North", code="north", parent=world.regional)
+    north_site = SiteFactory(organization=world.org_a, service_center=other_centre)
+    answers = [  # (site, assignee, score, answered on)
+        (world.site_a, world.engineer1, 5, "2026-03-03"),
+        (world.site_a, world.engineer1, 4, "2026-03-10"),
+        (world.site_a, world.engineer2, 2, "2026-04-02"),
+        (north_site, world.expert, 5, "2026-04-20"),
+        (world.site_a, world.engineer1, 1, "2026-06-01"),  # outside the period
+    ]
+    for site, assignee, score, day in answers:
+        ticket = TicketFactory(
+            site=site, assignee=assignee, status=Ticket.Status.CLOSED, severity="general"
+        )
+        SurveyResponse.objects.create(
+            ticket=ticket, round=1, score=score, source="link", answered_at=f"{day}T10:00:00+08:00"
+        )
+    client.force_login(world.manager)
+    page = client.get(
+        reverse("kb:insights"), {"from": "2026-03-01", "to": "2026-04-30"}
+    ).content.decode()
+
+    def rows(testid):
+        table = page.split(f'data-testid="{testid}"', 1)[1].split("</table>", 1)[0]
+        cells = [c.split(">", 1)[1].split("<", 1)[0].strip() for c in table.split("<td")[1:]]
+        return [cells[i : i + 4] for i in range(0, len(cells), 4)]
+
+    assert "75 %" in page.split('data-testid="csat-overall"', 1)[1].split("</p>", 1)[0]
+    assert rows("csat-by-centre") == [
+        ["Local", "67 %", "3.67", "3"],
+        ["North", "100 %", "5.0", "1"],
+    ]
+    assert rows("csat-by-engineer") == [
+        ["engineer1", "100 %", "4.5", "2"],
+        ["engineer2", "0 %", "2.0", "1"],
+        ["expert", "100 %", "5.0", "1"],
+    ]
+    assert rows("csat-by-period") == [
+        ["2026-03-01", "100 %", "4.5", "2"],
+        ["2026-04-01", "50 %", "3.5", "2"],
+    ]
