@@ -10,9 +10,12 @@ from servicedesk.errors import PermissionDenied, ServiceError
 from .models import User
 
 
-def _check_managed(actor: User, *, role: str, organization) -> None:
+def _check_managed(actor: User, *, role: str, organization, service_centers=None) -> None:
     if actor.is_admin_role:
         return
+    if service_centers:
+        # Service centres decide which staff work a user sees: staff-only, admins set them.
+        raise ServiceError(_("Only administrators assign service centres."), field="service_centers")
     if actor.role != User.Role.CUSTOMER_ADMIN:
         raise PermissionDenied(_("Only administrators and customer admins manage users."))
     if role not in User.CUSTOMER_ROLES:
@@ -26,7 +29,8 @@ def user_create(*, actor: User, password: str | None = None, service_centers=(),
     if actor.role == User.Role.CUSTOMER_ADMIN:
         fields["organization"] = actor.organization
     fields.setdefault("role", User.Role.CUSTOMER)
-    _check_managed(actor, role=fields["role"], organization=fields.get("organization"))
+    _check_managed(actor, role=fields["role"], organization=fields.get("organization"),
+                   service_centers=service_centers)
     user = User(**fields)
     if password:
         validate_password(password, user)
@@ -44,8 +48,13 @@ def user_create(*, actor: User, password: str | None = None, service_centers=(),
 def user_update(*, actor: User, user: User, password: str | None = None, service_centers=None, **fields) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_managed(
-        actor, role=fields.get("role", user.role), organization=fields.get("organization", user.organization)
+        actor, role=fields.get("role", user.role), organization=fields.get("organization", user.organization),
+        service_centers=service_centers,
     )
+    if user.pk == actor.pk and not fields.get("is_active", True):
+        raise ServiceError(_("You cannot deactivate your own account."), field="is_active")
+    if user.pk == actor.pk and fields.get("role", user.role) != user.role:
+        raise ServiceError(_("You cannot change your own role."), field="role")
     if actor.role == User.Role.CUSTOMER_ADMIN:
         fields.pop("organization", None)
     for name, value in fields.items():

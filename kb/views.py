@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.roles import DISPATCH, STAFF
 from assets.selectors import equipment_visible_to
-from servicedesk.api.permissions import DISPATCH, STAFF, has_role
+from servicedesk.api.permissions import has_role
 from servicedesk.errors import ServiceError
 from tickets.selectors import tickets_visible_to
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("notifications/", include("notifications.urls")),
     path("kb/", include("kb.urls")),  # issue 17
+    path("", include("operations.urls")),  # /metrics (issue 19)
 ]
 
 # Uploaded files are never served from /media/: every download goes through a view

@@ -9,10 +9,10 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import ALL_ROLES, STAFF
 from assets.selectors import equipment_visible_to, sites_visible_to
 from kb import labels, selectors, services
 from kb.models import Article
-from servicedesk.api.permissions import ALL_ROLES, STAFF
 from servicedesk.api.views import ScopedModelViewSet
 from tickets.api.renderers import IgnoreAccept
 from tickets.selectors import tickets_visible_to

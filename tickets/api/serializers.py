@@ -279,7 +279,7 @@ class PhaseSerializer(serializers.Serializer):
 
 class PartItemSerializer(serializers.Serializer):
     part = serializers.IntegerField(min_value=1)
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     stockroom = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 

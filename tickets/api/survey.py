@@ -11,7 +11,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from servicedesk.api.permissions import ALL_ROLES, CUSTOMERS, RolePermission
+from accounts.roles import ALL_ROLES, CUSTOMERS
+from servicedesk.api.permissions import RolePermission
 from servicedesk.errors import InvalidTransition
 from tickets.models import Ticket
 from tickets.selectors import tickets_visible_to

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0002_visit_cancel_escalated_at'),
+        ('tickets', '0003_inbound_email_from_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
