@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "inspections",
     "spareparts",
     "training",
+    "kb",  # issue 17: knowledge base and customer self-service
     "operations",  # metrics, backup, personal data (issue 19): above every other app
 ]
 
