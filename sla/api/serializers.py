@@ -77,8 +77,8 @@ class BusinessCalendarSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BusinessCalendar
-        fields = ["id", "name", "time_zone", "is_default", "country", "subdivision", "windows", "created_at",
-                  "updated_at"]
+        fields = ["id", "name", "time_zone", "is_default", "country", "subdivision", "covered_through", "windows",
+                  "created_at", "updated_at"]
         extra_kwargs = {"is_default": {"validators": []}}  # a new default replaces the old one
 
     def validate_windows(self, windows):
@@ -132,8 +132,9 @@ class ClockSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Clock
-        fields = ["id", "ticket", "ticket_number", "ticket_severity", "service_center", "metric", "visit",
-                  "policy", "severity", "duration", "clock_kind", "calendar", "started_at", "due_at", "warn_at",
+        fields = ["id", "ticket", "ticket_number", "ticket_severity", "service_center", "metric", "round",
+                  "visit", "beyond_coverage", "policy", "severity", "duration", "clock_kind", "calendar",
+                  "started_at", "due_at", "warn_at",
                   "met_at", "paused_at", "paused_total", "state", "breached", "warned_at", "breached_at",
                   "updated_at"]
         read_only_fields = fields
