@@ -16,6 +16,7 @@ from drf_spectacular.generators import EndpointEnumerator
 from rest_framework.test import APIClient
 
 from accounts.models import Organization, User
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 PUBLIC = {"/api/v1/auth/token/", "/api/v1/auth/token/refresh/", "/api/v1/schema/", "/api/v1/docs/"}
@@ -36,9 +37,9 @@ def model_of(callback):
     return getattr(queryset, "model", None)
 
 
-def organization_paths(model) -> list[str]:
-    """Every chain of forward foreign keys (up to MAX_DEPTH) from `model` to Organization."""
-    if model is Organization:
+def organization_paths(model, target=Organization) -> list[str]:
+    """Every chain of forward foreign keys (up to MAX_DEPTH) from `model` to `target`."""
+    if model is target:
         return ["pk"]
     paths, queue = [], deque([(model, "", {model})])
     while queue:
@@ -48,23 +49,23 @@ def organization_paths(model) -> list[str]:
         for field in current._meta.get_fields():
             if not (field.many_to_one or field.one_to_one) or not field.concrete:
                 continue
-            target, name = field.related_model, f"{prefix}{field.name}"
-            if target is Organization:
+            related, name = field.related_model, f"{prefix}{field.name}"
+            if related is target:
                 paths.append(name)
-            elif target not in seen:
-                queue.append((target, f"{name}__", seen | {target}))
+            elif related not in seen:
+                queue.append((related, f"{name}__", seen | {related}))
     return paths
 
 
-def objects_of(model, organization, other, limit=2):
-    """Objects tied to `organization` by some chain and to `other` by none."""
-    paths = organization_paths(model)
+def objects_of(model, target, included, excluded, limit=2):
+    """Objects tied to a `target` row in `included` by some chain and to none in `excluded`."""
+    paths = organization_paths(model, target)
     if not paths:
         return []
     mine, theirs = Q(), Q()
     for path in paths:
-        mine |= Q(**{path: organization.pk})
-        theirs |= Q(**{path: other.pk})
+        mine |= Q(**{f"{path}__in": included})
+        theirs |= Q(**{f"{path}__in": excluded})
     rows = model._base_manager.filter(mine).exclude(theirs).order_by("pk")
     return list(rows.values_list("pk", flat=True)[:limit])
 
@@ -85,13 +86,28 @@ def demo(settings):
     settings.DEBUG = False
 
 
+def scopes():
+    """(username, the model scope is decided on, rows in scope, rows out of scope)."""
+    orgs = {org.code: org.pk for org in Organization.objects.all()}
+    yield "customer_a", Organization, [orgs["org-a"]], [orgs["org-b"]]
+    yield "customer_b", Organization, [orgs["org-b"]], [orgs["org-a"]]
+    for username in ["engineer1", "engineer2"]:
+        # Engineers work on the tickets assigned to them or with a visit of theirs.
+        engineer = User.objects.get(username=username)
+        own = Ticket.objects.filter(Q(assignee=engineer) | Q(visits__engineer=engineer))
+        own_ids = list(own.values_list("pk", flat=True).distinct())
+        yield (
+            username,
+            Ticket,
+            own_ids,
+            list(Ticket.objects.exclude(pk__in=own_ids).values_list("pk", flat=True)),
+        )
+
+
 def test_every_route_method_and_role_stays_in_scope(demo):
     routes = endpoints()
     assert len(routes) > 150  # the walk found the API
-    orgs = {org.code: org for org in Organization.objects.all()}
-    own_org = {"customer_a": orgs["org-a"], "customer_b": orgs["org-b"]}
-    other_org = {"customer_a": orgs["org-b"], "customer_b": orgs["org-a"]}
-    requests, leaks, errors, covered_models = 0, [], [], set()
+    requests, leaks, errors, covered = 0, [], [], set()
 
     def check(response, role, method, url, *, foreign):
         nonlocal requests
@@ -108,7 +124,8 @@ def test_every_route_method_and_role_stays_in_scope(demo):
                 call(anonymous, method, concrete(path, 1)), "anonymous", method, path, foreign=True
             )
 
-    for username in OUT_OF_SCOPE_ROLES:
+    for username, target, own, other in scopes():
+        assert own and other, username  # the demo has rows on both sides
         client = APIClient()
         client.force_authenticate(User.objects.get(username=username))
         foreign_ids = {}
@@ -116,19 +133,17 @@ def test_every_route_method_and_role_stays_in_scope(demo):
             model = model_of(callback)
             if "{pk}" not in path or model is None or path in PUBLIC:
                 continue
-            foreign = foreign_ids.setdefault(
-                model, objects_of(model, other_org[username], own_org[username])
-            )
+            foreign = foreign_ids.setdefault(model, objects_of(model, target, other, own))
             if foreign:
-                covered_models.add(model._meta.label)
+                covered.add((username, model._meta.label))
             for pk in foreign:
                 url = concrete(path, pk)
                 check(call(client, method, url), username, method, url, foreign=True)
             if method == "GET":
-                for pk in objects_of(model, own_org[username], other_org[username], limit=1):
+                for pk in objects_of(model, target, own, other, limit=1):
                     url = concrete(path, pk)
                     check(call(client, method, url), username, method, url, foreign=False)
-        # Lists: no row of the other organisation in any collection.
+        # Lists: no row out of scope in any collection.
         for path, method, callback in routes:
             model = model_of(callback)
             if method != "GET" or "{" in path or model is None or path in PUBLIC:
@@ -137,23 +152,30 @@ def test_every_route_method_and_role_stays_in_scope(demo):
             check(response, username, method, path, foreign=False)
             rows = response.json().get("results", []) if response.status_code == 200 else []
             ids = {row.get("id") for row in rows if isinstance(row, dict)}
-            foreign = set(objects_of(model, other_org[username], own_org[username], limit=10_000))
-            if ids & foreign:
-                leaks.append((username, "GET", path, sorted(ids & foreign)[:5]))
+            hidden = set(objects_of(model, target, other, own, limit=10_000))
+            if ids & hidden:
+                leaks.append((username, "GET", path, sorted(ids & hidden)[:5]))
 
     print(
         f"authorisation matrix: {len(routes)} operations, {requests} requests, "
-        f"{len(covered_models)} models with out-of-scope objects"
+        f"{len(covered)} (role, model) pairs with out-of-scope objects"
     )
     assert not errors, errors
     assert not leaks, leaks
-    # The demo reaches the models that matter: tickets, visits, sites, inspections, training.
-    for label in [
+    # The demo reaches the models that matter, for customers and for engineers.
+    by_kind = {
+        kind: {label for user, label in covered if user.startswith(kind)}
+        for kind in ("customer", "engineer")
+    }
+    assert {
         "tickets.Ticket",
         "tickets.Visit",
         "assets.Site",
         "inspections.Inspection",
         "training.Enrollment",
         "accounts.User",
-    ]:
-        assert label in covered_models, label
+        "spareparts.Reservation",
+    } <= by_kind["customer"]
+    assert {"tickets.Ticket", "tickets.Visit", "spareparts.Reservation", "sla.Clock"} <= by_kind[
+        "engineer"
+    ]
