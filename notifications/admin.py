@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import InboundEmail, Notification
+from .models import Notification
 
 
 @admin.register(Notification)
@@ -11,12 +11,3 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["recipient", "actor"]
     readonly_fields = ["created_at", "updated_at", "emailed_at"]
     date_hierarchy = "created_at"
-
-
-@admin.register(InboundEmail)
-class InboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "sender", "subject", "status", "ticket"]
-    list_filter = ["status"]
-    search_fields = ["sender", "subject", "message_id"]
-    raw_id_fields = ["ticket", "comment", "handled_by"]
-    readonly_fields = ["message_id", "received_at", "created_at", "updated_at"]

@@ -1,7 +1,7 @@
 import os
 
 from celery import Celery
-from celery.signals import beat_init
+from celery.signals import beat_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 
@@ -34,3 +34,19 @@ def catch_up_on_start(sender, **kwargs):
         if name in schedule:
             entry = schedule[name]
             sender.app.send_task(entry["task"], kwargs=entry.get("kwargs") or {}, **(entry.get("options") or {}))
+
+
+# Heartbeats (servicedesk.heartbeats): the worker and beat each record that they are
+# alive every HEARTBEAT_INTERVAL seconds; /healthz and the managers' banner read them.
+@worker_ready.connect
+def start_worker_heartbeat(sender, **kwargs):
+    from servicedesk.heartbeats import start_thread
+
+    start_thread("worker")
+
+
+@beat_init.connect
+def start_beat_heartbeat(sender, **kwargs):
+    from servicedesk.heartbeats import start_thread
+
+    start_thread("beat")

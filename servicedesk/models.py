@@ -38,3 +38,14 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id}:{self.key}"
+
+
+class Heartbeat(models.Model):
+    """When a background process (`worker`, `beat`) last said it is alive; /healthz and
+    the managers' banner read the age (servicedesk.heartbeats)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("parts/", include("spareparts.urls")),
     path("training/", include("training.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("operations.urls")),  # /metrics (issue 19)
 ]
 
 # Uploaded files are never served from /media/: every download goes through a view

@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
@@ -10,22 +11,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from accounts.models import User
-from assets.selectors import equipment_visible_to
-
 from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)
-HOME_SECTIONS = []  # (template, context function) pairs apps add to the home page
+# (order, template, context function) triples the apps add from their AppConfig.ready();
+# a function returns the section's context, or None to leave the section out.
+HOME_SECTIONS = []
 
 
 @login_required
 def home(request):
-    user = request.user
     context = {"sections": []}
-    if user.is_customer:
-        context["equipment"] = equipment_visible_to(user).order_by("-critical", "name")[:20]
-    for template, build in HOME_SECTIONS:
+    for _order, template, build in sorted(HOME_SECTIONS, key=lambda section: section[0]):
         section = build(request)
         if section is not None:
             context["sections"].append({"template": template, **section})
@@ -39,7 +36,7 @@ def switch_language(request):
     response = set_language(request)
     code = request.POST.get("language")
     if request.user.is_authenticated and code in dict(settings.LANGUAGES):
-        User.objects.filter(pk=request.user.pk).update(language=code)
+        get_user_model().objects.filter(pk=request.user.pk).update(language=code)
     return response
 
 

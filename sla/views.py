@@ -11,9 +11,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import DISPATCH
 from accounts.selectors import organizations_visible_to, service_centers_visible_to
 from assets.selectors import sites_visible_to
-from servicedesk.api.permissions import DISPATCH, has_role
+from servicedesk.api.permissions import has_role
 
 from . import charts, kpis, selectors
 from .api.serializers import DashboardQuerySerializer

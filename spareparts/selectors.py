@@ -5,8 +5,11 @@ stock levels, stockrooms, movements, reservations, transfers, procurement or cos
 from collections import defaultdict
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from servicedesk.errors import ServiceError
+from tickets.selectors import tickets_visible_to, visits_visible_to
 
 from .models import Movement, Part, ProcurementRequest, Reservation, Stock, Stockroom, Transfer
 
@@ -55,8 +58,6 @@ def movements_visible_to(user: User) -> QuerySet[Movement]:
     if user.role in User.FIELD_ROLES:
         # Engineers and experts: stock-only movements of their rooms, and the parts of
         # the tickets and visits they work on (not those of colleagues' tickets).
-        from tickets.selectors import tickets_visible_to
-
         return qs.filter(Q(ticket__isnull=True, visit__isnull=True)
                          | Q(ticket__in=tickets_visible_to(user).values("pk"))
                          | Q(visit__engineer=user))
@@ -76,8 +77,6 @@ def reservations_visible_to(user: User) -> QuerySet[Reservation]:
         return qs.none()
     if user.role in User.FIELD_ROLES:
         # Engineers and experts: the reservations of the tickets and visits they work on.
-        from tickets.selectors import tickets_visible_to
-
         return qs.filter(Q(ticket__in=tickets_visible_to(user).values("pk")) | Q(visit__engineer=user))
     return _scoped(qs, _ticket_or_room_scope(user))
 
@@ -101,33 +100,11 @@ def procurement_visible_to(user: User) -> QuerySet[ProcurementRequest]:
 
 def visits_in_scope(user: User):
     """The visits the caller may record parts on (the tickets app's selector)."""
-    from tickets.models import Visit
-
-    try:
-        from tickets.selectors import visits_visible_to
-    except ImportError:  # the tickets app's selectors arrive in a parallel change
-        qs = Visit.objects.select_related("ticket", "ticket__site", "engineer")
-        if user.is_customer:
-            return qs.filter(ticket__organization_id=user.organization_id)
-        if user.center_ids is None:
-            return qs
-        return qs.filter(ticket__site__service_center_id__in=user.center_ids)
     return visits_visible_to(user)
 
 
 def tickets_in_scope(user: User):
     """The tickets the caller may reserve parts for (the tickets app's selector)."""
-    from tickets.models import Ticket
-
-    try:
-        from tickets.selectors import tickets_visible_to
-    except ImportError:  # the tickets app's selectors arrive in a parallel change
-        qs = Ticket.objects.select_related("site")
-        if user.is_customer:
-            return qs.filter(organization_id=user.organization_id)
-        if user.center_ids is None:
-            return qs
-        return qs.filter(site__service_center_id__in=user.center_ids)
     return tickets_visible_to(user)
 
 
@@ -198,3 +175,22 @@ def reservation_mismatches() -> list[dict]:
     problems += [{"id": None, "part_id": p, "stockroom_id": s, "reserved": None, "reservations_hold": h}
                  for (p, s), h in held.items() if h]
     return problems
+
+
+def parts_resolve(items: list[dict]) -> list[dict]:
+    """Part and stockroom ids of the parts used on a visit → the objects (400 when
+    unknown); what the visits API hands to parts_use_on_visit."""
+    parts = Part.objects.in_bulk([item["part"] for item in items])
+    rooms = Stockroom.objects.in_bulk([item["stockroom"] for item in items if item.get("stockroom")])
+    resolved = []
+    for item in items:
+        part = parts.get(item["part"])
+        if part is None:
+            raise ServiceError(_("Unknown part."), field="items")
+        row = {"part": part, "quantity": item["quantity"]}
+        if item.get("stockroom"):
+            if item["stockroom"] not in rooms:
+                raise ServiceError(_("Unknown stockroom."), field="items")
+            row["stockroom"] = rooms[item["stockroom"]]
+        resolved.append(row)
+    return resolved

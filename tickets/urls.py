@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import web
+from . import web, web_inbound
 
 app_name = "tickets"
 urlpatterns = [
@@ -19,4 +19,8 @@ urlpatterns = [
     path("visits/<int:pk>/", web.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/actions/<slug:action>/", web.visit_action, name="visit_action"),
     path("visits/<int:pk>/confirmation.pdf", web.confirmation_pdf, name="confirmation_pdf"),
+    path("inbound/", web_inbound.inbound_list, name="inbound"),
+    path("inbound/<int:pk>/register/", web_inbound.inbound_register, name="inbound_register"),
+    path("inbound/<int:pk>/discard/", web_inbound.inbound_discard, name="inbound_discard"),
+    path("inbound/<int:pk>/message.eml", web_inbound.inbound_raw, name="inbound_raw"),
 ]

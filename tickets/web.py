@@ -22,7 +22,7 @@ from accounts.models import User
 from servicedesk.api.permissions import has_role
 from servicedesk.errors import ServiceError
 
-from . import documents, selectors, services
+from . import documents, ports, selectors, services
 from .models import Ticket, Visit
 from .transitions import (
     TICKET_ACTION_ROLES,
@@ -73,11 +73,7 @@ def _listing(request, queryset, template, **extra):
 
 
 def _nearest_due_first(queryset):
-    try:
-        from sla.selectors import order_by_nearest_due
-    except ImportError:
-        return queryset.order_by("reported_at")
-    return order_by_nearest_due(queryset)
+    return ports.sla_order_by_nearest_due(queryset)
 
 
 @login_required

@@ -8,10 +8,10 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts import services
 from accounts.models import Organization, ServiceCenter, User
+from accounts.roles import ADMINS, ALL_ROLES, STAFF, USER_ADMINS
 from accounts.security import lockout_message, lockout_seconds
 from accounts.selectors import organizations_visible_to, service_centers_visible_to, users_visible_to
 from accounts.tokens import revoke_all
-from servicedesk.api.permissions import ADMINS, ALL_ROLES, STAFF, USER_ADMINS
 from servicedesk.api.views import ScopedModelViewSet
 
 from .serializers import MeSerializer, OrganizationSerializer, ServiceCenterSerializer, UserSerializer

@@ -1,5 +1,7 @@
 from django.db import transaction
 
+from accounts.roles import ALL_ROLES, DISPATCH, MANAGERS
+from assets import ports
 from assets.filters import EquipmentFilter, ServiceContractFilter, SiteFilter
 from assets.models import Equipment, EquipmentModel, ServiceContract, Site
 from assets.selectors import (
@@ -8,7 +10,6 @@ from assets.selectors import (
     equipment_visible_to,
     sites_visible_to,
 )
-from servicedesk.api.permissions import ALL_ROLES, DISPATCH, MANAGERS
 from servicedesk.api.views import ScopedModelViewSet
 
 from .serializers import (
@@ -71,15 +72,11 @@ class ServiceContractViewSet(ScopedModelViewSet):
         return contracts_visible_to(self.request.user)
 
     def perform_create(self, serializer):
-        from training.services import obligation_sync_for_contract
-
         with transaction.atomic():
             serializer.save()
-            obligation_sync_for_contract(contract=serializer.instance, actor=self.request.user)
+            ports.contract_changed(contract=serializer.instance, actor=self.request.user)
 
     def perform_update(self, serializer):
-        from training.services import obligation_sync_for_contract
-
         with transaction.atomic():
             serializer.save()
-            obligation_sync_for_contract(contract=serializer.instance, actor=self.request.user)
+            ports.contract_changed(contract=serializer.instance, actor=self.request.user)

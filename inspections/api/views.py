@@ -14,10 +14,10 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.roles import ALL_ROLES, DISPATCH, STAFF
 from inspections import selectors, services
 from inspections.models import ChecklistTemplate, Inspection, InspectionPlan, MaintenancePlan, MaintenanceTask
 from inspections.transitions import INSPECTION_ACTION_ROLES, TASK_ACTION_ROLES
-from servicedesk.api.permissions import ALL_ROLES, DISPATCH, STAFF
 from servicedesk.api.views import (
     AtomicWritesMixin,
     ETagMixin,

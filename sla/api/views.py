@@ -9,8 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.roles import ALL_ROLES, DISPATCH, MANAGERS, STAFF
 from servicedesk.api.pagination import CursorPagination
-from servicedesk.api.permissions import ALL_ROLES, DISPATCH, MANAGERS, STAFF, RolePermission
+from servicedesk.api.permissions import RolePermission
 from servicedesk.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet
 from servicedesk.errors import Conflict
 from sla import kpis, selectors, services

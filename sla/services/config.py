@@ -15,6 +15,16 @@ from sla.models import BusinessCalendar, CalendarDay, Policy
 MAKEUP_DAY_NAME = "Make-up working day"
 
 
+def touch_tickets(ticket_ids) -> None:
+    """Their clocks changed: move the tickets' `updated_at` (the ETag and `updated_after`
+    of mobile sync follow it) to now, inside the caller's transaction."""
+    from tickets.models import Ticket
+
+    ids = {pk for pk in ticket_ids if pk is not None}
+    if ids:
+        Ticket.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+
+
 def policy_for(ticket) -> Policy | None:
     """The policy of the contract covering the ticket's site on its report date, else
     the default policy (None when there is none: the ticket runs no clocks)."""

@@ -26,11 +26,12 @@ interleave. Decisions (see docs/sla.md):
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from sla import deadlines
 from sla.models import Clock, ClockKind, Metric, Policy, Target
 
-from .config import policy_for
+from .config import policy_for, touch_tickets
 
 M = Metric
 S = Clock.State
@@ -158,15 +159,22 @@ class _TicketClocks:
         self.changed.add(metric)
 
     def stop(self, metric: str, at: datetime) -> None:
+        """The clock no longer applies. Stopped after its due time it is a miss
+        (`breached`), whether or not the sweep saw it first (docs/sla.md)."""
         clock = self.clocks.get(metric)
         if clock is not None and clock.is_open:
             if clock.state == S.PAUSED:
                 deadlines.add_pause(clock, clock.paused_at, at)
                 clock.paused_at = None
+                deadlines.recompute(clock, self.calendars.for_clock(clock))
             clock.state = S.STOPPED
+            clock.breached = clock.breached or at > clock.due_at
             self.changed.add(metric)
 
     def save(self) -> None:
+        if self.changed:
+            touch_tickets([self.ticket.pk])
+            self.ticket.updated_at = timezone.now()
         for metric in self.changed:
             clock = self.clocks[metric]
             if clock.pk is None:

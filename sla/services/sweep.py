@@ -26,6 +26,8 @@ from accounts.models import User
 from servicedesk.errors import ServiceError
 from sla.models import Clock, Metric
 
+from .config import touch_tickets
+
 log = logging.getLogger(__name__)
 S = Clock.State
 R = User.Role
@@ -118,7 +120,8 @@ def _claim(clocks: list[Clock], stage: str, now: datetime, staff: _Staff) -> lis
             return []
         Clock.objects.filter(unclaimed, pk__in=ids).update(**changes, updated_at=now)
         claimed = [clock for clock in clocks if clock.pk in set(ids)]
-        if stage == "breach":
+        if stage == "breach":  # the ticket shows the clock's state: sync must see it
+            touch_tickets(clock.ticket_id for clock in claimed)
             notify_many([_notice(_breach_recipients(staff, clock), BREACH_EVENT, clock) for clock in claimed])
         else:
             notify_many([_notice(_warning_recipients(staff, clock), WARNING_EVENT, clock) for clock in claimed])

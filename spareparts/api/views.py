@@ -5,8 +5,8 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from accounts.roles import ALL_ROLES, DISPATCH, FIELD_STAFF, MANAGERS, STAFF
 from servicedesk.api.pagination import CursorPagination
-from servicedesk.api.permissions import ALL_ROLES, DISPATCH, FIELD_STAFF, MANAGERS, STAFF
 from servicedesk.api.views import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
 from spareparts import selectors, services
 from spareparts.filters import (

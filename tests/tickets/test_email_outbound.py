@@ -105,7 +105,7 @@ def test_every_ticket_email_renders_in_both_languages(world, build, event, langu
     comment = services.comment_add(ticket=visit.ticket, author=world.engineer1, body="Visible note")
     (notification,) = notifications.notify(recipients=[world.customer_a], event=event, target=target,
                                            actor=world.engineer1,
-                                           context={"comment": comment.pk, "reason": "Because", "recurred": False})
+                                           context={"comment": comment, "reason": "Because", "recurred": False})
     mail.outbox.clear()
     assert notifications.notification_send_email(notification_id=notification.pk)
     (message,) = mail.outbox

@@ -9,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.roles import ALL_ROLES
 from servicedesk.api.pagination import CursorPagination, PageNumberPagination
-from servicedesk.api.permissions import ALL_ROLES
 from servicedesk.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet, etag_for
 from tickets import documents, services
 from tickets.filters import TicketFilter, VisitFilter

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from servicedesk.errors import InvalidTransition, ServiceError
+from tickets import ports
 from tickets.models import Ticket, Visit
 
 from . import _base as b
@@ -121,11 +122,7 @@ def ticket_reopen(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
 
 
 def _release_parts(visit: Visit, actor: User) -> None:
-    try:
-        from spareparts.services import parts_release_for_visit
-    except ImportError:  # spare parts not installed in this build
-        return
-    parts_release_for_visit(visit=visit, actor=actor)
+    ports.parts_release_for_visit(visit=visit, actor=actor)
 
 
 @transaction.atomic

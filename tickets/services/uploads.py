@@ -74,16 +74,27 @@ def _verify_pdf(file, *, field: str) -> None:
         file.seek(0)
 
 
+def _type_by_extension(name: str) -> str:
+    guessed, _encoding = mimetypes.guess_type(name)
+    return ALIASES.get(guessed or "", guessed or "")
+
+
+def effective_type(declared: str, name: str) -> str:
+    """The type a file counts as: the declared content type in its usual spelling, or
+    the one its name's extension implies when the declared one is generic or missing
+    (also what inbound e-mail attachments are screened by)."""
+    declared = ALIASES.get(declared, declared)
+    return _type_by_extension(name) if declared in GENERIC else declared
+
+
 def check_type(file, *, allowed=None, field: str = "file") -> str:
     """The file's content type, or a 400 when it is not allowed or does not match
     the file name's extension."""
     allowed = set(allowed or settings.ALLOWED_UPLOAD_TYPES)
     name = getattr(file, "name", "") or ""
     declared = (getattr(file, "content_type", "") or "").split(";")[0].strip().lower()
-    declared = ALIASES.get(declared, declared)
-    by_extension, _encoding = mimetypes.guess_type(name)
-    by_extension = ALIASES.get(by_extension or "", by_extension or "")
-    content_type = by_extension if declared in GENERIC else declared
+    content_type = effective_type(declared, name)
+    by_extension = _type_by_extension(name)
     if content_type not in allowed:
         raise ServiceError(_("This type of file is not accepted."), field=field)
     if by_extension != content_type:

@@ -12,7 +12,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from servicedesk.api.permissions import ALL_ROLES, CUSTOMERS, DISPATCH, MANAGERS, STAFF
+from accounts.roles import ALL_ROLES, CUSTOMERS, DISPATCH, MANAGERS, STAFF
 from servicedesk.api.views import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
 from servicedesk.errors import Conflict
 from servicedesk.pdf import pdf_response

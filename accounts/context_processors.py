@@ -25,7 +25,7 @@ NAVIGATION = [
     (_("Sites"), "assets:site_list", EVERYONE),
     (_("Equipment"), "assets:equipment_list", EVERYONE),
     (_("SLA dashboard"), "sla:dashboard", {R.MANAGER, R.ADMIN, R.DISPATCHER}),
-    (_("Inbound e-mail"), "notifications:inbound", {R.DISPATCHER, R.MANAGER, R.ADMIN}),
+    (_("Inbound e-mail"), "tickets:inbound", {R.DISPATCHER, R.MANAGER, R.ADMIN}),
     (_("Users"), "accounts:user_list", {R.CUSTOMER_ADMIN, R.ADMIN}),
 ]
 
