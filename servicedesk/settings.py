@@ -385,11 +385,13 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 PUBLIC_API_DOCS = DEBUG or env_bool("SERVICEDESK_PUBLIC_API_DOCS", False)
 # Content-Security-Policy: no inline script anywhere; htmx and the pages' own scripts
 # are files under /static/. Inline <style> blocks carry the request's nonce.
+from csp.constants import NONCE  # noqa: E402 (with the block it belongs to)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'nonce'"],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],

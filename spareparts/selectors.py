@@ -53,7 +53,14 @@ def movements_visible_to(user: User) -> QuerySet[Movement]:
     qs = Movement.objects.select_related("part", "stockroom", "actor", "visit", "ticket")
     if user.is_customer:
         return qs.none()
-    return _scoped(qs, _room_scope(user, "stockroom__"))
+    qs = _scoped(qs, _room_scope(user, "stockroom__"))
+    if user.role in User.FIELD_ROLES:
+        # Engineers and experts: stock-only movements of their rooms, and the parts of
+        # the tickets and visits they work on (not those of colleagues' tickets).
+        return qs.filter(Q(ticket__isnull=True, visit__isnull=True)
+                         | Q(ticket__in=tickets_visible_to(user).values("pk"))
+                         | Q(visit__engineer=user))
+    return qs
 
 
 def _ticket_or_room_scope(user: User) -> Q | None:
@@ -69,8 +76,6 @@ def reservations_visible_to(user: User) -> QuerySet[Reservation]:
         return qs.none()
     if user.role in User.FIELD_ROLES:
         # Engineers and experts: the reservations of the tickets and visits they work on.
-        from tickets.selectors import tickets_visible_to
-
         return qs.filter(Q(ticket__in=tickets_visible_to(user).values("pk")) | Q(visit__engineer=user))
     return _scoped(qs, _ticket_or_room_scope(user))
 
