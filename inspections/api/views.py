@@ -44,10 +44,11 @@ class IgnoreAccept(BaseContentNegotiation):
 
 def _action(name: str, roles, request=None, response=s.InspectionSerializer, **kwargs):
     def decorator(func):
-        func = extend_schema(request=request, responses={200: response}, summary=f"Inspection action “{name}”",
-                             **kwargs)(func)
-        return action(detail=True, methods=["post"], url_path=name, roles=roles, filter_backends=[],
+        # @action resets the function's kwargs: the schema goes on top of it
+        func = action(detail=True, methods=["post"], url_path=name, roles=roles, filter_backends=[],
                       pagination_class=None)(func)
+        return extend_schema(request=request, responses={200: response}, summary=f"Inspection action “{name}”",
+                             **kwargs)(func)
 
     return decorator
 
@@ -195,7 +196,8 @@ class InspectionViewSet(IfMatchUpdateMixin, ETagMixin, mixins.ListModelMixin, mi
             url_path="report.pdf", url_name="report-pdf", content_negotiation_class=IgnoreAccept)
     def report_pdf(self, request, pk=None):
         inspection = self.get_object()
-        return pdf_response(services.render_report(inspection), services.report_filename(inspection))
+        return pdf_response(services.render_report(inspection, language=request.user.language),
+                            services.report_filename(inspection))
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    summary="A result's photo")

@@ -7,7 +7,7 @@ from assets.selectors import sites_visible_to
 from servicedesk.api.fields import ScopedPrimaryKeyRelatedField
 from sla.models import BusinessCalendar, CalendarDay, Clock, Policy, Target, WorkingWindow
 from sla.selectors import calendars_visible_to, policies_visible_to
-from sla.services import calendar_set_default, policy_set_default
+from sla.services import calendar_set_coverage, calendar_set_default, policy_set_default
 from tickets.models import Ticket
 
 
@@ -87,8 +87,8 @@ class BusinessCalendarSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BusinessCalendar
-        fields = ["id", "name", "time_zone", "is_default", "country", "subdivision", "windows", "created_at",
-                  "updated_at"]
+        fields = ["id", "name", "time_zone", "is_default", "country", "subdivision", "covered_through", "windows",
+                  "created_at", "updated_at"]
         extra_kwargs = {"is_default": {"validators": []}}  # a new default replaces the old one (save)
 
     def validate_windows(self, windows):
@@ -105,13 +105,17 @@ class BusinessCalendarSerializer(serializers.ModelSerializer):
     def save(self, **kwargs):
         windows = self.validated_data.pop("windows", None)
         make_default = self.validated_data.pop("is_default", None)
+        coverage = self.validated_data.pop("covered_through", ...)
         with transaction.atomic():
             calendar = super().save(**kwargs)
+            if coverage is not ... and coverage != calendar.covered_through:
+                calendar = calendar_set_coverage(calendar=calendar, covered_through=coverage)
             if windows is not None:
                 calendar.windows.all().delete()
                 WorkingWindow.objects.bulk_create(WorkingWindow(calendar=calendar, **w) for w in windows)
             if make_default:
                 calendar_set_default(calendar=calendar)
+        self.instance = calendar
         return calendar
 
 
@@ -154,8 +158,9 @@ class ClockSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Clock
-        fields = ["id", "ticket", "ticket_number", "ticket_severity", "service_center", "metric", "visit",
-                  "policy", "severity", "duration", "clock_kind", "calendar", "started_at", "due_at", "warn_at",
+        fields = ["id", "ticket", "ticket_number", "ticket_severity", "service_center", "metric", "round",
+                  "visit", "beyond_coverage", "policy", "severity", "duration", "clock_kind", "calendar",
+                  "started_at", "due_at", "warn_at",
                   "met_at", "paused_at", "paused_total", "state", "breached", "warned_at", "breached_at",
                   "updated_at"]
         read_only_fields = fields

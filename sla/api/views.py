@@ -94,6 +94,25 @@ class CalendarDayViewSet(ScopedModelViewSet):
     def get_queryset(self):
         return selectors.calendar_days_visible_to(self.request.user)
 
+    # Entered by hand through the services: open clocks on the calendar follow.
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.calendar_day_save(
+            calendar=data["calendar"], day=data["date"], kind=data["kind"], name=data.get("name", ""),
+            actor=self.request.user)
+
+    def perform_update(self, serializer):
+        day, data = serializer.instance, serializer.validated_data
+        with transaction.atomic():
+            if data.get("date", day.date) != day.date or data.get("calendar", day.calendar) != day.calendar:
+                services.calendar_day_delete(day=day, actor=self.request.user)
+            serializer.instance = services.calendar_day_save(
+                calendar=data.get("calendar", day.calendar), day=data.get("date", day.date),
+                kind=data.get("kind", day.kind), name=data.get("name", day.name), actor=self.request.user)
+
+    def perform_destroy(self, instance):
+        services.calendar_day_delete(day=instance, actor=self.request.user)
+
 
 class ClockViewSet(ScopedReadOnlyViewSet):
     """SLA clocks of the tickets the caller sees (customers: their organisation's)."""
@@ -127,7 +146,9 @@ def dashboard_filters(request) -> kpis.Filters:
 
 class DashboardView(APIView):
     """The KPIs of the design brief for the caller's scope, as numbers and time series
-    (see `sla.kpis` for the definitions), plus the clocks about to breach."""
+    (see `sla.kpis` for the definitions), plus the clocks about to breach, open clocks
+    due past their calendar's holiday data, calendars whose data ends within 90 days
+    and sites whose time zone differs from their policy calendar's."""
 
     permission_classes = [RolePermission]
     read_roles = DISPATCH
@@ -138,4 +159,12 @@ class DashboardView(APIView):
         data = kpis.dashboard(request.user, filters)
         clocks = selectors.about_to_breach(request.user, now=timezone.now())
         data["about_to_breach"] = s.ClockSerializer(clocks, many=True).data
+        coverage = selectors.coverage_warnings(request.user)
+        data["clocks_beyond_coverage"] = coverage["clocks_beyond_coverage"]
+        data["calendars_ending"] = [{"calendar": c.pk, "name": c.name, "covered_through": c.covered_through}
+                                    for c in coverage["calendars_ending"]]
+        data["sites_off_their_calendar"] = [
+            {"site": row["site"].pk, "name": row["site"].name, "site_time_zone": row["site_zone"],
+             "calendar": row["calendar"], "calendar_time_zone": row["calendar_zone"]}
+            for row in selectors.sites_off_their_calendar(request.user)]
         return Response(data, status=status.HTTP_200_OK)

@@ -312,3 +312,21 @@ def test_the_verification_code_reads_back_from_the_pdf_whatever_its_letters(worl
     for code in ("fiffl-Tfl_office_AVfi", "Wafflefi0-_ffi9ZZ"):  # ligature-prone letters
         certificate.code = code
         assert code in _pdf_text(services.render_certificate(certificate)).replace(" ", "")
+
+
+@pytest.mark.parametrize("language, title", [("zh-hans", "结业证书"), ("en", "Certificate of completion")])
+def test_the_certificate_pdf_is_in_the_readers_language(api, world, session_a, after_start, client, language,
+                                                       title):
+    enrollment = enrol(session_a, world.customer_a2, world.customer_a)
+    with after_start(session_a):
+        api.as_user(world.engineer1).post(f"{API}/enrollments/{enrollment.pk}/attendance/", {
+            "attended": True, "score": "92.5", "passed": True}, format="json")
+    world.customer_a.language = language
+    world.customer_a.save(update_fields=["language"])
+    other = "en" if language != "en" else "zh-hans"
+    pdf = api.as_user(world.customer_a).get(f"{API}/enrollments/{enrollment.pk}/certificate.pdf",
+                                            HTTP_ACCEPT_LANGUAGE=other)
+    assert title in _pdf_text(pdf.content)
+    client.force_login(world.customer_a)
+    page = client.get(f"/training/enrollments/{enrollment.pk}/certificate.pdf", HTTP_ACCEPT_LANGUAGE=other)
+    assert page.status_code == 200 and title in _pdf_text(b"".join(page) if page.streaming else page.content)

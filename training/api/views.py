@@ -103,10 +103,11 @@ class SessionViewSet(ScopedModelViewSet):
 
 def _action(name: str, roles, request=None, **kwargs):
     def decorator(func):
-        func = extend_schema(request=request, responses={200: s.EnrollmentSerializer},
-                             summary=f"Enrolment action “{name}”", **kwargs)(func)
-        return action(detail=True, methods=["post"], url_path=name, roles=roles, filter_backends=[],
+        # @action resets the function's kwargs: the schema goes on top of it
+        func = action(detail=True, methods=["post"], url_path=name, roles=roles, filter_backends=[],
                       pagination_class=None)(func)
+        return extend_schema(request=request, responses={200: s.EnrollmentSerializer},
+                             summary=f"Enrolment action “{name}”", **kwargs)(func)
 
     return decorator
 
@@ -156,7 +157,8 @@ class EnrollmentViewSet(ScopedCreateListRetrieveViewSet):
         certificate = Certificate.objects.select_related(
             "enrollment__session__course", "enrollment__session__trainer", "enrollment__trainee",
         ).get(enrollment=enrollment)  # none yet: 404
-        return pdf_response(services.render_certificate(certificate), services.certificate_filename(certificate))
+        return pdf_response(services.render_certificate(certificate, language=request.user.language),
+                            services.certificate_filename(certificate))
 
 
 class ObligationViewSet(ScopedReadOnlyViewSet):
