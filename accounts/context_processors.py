@@ -22,6 +22,7 @@ NAVIGATION = [
     (_("Spare parts"), "spareparts:stock", STAFF),
     (_("Training"), "training:catalogue", EVERYONE),
     (_("Service archive"), "tickets:archive", CUSTOMERS),
+    (_("Knowledge base"), "kb:list", EVERYONE),
     (_("Sites"), "assets:site_list", EVERYONE),
     (_("Equipment"), "assets:equipment_list", EVERYONE),
     (_("SLA dashboard"), "sla:dashboard", {R.MANAGER, R.ADMIN, R.DISPATCHER}),

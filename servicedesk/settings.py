@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "inspections",
     "spareparts",
     "training",
+    "kb",  # issue 17: knowledge base and customer self-service
     "operations",  # metrics, backup, personal data (issue 19): above every other app
 ]
 
@@ -181,6 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-deliver-outbox": {"task": "notifications.tasks.deliver_outbox",  # issue 11
                                      "schedule": timedelta(seconds=30)},
     "sla-sweep": {"task": "sla.tasks.sweep_clocks", "schedule": timedelta(minutes=1)},
+    # issue 14: next year's holidays when the package knows them; 90-day coverage notice
+    "sla-calendar-coverage": {"task": "sla.tasks.calendar_coverage", "schedule": timedelta(hours=24)},
     "tickets-poll-imap": {"task": "tickets.tasks.poll_imap", "schedule": timedelta(minutes=2)},
     "inspections-generate": {"task": "inspections.tasks.generate_due", "schedule": timedelta(hours=1)},
     "inspections-mark-missed": {"task": "inspections.tasks.mark_missed", "schedule": timedelta(hours=1)},
@@ -386,11 +389,13 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 PUBLIC_API_DOCS = DEBUG or env_bool("SERVICEDESK_PUBLIC_API_DOCS", False)
 # Content-Security-Policy: no inline script anywhere; htmx and the pages' own scripts
 # are files under /static/. Inline <style> blocks carry the request's nonce.
+from csp.constants import NONCE  # noqa: E402 (with the block it belongs to)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'nonce'"],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],

@@ -67,6 +67,7 @@ def ensure_migration_data():
     from django.apps import apps
 
     importlib.import_module("sla.migrations.0002_default_policy").create_defaults(apps, None)
+    importlib.import_module("sla.migrations.0005_calendar_coverage").set_coverage(apps, None)
 
 
 @pytest.fixture

@@ -159,6 +159,7 @@ class TicketEvent(models.Model):
         "visit_cancelled": _("visit cancelled"), "resolved": _("resolved"), "accepted": _("accepted by customer"),
         "followed_up": _("followed up"), "reopened": _("reopened"), "cancelled": _("cancelled"),
         "closed": _("closed"), "comment": _("comment"), "attachment": _("file attached"),
+        "survey_answered": _("satisfaction survey answered"),
     }
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
@@ -295,6 +296,43 @@ class VisitPhase(models.Model):
 
     def __str__(self):
         return f"{self.visit_id} {self.phase}"
+
+
+class SurveyResponse(TimeStampedModel):
+    """The customer's satisfaction with one resolution round (the n-th resolution of
+    the ticket): answered once, through the signed link, the portal, or recorded on the
+    follow-up call."""
+
+    class Source(models.TextChoices):
+        LINK = "link", _("survey link")
+        PORTAL = "portal", _("web portal")
+        CALL = "call", _("follow-up call")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="survey_responses")
+    round = models.PositiveSmallIntegerField(_("resolution round"))
+    score = models.PositiveSmallIntegerField(_("satisfaction"))
+    comment = models.TextField(_("comment"), blank=True)
+    source = models.CharField(_("answered through"), max_length=10, choices=Source.choices)
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), db_index=True)
+
+    class Meta:
+        ordering = ["-answered_at", "-id"]
+        verbose_name = _("satisfaction survey answer")
+        verbose_name_plural = _("satisfaction survey answers")
+        constraints = [
+            # One answer per round: a second one (a replayed link, two tabs) is refused.
+            models.UniqueConstraint(fields=["ticket", "round"],
+                                    name="tickets_surveyresponse_once_per_round"),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5),
+                                   name="tickets_surveyresponse_score_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id}/{self.round}: {self.score}"
 
 
 def inbound_raw_path(instance, filename):

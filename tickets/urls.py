@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import web, web_inbound
+from . import web, web_inbound, web_survey
 
 app_name = "tickets"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/comments/", web.comment_add, name="comment_add"),
     path("<int:pk>/attachments/", web.attachment_add, name="attachment_add"),
     path("<int:pk>/report.pdf", web.report_pdf, name="report_pdf"),
+    path("<int:pk>/survey/", web_survey.survey_page, name="survey"),  # issue 17
     path("attachments/<int:pk>/", web.attachment_download, name="attachment_download"),
     path("visits/", web.visit_list, name="visit_list"),
     path("visits/<int:pk>/", web.visit_detail, name="visit_detail"),

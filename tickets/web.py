@@ -119,7 +119,7 @@ def visit_list(request):
 def ticket_create(request):
     user = request.user
     _require(request, set(User.CUSTOMER_ROLES) | DISPATCH)
-    form = ReportForm(request.POST or None, request.FILES or None, user=user)
+    form = ReportForm(request.POST or None, request.FILES or None, user=user, initial=_unit_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         channel = Ticket.Channel.PORTAL if user.is_customer else Ticket.Channel.PHONE
@@ -138,6 +138,17 @@ def ticket_create(request):
             messages.success(request, _("Fault report %(number)s received.") % {"number": ticket.number})
             return redirect("tickets:detail", ticket.pk)
     return render(request, "tickets/ticket_form.html", {"form": form})
+
+
+def _unit_initial(request) -> dict:
+    """`?equipment=<id>` (the QR label of a unit): the unit and its site filled in."""
+    from assets.selectors import equipment_visible_to
+
+    value = request.GET.get("equipment", "")
+    unit = equipment_visible_to(request.user).filter(pk=int(value)).first() if value.isdigit() else None
+    if unit is None:
+        return {}
+    return {"equipment": unit.pk, "site": unit.site_id, "organization": unit.site.organization_id}
 
 
 def _message(exc) -> str:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("spareparts.api.urls")),
     path("", include("training.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("kb.api.urls")),  # issue 17
 ]
