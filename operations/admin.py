@@ -15,16 +15,17 @@ from .models import PersonalDataRequest
 from .personal_data import anonymise_person, export_person
 
 
-def _may_handle_personal_data(request) -> bool:
-    return bool(getattr(request.user, "is_admin_role", False))
+def _refused(modeladmin, request) -> bool:
+    """True (with a message) unless an administrator asks: only they see personal data."""
+    if getattr(request.user, "is_admin_role", False):
+        return False
+    modeladmin.message_user(request, _("Only administrators handle personal data."), messages.ERROR)
+    return True
 
 
 @admin.action(description=gettext_lazy("Export personal data (zip)"))
 def export_personal_data(modeladmin, request, queryset):
-    if not _may_handle_personal_data(request):
-        modeladmin.message_user(
-            request, _("Only administrators handle personal data."), messages.ERROR
-        )
+    if _refused(modeladmin, request):
         return None
     if queryset.count() != 1:
         modeladmin.message_user(request, _("Select exactly one person to export."), messages.ERROR)
@@ -39,10 +40,7 @@ def export_personal_data(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Anonymise (irreversible)…"))
 def anonymise_people(modeladmin, request, queryset):
-    if not _may_handle_personal_data(request):
-        modeladmin.message_user(
-            request, _("Only administrators handle personal data."), messages.ERROR
-        )
+    if _refused(modeladmin, request):
         return None
     people = list(queryset.exclude(pk=request.user.pk))
     if request.POST.get("confirm") == "yes":

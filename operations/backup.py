@@ -94,17 +94,21 @@ def _pg_env() -> dict[str, str]:
 
 
 def _run(command: list[str], watched: Path | None, progress: Progress) -> None:
-    """Runs a client tool, printing the size of the file it writes every few seconds."""
+    """Runs a client tool, printing every few seconds how long it has run and the size
+    of the file it writes."""
     process = subprocess.Popen(
         command, env=_pg_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
+    started = time.monotonic()
     while True:
         try:
             _, stderr = process.communicate(timeout=PROGRESS_EVERY)
             break
         except subprocess.TimeoutExpired:
+            size = ""
             if watched is not None and watched.exists():
-                progress(f"  {command[0]}: {watched.stat().st_size / 1e6:.1f} MB so far")
+                size = f", {watched.stat().st_size / 1e6:.1f} MB so far"
+            progress(f"  {command[0]}: {time.monotonic() - started:.0f} s{size}")
     if process.returncode != 0:
         raise BackupError(f"{command[0]} failed: {stderr.decode(errors='replace').strip()}")
 

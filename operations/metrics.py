@@ -6,7 +6,6 @@ import ipaddress
 import secrets
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
@@ -14,20 +13,15 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from notifications.models import OutboxMessage
+from servicedesk import heartbeats
 from sla.models import Clock
 
 from .telemetry import process_registry
 
-PENDING = "pending"
 
-
-def _gauge(name, documentation, value, labels=None):
-    family = GaugeMetricFamily(name, documentation, labels=list(labels or {}))
-    if labels:
-        family.add_metric(list(labels.values()), value)
-    else:
-        family.add_metric([], value)
-    return family
+def _gauge(name, documentation, value):
+    return GaugeMetricFamily(name, documentation, value=value)
 
 
 class DatabaseCollector:
@@ -53,11 +47,7 @@ class DatabaseCollector:
 
     @staticmethod
     def _outbox(now):
-        try:
-            outbox = apps.get_model("notifications", "OutboxMessage")
-        except LookupError:  # the outbox is not built yet: no gauge rather than a wrong one
-            return
-        pending = outbox.objects.filter(status=PENDING)
+        pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
         yield _gauge(
             "servicedesk_outbox_pending_messages",
             "Outbox messages waiting to be sent.",
@@ -72,10 +62,6 @@ class DatabaseCollector:
 
     @staticmethod
     def _heartbeats():
-        try:
-            from servicedesk import heartbeats
-        except ImportError:  # heartbeats are not built yet
-            return
         family = GaugeMetricFamily(
             "servicedesk_heartbeat_age_seconds",
             "Seconds since the worker or beat last showed life (NaN when never seen).",

@@ -32,6 +32,11 @@ AUTHORED_FILES = [
 SIGNATURES = ("tickets.Visit", "signer_name", "signature")
 NEVER_EXPORTED = {"password"}
 SHORTEST_REPLACED = 4  # shorter strings (a given name alone) would hit unrelated text
+# Columns that hold someone's contact details: in an export, other people's are masked.
+CONTACT_COLUMN = re.compile(
+    r"contact|phone|mobile|e_?mail|sender|signer|holder|^first_name$|^last_name$|^username$"
+)
+MASKED = "[someone else]"
 
 
 @dataclass
@@ -43,19 +48,31 @@ class Person:
     @classmethod
     def of(cls, user):
         first, last = user.first_name.strip(), user.last_name.strip()
-        names = {f"{first} {last}", f"{last} {first}", f"{last}{first}", user.get_full_name()}
-        names = [n.strip() for n in names if len(n.strip()) >= SHORTEST_REPLACED and first and last]
+        names = {user.get_full_name().strip()}
+        if first and last:
+            names |= {f"{last} {first}", f"{last}{first}"}
         contacts = [v.strip() for v in (user.email, user.email.lower(), user.phone)]
         # A user name that is a plain word ("manager") is left in free text.
         if not user.username.isalpha():
             contacts.append(user.username)
         contacts = list(dict.fromkeys(v for v in contacts if len(v) >= SHORTEST_REPLACED))
         # Longest first, so that a name inside an e-mail address is not replaced first.
-        return cls(user, names=sorted(set(names), key=len, reverse=True), contacts=contacts)
+        names = sorted({n for n in names if _distinctive(n)}, key=len, reverse=True)
+        return cls(user, names=names, contacts=contacts)
+
+    def mentioned_in(self, text: str) -> bool:
+        return any(value.lower() in text.lower() for value in self.strings)
 
     @property
     def strings(self) -> list[str]:
         return sorted(set(self.names) | set(self.contacts), key=len, reverse=True)
+
+
+def _distinctive(name: str) -> bool:
+    """Long enough to replace wherever it stands: a Latin given name alone ("Li") is
+    not, a Chinese full name of two characters ("张伟") is."""
+    has_cjk = any("\u4e00" <= char <= "\u9fff" for char in name)
+    return len(name) >= SHORTEST_REPLACED or (has_cjk and len(name) >= 2)
 
 
 def _user_links():
@@ -87,6 +104,21 @@ def _signed_visits(person: Person):
     return visit.objects.filter(match).exclude(**{SIGNATURES[2]: ""})
 
 
+def _mask_others(rows, person: Person):
+    """Rows the person worked on can name other people in contact columns (a ticket's
+    caller, a visit's signer): those values are masked unless they are the person's."""
+    for row in rows:
+        for key, value in row.items():
+            if (
+                isinstance(value, str)
+                and value
+                and CONTACT_COLUMN.search(key)
+                and not person.mentioned_in(value)
+            ):
+                row[key] = MASKED
+    return rows
+
+
 def _rows(queryset):
     skip = {
         f.attname
@@ -102,7 +134,7 @@ def collect(user) -> dict:
     person = Person.of(user)
     records: dict[str, dict[str, list]] = {}
     for model, fk in _user_links():
-        rows = _rows(model._default_manager.filter(**{fk: user}))
+        rows = _mask_others(_rows(model._default_manager.filter(**{fk: user})), person)
         if rows:
             records.setdefault(model._meta.label_lower, {})[fk] = rows
     for model, column in _email_links():
@@ -267,6 +299,7 @@ def anonymise_person(*, user, actor) -> PersonalDataRequest:
         user_tables = {user_model, _history_of(user_model)}
         changed = _replace_everywhere(replacements, skip=user_tables)
         _forget_in_admin_log(user, alias)
+        _forget_stored_responses(user, person)
         values = {
             "first_name": "Former user",
             "last_name": str(user.pk),
@@ -286,7 +319,7 @@ def anonymise_person(*, user, actor) -> PersonalDataRequest:
             kind=PersonalDataRequest.Kind.ANONYMISE,
             subject=user,
             actor=actor,
-            summary={"values_replaced": changed, "files_removed": len(removed)},
+            summary={"values_replaced": changed, "files_removed": len(set(removed))},
         )
         transaction.on_commit(lambda: [default_storage.delete(path) for path in removed])
     return audit
@@ -299,6 +332,23 @@ def _forget_in_admin_log(user, alias):
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
     ).update(object_repr=alias)
+
+
+def _forget_stored_responses(user, person: Person):
+    """Replayable API responses (kept a day for Idempotency-Key) are bytes the text pass
+    cannot rewrite: the person's own go, and any other that mentions them."""
+    from servicedesk.models import IdempotencyKey
+
+    IdempotencyKey.objects.filter(user=user).delete()
+    needles = [v.encode() for v in person.strings] + [
+        json.dumps(v)[1:-1].encode() for v in person.strings
+    ]
+    mentioning = [
+        pk
+        for pk, body in IdempotencyKey.objects.values_list("pk", "response_body").iterator()
+        if any(needle in bytes(body) for needle in needles)
+    ]
+    IdempotencyKey.objects.filter(pk__in=mentioning).delete()
 
 
 def _signature_sources(person: Person):

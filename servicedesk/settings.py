@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "accounts.context_processors.background_status",  # issue 11: the banner
             ],
         },
     },
@@ -130,7 +131,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_FILESYSTEM_DIR = Path(os.environ.get("CELERY_FILESYSTEM_DIR", VAR_DIR / "celery"))
-    CELERY_BROKER_URL = "filesystem://"
+    # The embedded broker (issue 11): atomic file-system channel, see servicedesk/broker.py.
+    CELERY_BROKER_URL = "sdfiles://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FILESYSTEM_DIR / "out"),
         "data_folder_out": str(CELERY_FILESYSTEM_DIR / "out"),
@@ -168,6 +170,8 @@ HEARTBEAT_INTERVAL = float(os.environ.get("HEARTBEAT_INTERVAL", 30))
 HEARTBEAT_STALE_AFTER = float(os.environ.get("HEARTBEAT_STALE_AFTER", 150))
 # Requests during a database or broker outage: 503 with this Retry-After (seconds).
 OUTAGE_RETRY_AFTER = int(os.environ.get("OUTAGE_RETRY_AFTER", 30))
+# An Idempotency-Key left "in progress" by a killed process is released after this.
+IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("IDEMPOTENCY_LEASE_SECONDS", 60))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
@@ -178,6 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-deliver-outbox": {"task": "notifications.tasks.deliver_outbox",  # issue 11
                                      "schedule": timedelta(seconds=30)},
     "sla-sweep": {"task": "sla.tasks.sweep_clocks", "schedule": timedelta(minutes=1)},
+    # issue 14: next year's holidays when the package knows them; 90-day coverage notice
+    "sla-calendar-coverage": {"task": "sla.tasks.calendar_coverage", "schedule": timedelta(hours=24)},
     "tickets-poll-imap": {"task": "tickets.tasks.poll_imap", "schedule": timedelta(minutes=2)},
     "inspections-generate": {"task": "inspections.tasks.generate_due", "schedule": timedelta(hours=1)},
     "inspections-mark-missed": {"task": "inspections.tasks.mark_missed", "schedule": timedelta(hours=1)},
@@ -391,11 +397,13 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 PUBLIC_API_DOCS = DEBUG or env_bool("SERVICEDESK_PUBLIC_API_DOCS", False)
 # Content-Security-Policy: no inline script anywhere; htmx and the pages' own scripts
 # are files under /static/. Inline <style> blocks carry the request's nonce.
+from csp.constants import NONCE  # noqa: E402 (with the block it belongs to)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'nonce'"],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],

@@ -2,7 +2,6 @@
 see the parts used on their own visits (parts_used_on_visit) and the catalogue, never
 stock levels, stockrooms, movements, reservations, transfers, procurement or costs."""
 
-from collections import defaultdict
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
@@ -54,7 +53,14 @@ def movements_visible_to(user: User) -> QuerySet[Movement]:
     qs = Movement.objects.select_related("part", "stockroom", "actor", "visit", "ticket")
     if user.is_customer:
         return qs.none()
-    return _scoped(qs, _room_scope(user, "stockroom__"))
+    qs = _scoped(qs, _room_scope(user, "stockroom__"))
+    if user.role in User.FIELD_ROLES:
+        # Engineers and experts: stock-only movements of their rooms, and the parts of
+        # the tickets and visits they work on (not those of colleagues' tickets).
+        return qs.filter(Q(ticket__isnull=True, visit__isnull=True)
+                         | Q(ticket__in=tickets_visible_to(user).values("pk"))
+                         | Q(visit__engineer=user))
+    return qs
 
 
 def _ticket_or_room_scope(user: User) -> Q | None:
@@ -70,8 +76,6 @@ def reservations_visible_to(user: User) -> QuerySet[Reservation]:
         return qs.none()
     if user.role in User.FIELD_ROLES:
         # Engineers and experts: the reservations of the tickets and visits they work on.
-        from tickets.selectors import tickets_visible_to
-
         return qs.filter(Q(ticket__in=tickets_visible_to(user).values("pk")) | Q(visit__engineer=user))
     return _scoped(qs, _ticket_or_room_scope(user))
 
@@ -130,15 +134,6 @@ def parts_used_on_visit(visit) -> list[dict]:
     costs, no stock levels: safe for the customer's confirmation PDF and archive.
     The caller has already found `visit` through its own scoped selector. One query."""
     return [_row(raw) for raw in _used_rows([visit.pk])]
-
-
-def parts_used_on_visits(visits) -> dict[int, list[dict]]:
-    """The same for many visits at once (archive lists): {visit id: rows}. One query."""
-    ids = [getattr(v, "pk", v) for v in visits]
-    result = defaultdict(list)
-    for raw in _used_rows(ids):
-        result[raw["visit_id"]].append(_row(raw))
-    return dict(result)
 
 
 def ledger_mismatches() -> list[dict]:

@@ -37,11 +37,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         data = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
-    if (db_response := database_error_response(exc)) is not None:  # constraints a client reached
-        return db_response
     if isinstance(exc, ProtectedError | RestrictedError):  # a delete other rows depend on
         return Response({"detail": _("Other records still refer to this object."), "code": "conflict"},
                         status=status.HTTP_409_CONFLICT)
+    if (db_response := database_error_response(exc)) is not None:  # constraints a client reached
+        return db_response
     if isinstance(exc, ObjectDoesNotExist):
         exc = Http404()
     if isinstance(exc, DjangoPermissionDenied):

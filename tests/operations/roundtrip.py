@@ -61,10 +61,21 @@ def snapshot() -> dict:
     return {"tables": table_counts(), "samples": samples, "files": files}
 
 
+def create_schema():
+    """The tables straight from the models (no migration history to replay): the
+    quick way to a fresh database for a test that is about backups, not migrations."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    with override_settings(MIGRATION_MODULES={app.label: None for app in apps.get_app_configs()}):
+        call_command("migrate", run_syncdb=True, verbosity=0)
+
+
 if __name__ == "__main__":
     import django
 
     django.setup()
     if sys.argv[1] == "seed":
+        create_schema()
         seed_rows()
     print(json.dumps(snapshot()))

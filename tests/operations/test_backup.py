@@ -148,7 +148,6 @@ def test_round_trip_through_the_commands_on_a_sqlite_file(tmp_path):
         "BACKUP_DIR": str(tmp_path / "backups"),
     }
     env.pop("REDIS_URL", None)
-    _run(env, "manage.py", "migrate", "--noinput", "-v0")
     before = json.loads(_run(env, "-m", "tests.operations.roundtrip", "seed"))
     output = _run(env, "manage.py", "backup")
     assert "database (sqlite)" in output and "media: 2 files" in output

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from servicedesk.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "")
+WORKER_METRICS_PORT = 8192
 
 
 def report(world):
@@ -137,6 +139,11 @@ def json_worker(tmp_path):
         f"/{db['NAME']}",
     }
     env.pop("EMAIL_URL", None)
+    env.update(
+        WORKER_METRICS_PORT=str(WORKER_METRICS_PORT),
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
+    )
+    (tmp_path / "metrics").mkdir()
     celery_app.control.purge()
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
@@ -196,5 +203,9 @@ def test_the_workers_json_line_for_a_task_carries_the_id_of_the_request_that_cau
         and e.get("request_id") == request_id,
     )
     assert entry["task"].startswith("notifications.") and entry["duration_ms"] >= 0
+    # The worker's own metrics endpoint counted the task.
+    with urllib.request.urlopen(f"http://127.0.0.1:{WORKER_METRICS_PORT}/metrics", timeout=10) as r:
+        exposed = r.read().decode()
+    assert f'servicedesk_celery_tasks_total{{state="SUCCESS",task="{entry["task"]}"}}' in exposed
     unrelated = _wait_for_line(json_worker, lambda e: e.get("logger") == "servicedesk.task")
     assert unrelated["request_id"]  # every task line has an id

@@ -111,22 +111,18 @@ def test_sla_gauges_count_clocks_due_within_the_hour_and_breaches_today(db, clie
     clock(ticket, "triage", due_in=timedelta(minutes=20))
     clock(ticket, "response", due_in=timedelta(minutes=59))
     clock(ticket, "arrival", due_in=timedelta(minutes=61))
-    now = timezone.now()
-    clock(
-        ticket,
-        "restore",
-        due_in=-timedelta(minutes=5),
-        state=Clock.State.BREACHED,
-        breached_at=now - timedelta(minutes=1),
-    )
     other = TicketFactory(site=world.site_b)
-    clock(
-        other,
-        "restore",
-        due_in=-timedelta(days=3),
-        state=Clock.State.BREACHED,
-        breached_at=now - timedelta(days=2),
-    )
+    now = timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    earlier_today, two_days_ago = midnight + (now - midnight) / 2, now - timedelta(days=2)
+    for where, breached_at in ((ticket, earlier_today), (other, two_days_ago)):
+        clock(
+            where,
+            "restore",
+            due_in=breached_at - now,
+            state=Clock.State.BREACHED,
+            breached_at=breached_at,
+        )
     samples = scrape(client)
     assert samples[("servicedesk_sla_clocks_due_next_hour", ())] == 2
     assert samples[("servicedesk_sla_breaches_today", ())] == 1
@@ -144,3 +140,67 @@ def test_metrics_content_has_no_nan_apart_from_unseen_heartbeats(db, client):
     samples = scrape(client)
     nans = {name for (name, _labels), number in samples.items() if math.isnan(number)}
     assert nans <= {"servicedesk_heartbeat_age_seconds"}
+
+
+def test_outbox_backlog_and_the_age_of_the_oldest_pending_message(db, client):
+    from notifications.models import OutboxMessage
+
+    samples = scrape(client)
+    assert samples[("servicedesk_outbox_pending_messages", ())] == 0
+    assert samples[("servicedesk_outbox_oldest_pending_age_seconds", ())] == 0
+    now = timezone.now()
+    rows = [OutboxMessage.objects.create(kind="test", next_attempt_at=now) for _ in range(4)]
+    OutboxMessage.objects.filter(pk=rows[0].pk).update(created_at=now - timedelta(minutes=7))
+    OutboxMessage.objects.filter(pk=rows[1].pk).update(
+        created_at=now - timedelta(hours=2), status=OutboxMessage.Status.SENT, sent_at=now
+    )
+    OutboxMessage.objects.filter(pk=rows[2].pk).update(status=OutboxMessage.Status.FAILED)
+    samples = scrape(client)
+    assert samples[("servicedesk_outbox_pending_messages", ())] == 2
+    age = samples[("servicedesk_outbox_oldest_pending_age_seconds", ())]
+    assert 7 * 60 <= age < 8 * 60  # the sent one, older still, does not count
+
+
+def test_heartbeat_ages_of_worker_and_beat(db, client):
+    from servicedesk.models import Heartbeat
+
+    Heartbeat.objects.create(name="worker", seen_at=timezone.now() - timedelta(seconds=200))
+    samples = scrape(client)
+    assert 200 <= samples[("servicedesk_heartbeat_age_seconds", (("process", "worker"),))] < 260
+    assert math.isnan(samples[("servicedesk_heartbeat_age_seconds", (("process", "beat"),))])
+
+
+COUNT_ONE_TASK = """
+import django; django.setup()
+from operations.telemetry import TASKS
+TASKS.labels("demo.task", "SUCCESS").inc()
+"""
+EXPOSE = """
+import django; django.setup()
+from prometheus_client import generate_latest
+from operations.telemetry import process_registry
+print(generate_latest(process_registry()).decode())
+"""
+
+
+def test_with_a_multiprocess_directory_a_scrape_sums_every_process_of_the_host(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
+    }
+    for _process in range(2):
+        subprocess.run([sys.executable, "-c", COUNT_ONE_TASK], env=env, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", EXPOSE],
+        env=env,
+        check=True,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert 'servicedesk_celery_tasks_total{state="SUCCESS",task="demo.task"} 2.0' in out

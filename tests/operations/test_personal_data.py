@@ -19,10 +19,10 @@ from django.utils import timezone
 from accounts.models import User
 from operations.models import PersonalDataRequest
 from operations.personal_data import anonymise_person, export_person
+from servicedesk.models import IdempotencyKey
 from sla import kpis
 from tests.factories import UserFactory
-from tests.factories.notifications import InboundEmailFactory
-from tests.factories.tickets import VisitFactory, png_bytes
+from tests.factories.tickets import InboundEmailFactory, VisitFactory, png_bytes
 from tickets.models import Attachment, Ticket, Visit
 from tickets.services import comment_add, ticket_create
 
@@ -125,7 +125,7 @@ def test_export_holds_everything_about_the_person_and_their_files(person, world)
     )
     assert len(records["tickets.historicalticket"]["reporter"]) >= 2
     assert records["tickets.visit"]["signer_name"][0]["signer_name"] == f"{FIRST} {LAST}"
-    assert records["notifications.inboundemail"]["sender"][0]["body"].endswith(PHONE)
+    assert records["tickets.inboundemail"]["sender"][0]["body"].endswith(PHONE)
     files = {name for name in archive.namelist() if name.startswith("files/")}
     assert len(files) == 3  # her attachment, her signature, the message she sent
     signature = Visit.objects.get(signer_name=f"{FIRST} {LAST}").signature.name
@@ -133,6 +133,17 @@ def test_export_holds_everything_about_the_person_and_their_files(person, world)
     audit = PersonalDataRequest.objects.get()
     assert (audit.kind, audit.subject, audit.actor) == ("export", person, world.admin)
     assert audit.summary["files"] == 3 and EMAIL not in json.dumps(audit.summary)
+
+
+def test_an_export_masks_other_peoples_contact_details(person, world):
+    """The engineer who had her sign: his export shows the visit, not her name."""
+    archive = zipfile.ZipFile(io.BytesIO(export_person(user=world.engineer1, actor=world.admin)))
+    document = json.loads(archive.read("person.json"))
+    [visit] = document["records"]["tickets.visit"]["engineer"]
+    assert visit["signer_name"] == "[someone else]"
+    text = json.dumps(document, ensure_ascii=False)
+    assert not [value for value in PERSONAL if value in text]
+    assert not [name for name in archive.namelist() if name.startswith("files/")]
 
 
 def test_anonymisation_leaves_nothing_personal_and_keeps_tickets_and_kpis(
@@ -147,6 +158,24 @@ def test_anonymisation_leaves_nothing_personal_and_keeps_tickets_and_kpis(
         organization=world.org_a,
     )
     assert _texts_anywhere(PERSONAL)  # the fixture really put them everywhere
+    replayable = [
+        IdempotencyKey.objects.create(
+            user=who,
+            key=f"k{n}",
+            method="POST",
+            path="/api/v1/x/",
+            fingerprint="f",
+            response_status=201,
+            response_body=body,
+        )
+        for n, (who, body) in enumerate(
+            [
+                (person, b"{}"),
+                (world.dispatcher, json.dumps({"contact_name": f"{FIRST} {LAST}"}).encode()),
+                (world.dispatcher, b'{"title": "unrelated"}'),
+            ]
+        )
+    ]
     tickets_before = list(
         Ticket.objects.order_by("pk").values("pk", "number", "status", "reporter", "reported_at")
     )
@@ -159,6 +188,7 @@ def test_anonymisation_leaves_nothing_personal_and_keeps_tickets_and_kpis(
 
     assert _texts_anywhere(PERSONAL, ignore=["mqiao_77", f"x{EMAIL}"]) == []
     assert not default_storage.exists(signature)
+    assert list(IdempotencyKey.objects.values_list("pk", flat=True)) == [replayable[2].pk]
     assert not any(InboundEmailFactory._meta.model.objects.values_list("raw", flat=True))
     visit = Visit.objects.get(ticket_id=tickets_before[1]["pk"])
     assert visit.signature.name == "" and visit.signed_at is not None
@@ -182,7 +212,7 @@ def test_anonymisation_leaves_nothing_personal_and_keeps_tickets_and_kpis(
         f"{LAST}zhi",
     )
     assert (audit.kind, audit.subject_id, audit.actor) == ("anonymise", person.pk, world.admin)
-    assert audit.summary["files_removed"] == 3  # signature (row + history) and the message
+    assert audit.summary["files_removed"] == 2  # her signature and the message she sent
 
 
 def test_an_engineers_kpis_survive_anonymisation(world):
@@ -255,3 +285,17 @@ def test_staff_who_are_not_administrators_cannot_handle_personal_data(client, wo
     person.refresh_from_db()
     assert person.email == EMAIL and not PersonalDataRequest.objects.exists()
     assert ContentType.objects.get_for_model(PersonalDataRequest)
+
+
+def test_the_shell_command_answers_both_requests(person, world, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    target = tmp_path / "export.zip"
+    call_command("personal_data", "export", USERNAME, by="admin", output=target)
+    assert "person.json" in zipfile.ZipFile(target).namelist()
+    with pytest.raises(CommandError):
+        call_command("personal_data", "anonymise", USERNAME, by="dispatcher")
+    call_command("personal_data", "anonymise", USERNAME, by="admin")
+    person.refresh_from_db()
+    assert not person.is_active and person.email.endswith("@anonymised.invalid")
+    assert PersonalDataRequest.objects.filter(subject=person).count() == 2

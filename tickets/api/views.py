@@ -38,10 +38,11 @@ def ticket_action(name: str, request_serializer, *, response=s.TicketSerializer,
     """POST tickets/{id}/<name>/ for the roles the transition table names."""
 
     def decorator(func):
-        func = extend_schema(request=request_serializer, responses={code: response}, summary=f"Ticket action “{name}”",
-                             **kwargs)(func)
-        return action(detail=True, methods=["post"], url_path=name, roles=TICKET_ACTION_ROLES[name],
+        # @action resets the function's kwargs: the schema goes on top of it
+        func = action(detail=True, methods=["post"], url_path=name, roles=TICKET_ACTION_ROLES[name],
                       filter_backends=[], pagination_class=None)(func)
+        return extend_schema(request=request_serializer, responses={code: response}, summary=f"Ticket action “{name}”",
+                             **kwargs)(func)
 
     return decorator
 

@@ -18,10 +18,11 @@ from .renderers import IgnoreAccept
 
 def visit_action(name: str, request_serializer, **kwargs):
     def decorator(func):
-        func = extend_schema(request=request_serializer, responses={200: s.VisitSerializer},
-                             summary=f"Visit action “{name}”")(func)
-        return action(detail=True, methods=["post"], url_path=name, roles=VISIT_ACTION_ROLES[name],
+        # @action resets the function's kwargs: the schema goes on top of it
+        func = action(detail=True, methods=["post"], url_path=name, roles=VISIT_ACTION_ROLES[name],
                       filter_backends=[], pagination_class=None, **kwargs)(func)
+        return extend_schema(request=request_serializer, responses={200: s.VisitSerializer},
+                             summary=f"Visit action “{name}”")(func)
 
     return decorator
 

@@ -169,6 +169,7 @@ def visit_cancel(*, visit: Visit, actor: User, reason: str = "") -> Visit:
     visit.status, visit.cancelled_at, visit.cancel_reason = target, at, reason
     b.save(visit, "status", "cancelled_at", "cancel_reason")
     _event(ticket, visit, kind="visit_cancelled", actor=actor, at=at, note=reason)
+    b.clocks(ticket, "visit_cancelled", at=at, actor=actor, visit=visit)
     _release_parts(visit, actor)
     others_open = ticket.visits.filter(status__in=OPEN_VISITS).exclude(pk=visit.pk).exists()
     if ticket.status == Ticket.Status.ONSITE and not others_open and not ticket.visits.filter(
