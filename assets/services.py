@@ -39,5 +39,6 @@ equipment_create, equipment_update, equipment_delete = EntityServices(
     Equipment, roles=DISPATCH, visible=equipment_visible_to,
     check_input=_check_equipment_input).functions
 contract_create, contract_update, contract_delete = EntityServices(
-    ServiceContract, roles=MANAGERS, visible=contracts_visible_to, check_input=_check_contract_input,
+    ServiceContract, roles=MANAGERS, visible=contracts_visible_to,
+    check_input=_check_contract_input,
     after_save=_contract_changed, many=["sites"]).functions

@@ -25,7 +25,8 @@ def _check_input(actor, fields: dict) -> None:
 
 
 _policies = EntityServices(Policy, roles=MANAGERS, check_input=_check_input, in_use=IN_USE)
-_calendars = EntityServices(BusinessCalendar, roles=MANAGERS, check_input=_check_input, in_use=IN_USE)
+_calendars = EntityServices(BusinessCalendar, roles=MANAGERS, check_input=_check_input,
+                            in_use=IN_USE)
 policy_delete, calendar_delete = _policies.delete, _calendars.delete
 target_create, target_update, target_delete = EntityServices(
     Target, roles=MANAGERS, check_input=_check_input).functions
@@ -47,12 +48,14 @@ def policy_update(policy: Policy, /, *, actor, is_default: bool = False, **field
 def _replace_windows(calendar: BusinessCalendar, windows) -> None:
     if windows is not None:
         calendar.windows.all().delete()
-        WorkingWindow.objects.bulk_create(WorkingWindow(calendar=calendar, **window) for window in windows)
+        WorkingWindow.objects.bulk_create(
+            WorkingWindow(calendar=calendar, **window) for window in windows)
 
 
 def _finish_calendar(calendar: BusinessCalendar, actor, *, windows, is_default, covered_through):
     if covered_through is not UNCHANGED and covered_through != calendar.covered_through:
-        calendar = calendar_set_coverage(calendar=calendar, covered_through=covered_through, actor=actor)
+        calendar = calendar_set_coverage(calendar=calendar, covered_through=covered_through,
+                                         actor=actor)
     _replace_windows(calendar, windows)
     return calendar_set_default(calendar=calendar, actor=actor) if is_default else calendar
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from servicedesk.errors import ServiceError
 from sla.models import Clock, Metric
+from tickets.models import Ticket
 
 from .config import touch_tickets
 
@@ -114,6 +115,12 @@ def _claim(clocks: list[Clock], stage: str, now: datetime, staff: _Staff) -> lis
     else:
         unclaimed, changes = Q(state=State.RUNNING, warned_at=None), {"warned_at": now}
     with transaction.atomic():
+        if stage == "breach":
+            # A breach moves the ticket (sync): lock the tickets first, as the ticket
+            # services do, skipping those a service holds (their clocks wait a minute).
+            free = set(Ticket.objects.select_for_update(skip_locked=True).filter(
+                pk__in={clock.ticket_id for clock in clocks}).values_list("pk", flat=True))
+            clocks = [clock for clock in clocks if clock.ticket_id in free]
         ids = list(Clock.objects.select_for_update(skip_locked=True).filter(
             unclaimed, pk__in=[clock.pk for clock in clocks]).values_list("pk", flat=True))
         if not ids:
