@@ -255,6 +255,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 IMAP_URL = os.environ.get("IMAP_URL", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# SMS provider of notifications.channels (issue 17): "console" (development) or "aliyun".
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+SMS_ALIYUN_ENDPOINT = os.environ.get("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("SMS_ALIYUN_ACCESS_KEY_ID", "")
+SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+SMS_ALIYUN_SIGN_NAME = os.environ.get("SMS_ALIYUN_SIGN_NAME", "")
+SMS_ALIYUN_TEMPLATE_CODE = os.environ.get("SMS_ALIYUN_TEMPLATE_CODE", "")
+
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
