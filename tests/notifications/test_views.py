@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def as_user(client):
     def login(user):
-        client.force_login(user)
+        client.force_login(user)  # signing in itself (django-axes) is tested in tests/accounts
         return client
     return login
 
