@@ -46,3 +46,20 @@ def navigation(request):
         items.append({"label": label, "url": url, "active": request.path == url or (
             url != "/" and request.path.startswith(url))})
     return {"nav_items": items}
+
+
+def background_status(request):
+    """Managers and admins see a banner when the worker or beat stopped
+    (servicedesk.heartbeats); everyone else pays nothing."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not (
+            user.role == R.MANAGER or user.is_admin_role):
+        return {}
+    from django.db import DatabaseError
+
+    from servicedesk import heartbeats
+
+    try:
+        return {"background_stopped_at": heartbeats.stopped_since()}
+    except DatabaseError:
+        return {}

@@ -5,9 +5,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk import crud
 from servicedesk.errors import PermissionDenied, ServiceError
 
-from .models import User
+from .models import Organization, ServiceCenter, User
+from .roles import ADMINS
 
 
 def _check_managed(actor: User, *, role: str, organization, service_centers=None) -> None:
@@ -67,3 +69,10 @@ def user_update(*, actor: User, user: User, password: str | None = None, service
     if service_centers is not None:
         user.service_centers.set(service_centers)
     return user
+
+
+# --- organisations and service centres (admins) ------------------------------------
+organization_create, organization_update, organization_delete = crud.EntityServices(
+    Organization, roles=ADMINS).functions
+service_center_create, service_center_update, service_center_delete = crud.EntityServices(
+    ServiceCenter, roles=ADMINS).functions

@@ -13,3 +13,11 @@ class InspectionsConfig(AppConfig):
         from .kpis import inspections_on_schedule
 
         OTHER_KPIS["inspections_on_schedule"].provide(inspections_on_schedule)
+
+        # the report e-mails go through the notifications outbox
+        from notifications import outbox
+
+        from .services import reports
+
+        outbox.register(reports.REPORT_KIND, reports.compose_report_email,
+                        sent=reports.mark_report_sent)

@@ -11,3 +11,6 @@ class NotificationsConfig(AppConfig):
 
         outbox.register(services.EMAIL_KIND, services.compose_notification_email,
                         sent=services.mark_notification_emailed)
+        from .channels import senders  # webhooks, WeCom, DingTalk, SMS (issue 17)
+
+        senders.register()

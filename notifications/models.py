@@ -92,3 +92,65 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.channel}/{self.kind} #{self.pk} ({self.status})"
+
+
+# --- channels beyond e-mail (issue 17): notifications.channels -----------------------
+class ChannelEndpoint(TimeStampedModel):
+    """Where events go besides the recipients' own channels: an integration's webhook
+    (JSON signed with HMAC-SHA256), a WeCom group robot or a DingTalk robot (with its
+    signing secret). `events` names the events it receives; `service_center_id`, when
+    set, limits it to events about that centre's sites (routing such as "breaches of a
+    centre to that centre's WeCom group")."""
+
+    class Kind(models.TextChoices):
+        WEBHOOK = "webhook", _("webhook")
+        WECOM = "wecom", _("WeCom group robot")
+        DINGTALK = "dingtalk", _("DingTalk robot")
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBHOOK)
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("secret"), max_length=200, blank=True,
+                              help_text=_("Signs webhook bodies; the DingTalk robot's signing "
+                                          "secret."))
+    events = models.JSONField(_("events"), default=list, blank=True)
+    service_center_id = models.PositiveBigIntegerField(_("only for service centre"), null=True,
+                                                       blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("channel endpoint")
+        verbose_name_plural = _("channel endpoints")
+
+    def __str__(self):
+        return self.name or self.url
+
+
+class ChannelPreference(TimeStampedModel):
+    """A user's choice for one personal channel: e-mail (on unless turned off) or SMS
+    (off unless turned on, to the account's phone), for every event or the listed ones."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="channel_preferences")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    events = models.JSONField(_("events"), default=list, blank=True,
+                              help_text=_("Empty: every event."))
+
+    class Meta:
+        verbose_name = _("channel preference")
+        verbose_name_plural = _("channel preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "channel"],
+                                    name="notifications_channelpref_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.channel}"

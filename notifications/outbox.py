@@ -82,12 +82,22 @@ register_channel("email", _MailChannel)
 
 
 # --- enqueue -----------------------------------------------------------------------
-def enqueue(*, kind: str, payload: dict | None = None, channel: str = "email",
-            key: str | None = None, available_at: datetime | None = None) -> OutboxMessage:
+def enqueue(
+    *,
+    kind: str,
+    payload: dict | None = None,
+    channel: str = "email",
+    key: str | None = None,
+    available_at: datetime | None = None,
+) -> OutboxMessage:
     """Write one message to the outbox in the caller's transaction (a rollback drops
     it). With `key`, enqueuing the same key again returns the existing row."""
-    values = {"channel": channel, "kind": kind, "payload": payload or {},
-              "next_attempt_at": available_at or timezone.now()}
+    values = {
+        "channel": channel,
+        "kind": kind,
+        "payload": payload or {},
+        "next_attempt_at": available_at or timezone.now(),
+    }
     if key is None:
         message = OutboxMessage.objects.create(**values)
     else:
@@ -110,17 +120,24 @@ def enqueue_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
 def deliver_after_commit() -> None:
     """Ask a worker to deliver once the caller's transaction commits (once per
     transaction however many rows it wrote)."""
-    if not any(callback is _kick for _sids, callback, _robust in connection.run_on_commit):
+    # Once per savepoint context: a rolled back savepoint drops its callbacks, and one
+    # registered under the same savepoints as now already covers this row.
+    here = set(connection.savepoint_ids)
+    if not any(callback is _kick and sids == here
+               for sids, callback, _robust in connection.run_on_commit):
         transaction.on_commit(_kick)
 
 
 def _kick() -> None:
     """The fast path. Any failure here (the broker is down) only delays delivery to
-    the next periodic run, so it is logged and never reaches the request."""
+    the next periodic run, so it is logged and never reaches the request; one
+    connection attempt without retries keeps the request fast during an outage."""
     from .tasks import deliver_outbox
 
     try:
-        deliver_outbox.apply_async(retry=False)
+        with deliver_outbox.app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=0, timeout=2)
+            deliver_outbox.apply_async(connection=broker, retry=False)
     except Exception as exc:  # noqa: BLE001 - whatever the broker raised, the row is safe
         log.warning("outbox: the fast path could not reach the broker (%s); "
                     "the periodic delivery will send it", exc)
@@ -129,7 +146,8 @@ def _kick() -> None:
 # --- deliver -----------------------------------------------------------------------
 def _due(now: datetime) -> Q:
     return Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Status.SENDING, lease_until__lt=now)
+        status=Status.SENDING, lease_until__lt=now
+    )
 
 
 def claim(batch_size: int, *, keys: list[str] | None = None) -> list[OutboxMessage]:
@@ -140,19 +158,33 @@ def claim(batch_size: int, *, keys: list[str] | None = None) -> list[OutboxMessa
     token = uuid.uuid4().hex
     due = _due(now) if keys is None else _due(now) & Q(key__in=keys)
     with transaction.atomic():
-        ids = list(OutboxMessage.objects.select_for_update(skip_locked=True).filter(due)
-                   .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:batch_size])
+        ids = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", flat=True)[:batch_size]
+        )
         if not ids:
             return []
         OutboxMessage.objects.filter(due, pk__in=ids).update(
-            status=Status.SENDING, claim=token, attempts=F("attempts") + 1,
-            lease_until=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS))
-    return list(OutboxMessage.objects.filter(claim=token, status=Status.SENDING).order_by(
-        "next_attempt_at", "id"))
+            status=Status.SENDING,
+            claim=token,
+            attempts=F("attempts") + 1,
+            lease_until=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
+        )
+    return list(
+        OutboxMessage.objects.filter(claim=token, status=Status.SENDING).order_by(
+            "next_attempt_at", "id"
+        )
+    )
 
 
-def deliver_due(*, batch_size: int | None = None, time_budget: float | None = None,
-                keys: list[str] | None = None) -> Counter:
+def deliver_due(
+    *,
+    batch_size: int | None = None,
+    time_budget: float | None = None,
+    keys: list[str] | None = None,
+) -> Counter:
     """Deliver due messages in batches until none is due or `time_budget` seconds
     (OUTBOX_TIME_BUDGET) have passed; returns counts by outcome."""
     batch_size = batch_size or settings.OUTBOX_BATCH_SIZE
@@ -235,12 +267,13 @@ def _mine(message: OutboxMessage):
 
 def _mark_sent(message: OutboxMessage, kind: Kind, counts: Counter, *, skipped: bool) -> None:
     with transaction.atomic():
-        marked = _mine(message).update(status=Status.SENT, sent_at=timezone.now(),
-                                       lease_until=None, last_error="")
+        marked = _mine(message).update(
+            status=Status.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
+        )
         if marked and kind.sent is not None and not skipped:
             kind.sent(message)
-    counts["skipped" if skipped else "sent"] += marked
-    counts["lost_lease"] += 1 - marked
+    # a sender whose lease ran out and was taken over marks nothing
+    counts[("skipped" if skipped else "sent") if marked else "lost_lease"] += 1
 
 
 def backoff(attempts: int) -> float:
@@ -253,17 +286,26 @@ def _failed(message: OutboxMessage, exc: Exception, counts: Counter) -> None:
     if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         _give_up(message, error, counts)
         return
-    log.warning("outbox: %s #%s failed (attempt %s): %s", message.kind, message.pk,
-                message.attempts, error)
+    log.warning(
+        "outbox: %s #%s failed (attempt %s): %s", message.kind, message.pk, message.attempts, error
+    )
     _mine(message).update(
-        status=Status.PENDING, lease_until=None, last_error=error,
-        next_attempt_at=timezone.now() + timedelta(seconds=backoff(message.attempts)))
+        status=Status.PENDING,
+        lease_until=None,
+        last_error=error,
+        next_attempt_at=timezone.now() + timedelta(seconds=backoff(message.attempts)),
+    )
     counts["retry"] += 1
 
 
 def _give_up(message: OutboxMessage, error: str, counts: Counter) -> None:
-    log.error("outbox: %s #%s failed for good after %s attempts: %s", message.kind,
-              message.pk, message.attempts, error)
+    log.error(
+        "outbox: %s #%s failed for good after %s attempts: %s",
+        message.kind,
+        message.pk,
+        message.attempts,
+        error,
+    )
     _mine(message).update(status=Status.FAILED, lease_until=None, last_error=error)
     counts["failed"] += 1
 
@@ -272,12 +314,17 @@ def _release(messages: list[OutboxMessage], counts: Counter) -> None:
     """Put back rows this run claimed but did not try (a time limit stopped it): due
     again at once, the claim's attempt not counted."""
     for message in messages:
-        _mine(message).update(status=Status.PENDING, lease_until=None,
-                              attempts=F("attempts") - 1, next_attempt_at=timezone.now())
+        _mine(message).update(
+            status=Status.PENDING,
+            lease_until=None,
+            attempts=F("attempts") - 1,
+            next_attempt_at=timezone.now(),
+        )
     counts["released"] += len(messages)
 
 
 def retry_failed(queryset) -> int:
     """Admins' action: failed rows get a fresh set of attempts."""
     return queryset.filter(status=Status.FAILED).update(
-        status=Status.PENDING, attempts=0, next_attempt_at=timezone.now(), lease_until=None)
+        status=Status.PENDING, attempts=0, next_attempt_at=timezone.now(), lease_until=None
+    )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk.errors import PermissionDenied
 
 from . import events, outbox
+from .channels import routing
 from .models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -49,14 +50,18 @@ def notify_many(batch: list[dict]) -> list[Notification]:
     rows = []
     for item in batch:
         rows += _rows(**item)
+    endpoints = routing.endpoint_messages(batch)  # webhooks and group robots (issue 17)
     if not rows:
+        outbox.enqueue_many(endpoints)
         return []
     created = Notification.objects.bulk_create(rows)
+    chosen = routing.Preferences(created)  # the recipients' channel choices (issue 17)
     outbox.enqueue_many([
         OutboxMessage(kind=EMAIL_KIND, payload={"notification": notification.pk},
                       key=f"{EMAIL_KIND}:{notification.pk}")
-        for notification in created if notification.recipient.email
-    ])
+        for notification in created
+        if notification.recipient.email and chosen.wants_email(notification)
+    ] + chosen.sms_messages(created) + endpoints)
     return created
 
 

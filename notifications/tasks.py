@@ -9,9 +9,13 @@ from . import outbox, services
 
 # A database error (an outage) retries the run with capped backoff; the periodic run
 # would deliver the rows anyway.
-RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": 5,
-         "retry_backoff_max": settings.TASK_RETRY_BACKOFF_MAX, "max_retries": 8,
-         "acks_late": True}
+RETRY = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": settings.TASK_RETRY_BACKOFF_MAX,
+    "max_retries": 8,
+    "acks_late": True,
+}
 
 
 @shared_task(name="notifications.tasks.deliver_outbox", **RETRY)

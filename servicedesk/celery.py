@@ -3,6 +3,8 @@ import os
 from celery import Celery
 from celery.signals import beat_init, worker_ready
 
+from . import broker  # noqa: F401 - registers the embedded broker's sdfiles:// transport
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 
 app = Celery("servicedesk")
@@ -24,6 +26,7 @@ def _ensure_filesystem_broker_folders(sender, **kwargs):
 # freshly set up) service would wait up to an hour to generate today's inspections.
 CATCH_UP_ON_START = (
     "sla-sweep", "inspections-generate", "inspections-mark-missed", "training-obligations", "spareparts-reorder",
+    "notifications-deliver-outbox",  # issue 11: what waited in the outbox goes out at once
 )
 
 

@@ -23,11 +23,17 @@ def beat(name: str) -> None:
     Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
 
 
+def _seen() -> dict[str, datetime]:
+    return dict(Heartbeat.objects.filter(name__in=NAMES).values_list("name", "seen_at"))
+
+
+def _ages(seen: dict[str, datetime], now: datetime) -> dict[str, float | None]:
+    return {name: (now - seen[name]).total_seconds() if name in seen else None for name in NAMES}
+
+
 def ages() -> dict[str, float | None]:
     """Seconds since each process last beat (None: never)."""
-    now = timezone.now()
-    seen = dict(Heartbeat.objects.filter(name__in=NAMES).values_list("name", "seen_at"))
-    return {name: (now - seen[name]).total_seconds() if name in seen else None for name in NAMES}
+    return _ages(_seen(), timezone.now())
 
 
 def stale(found: dict[str, float | None] | None = None) -> list[str]:
@@ -38,12 +44,13 @@ def stale(found: dict[str, float | None] | None = None) -> list[str]:
 
 
 def stopped_since() -> datetime | None:
-    """When background work was last seen, if it has stopped (else None)."""
-    names = stale()
+    """When background work was last seen, if it has stopped (else None); one query."""
+    now = timezone.now()
+    seen = _seen()
+    names = stale(_ages(seen, now))
     if not names:
         return None
-    seen = Heartbeat.objects.filter(name__in=names).order_by("seen_at")
-    return seen.values_list("seen_at", flat=True).first() or timezone.now()
+    return min((seen[name] for name in names if name in seen), default=now)
 
 
 def start_thread(name: str) -> threading.Thread:

@@ -28,6 +28,8 @@ class IdempotencyKey(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True)
     response_body = models.BinaryField(default=b"")
     response_content_type = models.CharField(max_length=100, blank=True)
+    # While in progress: until when the claim holds; a retry after it takes the key over.
+    lease_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

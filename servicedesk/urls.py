@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from . import views
 
+# A database or broker outage is a 503 with Retry-After, never a 500 (issue 11).
+handler500 = "servicedesk.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth, Tr
 from django.utils import timezone
 
 from accounts.models import User
+from servicedesk.kpis import pk_of, scope_q
 from tickets.models import Ticket
 
 from .models import Clock, Metric
@@ -79,8 +80,8 @@ class Filters:
     bucket: str = "month"
 
 
-def _pk(value):
-    return getattr(value, "pk", value)
+def _scope_filters(f: Filters) -> dict:
+    return {"organization": f.organization, "site": f.site, "service_center": f.service_center}
 
 
 def _rate(part, total):
@@ -94,14 +95,8 @@ def _hours(duration: timedelta | None):
 def scoped_tickets(user: User, f: Filters) -> QuerySet[Ticket]:
     from tickets.selectors import tickets_visible_to
 
-    qs = tickets_visible_to(user)
-    if f.organization:
-        qs = qs.filter(organization_id=_pk(f.organization))
-    if f.site:
-        qs = qs.filter(site_id=_pk(f.site))
-    if f.service_center:
-        centre = _pk(f.service_center)
-        qs = qs.filter(Q(site__service_center_id=centre) | Q(site__service_center__parent_id=centre))
+    qs = tickets_visible_to(user).filter(scope_q(site_path="site", organization_path="organization",
+                                                 **_scope_filters(f)))
     if f.severity:
         qs = qs.filter(severity=f.severity)
     return qs
@@ -240,14 +235,7 @@ def mtbf(user: User, f: Filters, *, top: int = 20) -> dict:
     """MTBF per unit and per organisation: one grouped query over the units in scope."""
     from assets.selectors import equipment_visible_to
 
-    units = equipment_visible_to(user)
-    if f.organization:
-        units = units.filter(site__organization_id=_pk(f.organization))
-    if f.site:
-        units = units.filter(site_id=_pk(f.site))
-    if f.service_center:
-        centre = _pk(f.service_center)
-        units = units.filter(Q(site__service_center_id=centre) | Q(site__service_center__parent_id=centre))
+    units = equipment_visible_to(user).filter(scope_q(site_path="site", **_scope_filters(f)))
     failure = (Q(tickets__kind=FAULT, tickets__reported_at__gte=f.start, tickets__reported_at__lt=f.end)
                & ~Q(tickets__status=Ticket.Status.CANCELLED))
     if f.severity:
@@ -320,6 +308,6 @@ def filters_for(*, start=None, end=None, organization=None, site=None, service_c
     return Filters(
         start=datetime.combine(start, time(0), tzinfo=zone),
         end=datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone),
-        organization=_pk(organization), site=_pk(site), service_center=_pk(service_center),
+        organization=pk_of(organization), site=pk_of(site), service_center=pk_of(service_center),
         severity=severity or "", bucket=bucket if bucket in ("week", "month") else "month",
     )

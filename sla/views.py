@@ -2,13 +2,11 @@
 breach (refreshed by htmx), breaches by centre and engineer, CSV/XLSX export. Same
 selectors, filters and KPI code as `GET /api/v1/sla/dashboard/`."""
 
-import csv
-import io
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import DISPATCH, MANAGERS
 from accounts.selectors import organizations_visible_to, service_centers_visible_to
 from assets.selectors import sites_visible_to
+from servicedesk import spreadsheets
 from servicedesk.api.permissions import has_role
 from servicedesk.errors import ServiceError
 
@@ -153,27 +152,8 @@ def export(request, what: str, fmt: str):
     if not sheets or fmt not in ("csv", "xlsx") or (fmt == "csv" and len(sheets) > 1):
         raise Http404
     if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(next(iter(sheets.values())))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(_xlsx(sheets),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
-
-
-def _xlsx(sheets: dict) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        return spreadsheets.csv_response(next(iter(sheets.values())), filename=f"{stem}.csv")
+    return spreadsheets.xlsx_response(sheets, filename=f"{stem}.xlsx")
 
 
 # --- a calendar's holidays, entered by hand -------------------------------------------

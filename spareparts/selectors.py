@@ -2,7 +2,6 @@
 see the parts used on their own visits (parts_used_on_visit) and the catalogue, never
 stock levels, stockrooms, movements, reservations, transfers, procurement or costs."""
 
-from collections import defaultdict
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
@@ -135,15 +134,6 @@ def parts_used_on_visit(visit) -> list[dict]:
     costs, no stock levels: safe for the customer's confirmation PDF and archive.
     The caller has already found `visit` through its own scoped selector. One query."""
     return [_row(raw) for raw in _used_rows([visit.pk])]
-
-
-def parts_used_on_visits(visits) -> dict[int, list[dict]]:
-    """The same for many visits at once (archive lists): {visit id: rows}. One query."""
-    ids = [getattr(v, "pk", v) for v in visits]
-    result = defaultdict(list)
-    for raw in _used_rows(ids):
-        result[raw["visit_id"]].append(_row(raw))
-    return dict(result)
 
 
 def ledger_mismatches() -> list[dict]:

@@ -36,7 +36,8 @@ def copy_of_the_apps(tmp_path_factory):
     target = tmp_path_factory.mktemp("layers")
     for package in root_packages():
         shutil.copytree(ROOT / package, target / package,
-                        ignore=shutil.ignore_patterns("__pycache__", "locale", "templates", "static"))
+                        ignore=shutil.ignore_patterns("__pycache__", "locale", "templates",
+                                                      "static"))
     shutil.copy(CONFIG, target / ".importlinter")
     return target
 

@@ -341,8 +341,9 @@ def inbound_raw_path(instance, filename):
 
 class InboundEmail(TimeStampedModel):
     """Every message that came in by e-mail, once per Message-ID (the unique constraint
-    makes a second delivery of the same message a no-op); tickets.services.inbound files it. Messages of unknown senders
-    wait here (`pending`) until a dispatcher registers them as a ticket or discards them."""
+    makes a second delivery of the same message a no-op); tickets.services.inbound files
+    it. Messages of unknown senders wait here (`pending`) until a dispatcher registers
+    them as a ticket or discards them."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for registration")

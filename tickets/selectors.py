@@ -114,15 +114,6 @@ def timeline(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     return events_visible_to(user).filter(ticket=ticket).order_by("created_at", "id")
 
 
-def open_load_by_engineer(engineer_ids) -> dict[int, int]:
-    """Open tickets per assignee (for the triage form's load column), one query."""
-    from django.db.models import Count
-
-    rows = (Ticket.objects.filter(assignee_id__in=engineer_ids, status__in=Ticket.OPEN_STATUSES)
-            .values("assignee_id").annotate(n=Count("pk")))
-    return {row["assignee_id"]: row["n"] for row in rows}
-
-
 def inbound_visible_to(user: User) -> QuerySet[InboundEmail]:
     """The inbound e-mail (the registration queue and what was filed): dispatch roles only."""
     queryset = InboundEmail.objects.select_related("ticket", "handled_by")

@@ -25,6 +25,10 @@ class OrganizationViewSet(ScopedModelViewSet):
     search_fields = ["name", "code"]
     ordering_fields = ["name", "updated_at"]
 
+    create_service = staticmethod(services.organization_create)
+    update_service = staticmethod(services.organization_update)
+    delete_service = staticmethod(services.organization_delete)
+
     def get_queryset(self):
         return organizations_visible_to(self.request.user)
 
@@ -37,6 +41,10 @@ class ServiceCenterViewSet(ScopedModelViewSet):
     filterset_fields = ["kind", "parent"]
     search_fields = ["name", "code"]
     ordering_fields = ["name", "updated_at"]
+
+    create_service = staticmethod(services.service_center_create)
+    update_service = staticmethod(services.service_center_update)
+    delete_service = staticmethod(services.service_center_delete)
 
     def get_queryset(self):
         return service_centers_visible_to(self.request.user)

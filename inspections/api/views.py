@@ -3,8 +3,6 @@ every write on inspections and tasks goes through inspections.services."""
 
 import json
 
-from django.db import transaction
-from django.db.models import ProtectedError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -19,13 +17,11 @@ from inspections import selectors, services
 from inspections.models import ChecklistTemplate, Inspection, InspectionPlan, MaintenancePlan, MaintenanceTask
 from inspections.transitions import INSPECTION_ACTION_ROLES, TASK_ACTION_ROLES
 from servicedesk.api.views import (
-    AtomicWritesMixin,
     ETagMixin,
     IfMatchUpdateMixin,
     ScopedModelViewSet,
     ScopedReadOnlyViewSet,
 )
-from servicedesk.errors import Conflict
 from servicedesk.pdf import pdf_response
 from tickets.models import Ticket
 
@@ -72,16 +68,12 @@ class InspectionPlanViewSet(ScopedModelViewSet):
     search_fields = ["name", "site__name"]
     ordering_fields = ["name", "anchor_date", "updated_at"]
 
+    create_service = staticmethod(services.inspection_plan_create)
+    update_service = staticmethod(services.inspection_plan_update)
+    delete_service = staticmethod(services.inspection_plan_delete)
+
     def get_queryset(self):
         return selectors.plans_visible_to(self.request.user)
-
-    def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError as exc:
-            raise Conflict(
-                "The plan has inspections; set it inactive or give it an end date instead of deleting it.") from exc
 
 
 @extend_schema_view(
@@ -216,18 +208,15 @@ class MaintenancePlanViewSet(ScopedModelViewSet):
     filterset_fields = ["equipment", "task_kind", "active", "assignee"]
     ordering_fields = ["start_date", "updated_at"]
 
+    create_service = staticmethod(services.maintenance_plan_create)
+    update_service = staticmethod(services.maintenance_plan_update)
+    delete_service = staticmethod(services.maintenance_plan_delete)
+
     def get_queryset(self):
         return selectors.maintenance_plans_visible_to(self.request.user)
 
-    def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError as exc:
-            raise Conflict("The plan has tasks; set it inactive instead of deleting it.") from exc
 
-
-class MaintenanceTaskViewSet(AtomicWritesMixin, ScopedReadOnlyViewSet):
+class MaintenanceTaskViewSet(ScopedReadOnlyViewSet):
     queryset = MaintenanceTask.objects.none()  # names the model for the schema; rows come from get_queryset()
     serializer_class = s.MaintenanceTaskSerializer
     read_roles = ALL_ROLES

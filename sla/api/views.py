@@ -1,7 +1,5 @@
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -13,7 +11,6 @@ from accounts.roles import ALL_ROLES, DISPATCH, MANAGERS, STAFF
 from servicedesk.api.pagination import CursorPagination
 from servicedesk.api.permissions import RolePermission
 from servicedesk.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet
-from servicedesk.errors import Conflict
 from sla import kpis, selectors, services
 from sla.filters import ClockFilter
 from sla.models import BusinessCalendar, CalendarDay, Clock, Policy, Target
@@ -21,16 +18,7 @@ from sla.models import BusinessCalendar, CalendarDay, Clock, Policy, Target
 from . import serializers as s
 
 
-class _ProtectedDeleteMixin:
-    def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError as exc:
-            raise Conflict(_("It is still in use (by contracts, policies or clocks).")) from exc
-
-
-class PolicyViewSet(_ProtectedDeleteMixin, ScopedModelViewSet):
+class PolicyViewSet(ScopedModelViewSet):
     """SLA policies with their targets (read); managers write them. Targets are edited
     under `sla/targets/`. Editing a policy never moves clocks already running."""
 
@@ -40,6 +28,10 @@ class PolicyViewSet(_ProtectedDeleteMixin, ScopedModelViewSet):
     write_roles = MANAGERS
     search_fields = ["name"]
     ordering_fields = ["name", "updated_at"]
+
+    create_service = staticmethod(services.policy_create)
+    update_service = staticmethod(services.policy_update)
+    delete_service = staticmethod(services.policy_delete)
 
     def get_queryset(self):
         return selectors.policies_visible_to(self.request.user)
@@ -53,11 +45,15 @@ class TargetViewSet(ScopedModelViewSet):
     filterset_fields = ["policy", "metric", "severity"]
     ordering_fields = ["metric", "severity", "updated_at"]
 
+    create_service = staticmethod(services.target_create)
+    update_service = staticmethod(services.target_update)
+    delete_service = staticmethod(services.target_delete)
+
     def get_queryset(self):
         return selectors.targets_visible_to(self.request.user)
 
 
-class BusinessCalendarViewSet(_ProtectedDeleteMixin, ScopedModelViewSet):
+class BusinessCalendarViewSet(ScopedModelViewSet):
     """Business calendars with their working windows; holidays and make-up days under
     `sla/calendar-days/`, or imported with `import-holidays`."""
 
@@ -67,6 +63,10 @@ class BusinessCalendarViewSet(_ProtectedDeleteMixin, ScopedModelViewSet):
     write_roles = MANAGERS
     search_fields = ["name"]
     ordering_fields = ["name", "updated_at"]
+
+    create_service = staticmethod(services.calendar_create)
+    update_service = staticmethod(services.calendar_update)
+    delete_service = staticmethod(services.calendar_delete)
 
     def get_queryset(self):
         return selectors.calendars_visible_to(self.request.user)

@@ -128,10 +128,15 @@ def recompute_open_clocks(calendar: BusinessCalendar) -> int:
     coverage flag) of its open business clocks, and move their tickets for sync.
     Only open clocks: the cost follows the open work. Returns how many moved."""
     from sla.deadlines import load_calendar, recompute
+    from tickets.models import Ticket
 
     cal = load_calendar(BusinessCalendar.objects.get(pk=calendar.pk))
-    clocks = list(Clock.objects.select_for_update(of=("self",)).filter(
-        calendar=calendar, clock_kind=ClockKind.BUSINESS, state__in=Clock.OPEN_STATES))
+    open_clocks = Clock.objects.filter(calendar=calendar, clock_kind=ClockKind.BUSINESS,
+                                       state__in=Clock.OPEN_STATES)
+    # Tickets first, then their clocks: the order of the ticket services (no deadlock).
+    list(Ticket.objects.select_for_update().filter(pk__in=open_clocks.values("ticket_id")).order_by("pk")
+         .values_list("pk", flat=True))
+    clocks = list(open_clocks.select_for_update(of=("self",)))
     fields = ["due_at", "warn_at", "paused_total", "beyond_coverage", "updated_at"]
     changed = []
     for clock in clocks:

@@ -71,7 +71,7 @@ def test_staff_registers_a_phone_report_and_must_name_the_organisation(world, ap
 
 
 def test_idempotency_key_on_create_makes_one_ticket(world, api):
-    client = api.as_user(world.customer_a)
+    client = api.as_token_user(world.customer_a)
     first = client.post("/api/v1/tickets/", report(world), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     second = client.post("/api/v1/tickets/", report(world), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == second.status_code == 201

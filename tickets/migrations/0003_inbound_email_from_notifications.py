@@ -52,7 +52,8 @@ class Migration(migrations.Migration):
                     name="InboundEmail",
                     fields=[
                         ("id", models.BigAutoField(
-                            auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                            auto_created=True, primary_key=True, serialize=False,
+                            verbose_name="ID")),
                         ("created_at", models.DateTimeField(
                             auto_now_add=True, verbose_name="created at")),
                         ("updated_at", models.DateTimeField(

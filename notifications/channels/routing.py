@@ -1,0 +1,124 @@
+"""From an event to outbox rows: endpoints subscribed to it, SMS for users who chose it,
+and the e-mail opt-outs. Runs inside `notify_many`, in the caller's transaction."""
+
+import uuid
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from .. import events
+from ..models import ChannelEndpoint, ChannelPreference, OutboxMessage
+
+EVENT_KIND = "channel_event"
+SMS_KIND = "channel_sms"
+
+
+def center_of(target) -> int | None:
+    """The service centre an event is about: the target's site's, or its ticket's
+    site's (tickets, visits, clocks). None when the target has no site."""
+    for path in (("site",), ("ticket", "site")):
+        obj = target
+        for name in path:
+            obj = getattr(obj, name, None)
+        if obj is not None and getattr(obj, "service_center_id", None):
+            return obj.service_center_id
+    return None
+
+
+def _absolute(url: str) -> str:
+    return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
+
+
+def event_payload(*, event: str, target=None, context=None) -> dict:
+    from ..services import _storable, _url_for
+
+    context = dict(context or {})
+    target_info = None
+    if target is not None:
+        target_info = {
+            "type": target._meta.label_lower,
+            "id": target.pk,
+            "label": str(target),
+            "url": _absolute(_url_for(target, context)),
+        }
+    return {
+        "id": str(uuid.uuid4()),
+        "event": event,
+        "occurred_at": timezone.now().isoformat(),
+        "target": target_info,
+        "data": _storable(context),
+    }
+
+
+def endpoint_messages(batch: list[dict]) -> list[OutboxMessage]:
+    """One row per (event of the batch, active endpoint subscribed to it and, when the
+    endpoint names a centre, about that centre)."""
+    endpoints = [e for e in ChannelEndpoint.objects.filter(active=True) if e.events]
+    rows = []
+    for item in batch if endpoints else ():
+        event, target = item["event"], item.get("target")
+        centre = None if target is None else center_of(target)
+        wanted = [
+            e
+            for e in endpoints
+            if event in e.events and (e.service_center_id is None or e.service_center_id == centre)
+        ]
+        if not wanted:
+            continue
+        payload = event_payload(event=event, target=target, context=item.get("context"))
+        for endpoint in wanted:
+            with translation.override(endpoint.language):
+                text = events.verb_for(
+                    event, payload["target"]["label"] if payload["target"] else ""
+                )
+            rows.append(
+                OutboxMessage(
+                    channel=endpoint.kind,
+                    kind=EVENT_KIND,
+                    key=f"endpoint:{endpoint.pk}:{payload['id']}",
+                    payload={"endpoint": endpoint.pk, "text": text, "body": payload},
+                )
+            )
+    return rows
+
+
+class Preferences:
+    """The channel choices of the recipients of a batch of notifications (one query)."""
+
+    def __init__(self, notifications):
+        users = {n.recipient_id for n in notifications}
+        self.choices = {
+            (p.user_id, p.channel): p for p in ChannelPreference.objects.filter(user_id__in=users)
+        }
+
+    def _chosen(self, user_id, channel, event, *, default: bool) -> bool:
+        preference = self.choices.get((user_id, channel))
+        if preference is None:
+            return default
+        return preference.enabled and (not preference.events or event in preference.events)
+
+    def wants_email(self, notification) -> bool:
+        return self._chosen(
+            notification.recipient_id,
+            ChannelPreference.Channel.EMAIL,
+            notification.event,
+            default=True,
+        )
+
+    def sms_messages(self, notifications) -> list[OutboxMessage]:
+        rows = []
+        for n in notifications:
+            phone = (getattr(n.recipient, "phone", "") or "").strip()
+            if phone and self._chosen(
+                n.recipient_id, ChannelPreference.Channel.SMS, n.event, default=False
+            ):
+                text = f"{n.verb} {_absolute(n.url)}".strip() if n.url else n.verb
+                rows.append(
+                    OutboxMessage(
+                        channel="sms",
+                        kind=SMS_KIND,
+                        key=f"{SMS_KIND}:{n.pk}",
+                        payload={"to": phone, "text": text},
+                    )
+                )
+        return rows
