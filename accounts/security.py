@@ -5,6 +5,7 @@ Retry-After whose message says nothing about whether the account exists."""
 
 import math
 
+from axes.backends import AxesBackend
 from axes.helpers import get_cool_off
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -15,6 +16,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from servicedesk.security import audit_line, client_address, rate_limited
+
+
+class LockoutBackend(AxesBackend):
+    """django-axes' lockout check for every login that comes with a request (the login
+    page, the token endpoint); a credentials check without one (the test client's
+    `login()`, a shell) is no guesser at the door and goes on to ModelBackend."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def lockout_seconds(request=None) -> int:

@@ -366,7 +366,7 @@ INSTALLED_APPS += ["rest_framework_simplejwt.token_blacklist", "axes", "csp"]
 # django-axes counts failed logins (page login, token endpoint) per account and per
 # client address; a locked-out caller gets 429 with Retry-After (accounts.security).
 # AxesBackend only checks the lockout (and serves get_user); ModelBackend logs in.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.security.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 MIDDLEWARE += ["csp.middleware.CSPMiddleware", "servicedesk.security.PermissionsPolicyMiddleware",
                "servicedesk.security.AuditMiddleware", "axes.middleware.AxesMiddleware"]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 
 QUICK_EXIT = 60  # a worker that ran shorter than this counts as failing at start
 MAX_DELAY = 60
+GRACE = 30  # seconds a stopping worker has to finish its tasks
 
 
 class Command(BaseCommand):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             # processes) is stopped with it before a restart.
             self.child = subprocess.Popen(command, start_new_session=True)
             self._say(f"Celery worker started (pid {self.child.pid}).")
-            code = self.child.wait()
+            code = self._wait()
             self._kill_group()
             if self.stopping:
                 break
@@ -67,12 +68,19 @@ class Command(BaseCommand):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.child.pid, signal.SIGKILL)
 
-    def _stop(self, signum, frame):
-        self.stopping = True
-        child = self.child
-        if child is not None and child.poll() is None:
-            child.send_signal(signal.SIGTERM)  # a warm shutdown: running tasks finish
+    def _wait(self) -> int:
+        """Wait for the worker; once a stop was asked for, give it GRACE seconds for a
+        warm shutdown (running tasks finish), then kill it."""
+        while True:
             try:
-                child.wait(timeout=30)
+                return self.child.wait(timeout=0.5)
             except subprocess.TimeoutExpired:
-                child.kill()
+                if self.stopping and time.monotonic() - self.stop_asked > GRACE:
+                    self.child.kill()
+
+    def _stop(self, signum, frame):
+        # Only flags and forwards: the main loop waits for the worker.
+        if not self.stopping:
+            self.stopping, self.stop_asked = True, time.monotonic()
+            if self.child is not None and self.child.poll() is None:
+                self.child.send_signal(signal.SIGTERM)
