@@ -118,7 +118,6 @@ class PreferenceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
 
     queryset = ChannelPreference.objects.none()  # names the model for the schema
     serializer_class = PreferenceSerializer
-    pagination_class = None
     filter_backends = []
     permission_classes = [IsAuthenticated]  # every user, for their own rows only
 

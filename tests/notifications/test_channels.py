@@ -262,7 +262,8 @@ def test_console_sms_backend_and_preferences_api(api, world, ticket_a):
         ).status_code
         == 400
     )
-    assert [p["channel"] for p in client.get("/api/v1/notifications/channels/").json()] == ["sms"]
+    listed = client.get("/api/v1/notifications/channels/").json()["results"]
+    assert [p["channel"] for p in listed] == ["sms"]
     sms.ConsoleBackend.sent.clear()
     with transaction.atomic():
         services.notify(recipients=[world.customer_a], event="ticket_resolved", target=ticket_a)
