@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories.accounts import PASSWORD
 from tests.factories.tickets import InboundEmailFactory
 from tickets.models import InboundEmail, Ticket
 
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def as_user(client):
     def login(user):
-        client.login(username=user.username, password=PASSWORD)
+        client.force_login(user)  # signing in itself (django-axes) is tested in tests/accounts
         return client
     return login
 
