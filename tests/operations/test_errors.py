@@ -117,12 +117,13 @@ sentry_sdk.flush(10)
 
 
 def test_an_error_reaches_the_collector_without_personal_data():
-    server = HTTPServer(("127.0.0.1", 8191), _Collector)
+    server = HTTPServer(("127.0.0.1", 0), _Collector)  # a free port
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     _Collector.bodies = []
     try:
-        env = {**os.environ, "SENTRY_DSN": "http://publickey@127.0.0.1:8191/1"}
+        port = server.server_address[1]
+        env = {**os.environ, "SENTRY_DSN": f"http://publickey@127.0.0.1:{port}/1"}
         subprocess.run(
             [sys.executable, "-c", SCRIPT],
             cwd=ROOT,
