@@ -29,6 +29,7 @@ from django.db import transaction
 
 from sla import deadlines
 from sla.models import Clock, ClockKind, Metric, Policy, Target
+from tickets.models import Ticket
 
 from .config import policy_for
 
@@ -40,6 +41,9 @@ SAVED_FIELDS = [
     "warn_at", "met_at", "paused_at", "paused_total", "pauses", "state", "breached", "warned_at", "breached_at",
     "updated_at",
 ]
+
+
+COUNTING = (S.RUNNING, S.BREACHED)
 
 
 class _TicketClocks:
@@ -173,6 +177,16 @@ class _TicketClocks:
                 clock.save(force_insert=True)
             else:
                 clock.save(update_fields=SAVED_FIELDS)
+        self._save_nearest_due()
+
+    def _save_nearest_due(self) -> None:
+        """The ticket's `nearest_due_at` (the dispatcher queue's order, read through an
+        index): the earliest due time of its counting clocks, one UPDATE when it moved."""
+        counting = [c.due_at for c in self.clocks.values() if c.state in COUNTING]
+        nearest = min(counting, default=None)
+        if nearest != self.ticket.nearest_due_at:
+            Ticket.objects.filter(pk=self.ticket.pk).update(nearest_due_at=nearest)
+            self.ticket.nearest_due_at = nearest
 
 
 def _reported(run: _TicketClocks, at, visit, data) -> None:

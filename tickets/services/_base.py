@@ -4,15 +4,13 @@ rules, timeline events, SLA clock events and notifications after commit."""
 import logging
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from notifications.services import notify_after_commit  # noqa: F401 - the services call it through b.
 from servicedesk import clock
 from servicedesk.errors import InvalidTransition, PermissionDenied
-from tickets.models import NumberSequence, Ticket, TicketEvent, Visit
+from tickets.models import Ticket, TicketEvent, Visit
 from tickets.transitions import (
     TICKET_ACTION_ROLES,
     TICKET_TRANSITIONS,
@@ -32,20 +30,9 @@ def now() -> datetime:
 
 # --- numbers -------------------------------------------------------------------
 def next_number(prefix: str, *, at: datetime | None = None) -> str:
-    """`PREFIX-YYYY-NNNNNN`, unique under concurrency: the year's counter row is created
-    in a savepoint (a concurrent creator's IntegrityError means it exists) and then
-    locked and incremented inside the caller's transaction."""
-    year = timezone.localtime(at or now()).year
-    if not NumberSequence.objects.filter(prefix=prefix, year=year).exists():
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.create(prefix=prefix, year=year)
-        except IntegrityError:
-            pass  # another transaction created it first
-    sequence = NumberSequence.objects.select_for_update().get(prefix=prefix, year=year)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"{prefix}-{year}-{sequence.last_value:06d}"
+    from tickets.services.numbers import next_number as draw
+
+    return draw(prefix, at=at)
 
 
 # --- locking and rules ---------------------------------------------------------
