@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assets.models import Equipment, Site
+from tickets import search
 from tickets.models import Comment, NumberSequence, Ticket, TicketEvent, Visit
 from tickets.services.numbers import last_handed_out
 
@@ -198,7 +199,7 @@ TICKET_COLUMNS = [
     "vendor_contact", "resolution", "cause", "solution", "prevention", "satisfaction", "cancel_reason",
     "reported_at", "triaged_at", "responded_at", "resolved_at", "accepted_at", "followed_up_at", "closed_at",
     "assignee_id", "equipment_id", "organization_id", "reporter_id", "site_id", "cancelled_at", "escalated_at",
-    "nearest_due_at",
+    "nearest_due_at", "search_document",
 ]
 TICKET_TIMES = ["created_at", "updated_at", "reported_at", "triaged_at", "responded_at", "resolved_at",
                 "accepted_at", "followed_up_at", "closed_at", "cancelled_at", "escalated_at", "nearest_due_at"]
@@ -359,6 +360,8 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
                 dues.append(clock(tid, "departure", severity, dispatched, met=departed, visit=vid))
             if done:
                 dues.append(clock(tid, "follow_up", severity, resolved_at, met=followed))
+            comment = rnd.choice(COMMENTS) if rnd.random() < 0.5 else None
+            internal = rnd.random() < 0.3
             nearest = min((d for d in dues if d is not None), default=None) if status in OPEN else None
             w_t.add((
                 tid, at, last, number("FR", at), kind, channel, title, description, "", rnd.choice(["high", "medium",
@@ -367,15 +370,14 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
                 ("onsite" if onsite else "remote") if done else "", "", "", "", rnd.randint(3, 5) if followed
                 else None, "Duplicate report" if status == "cancelled" else "", at, triaged_at, responded_at,
                 resolved_at, followed, followed, closed_at, engineer, unit, org, None, site, cancelled_at, None,
-                nearest,
+                nearest, search.document(title, description, *([comment] if comment and not internal else [])),
             ))
             event(tid, "reported", at, "", "new", None)
             if triaged:
                 event(tid, "triaged", triaged_at, "new", "triaged", dispatcher)
-            if rnd.random() < 0.5:
-                mid = new_id(Comment)
+            if comment is not None:
                 c_at = at + rnd.uniform(60, 7200)
-                w_m.add((mid, c_at, c_at, rnd.choice(COMMENTS), rnd.random() < 0.3, False, engineer, tid))
+                w_m.add((new_id(Comment), c_at, c_at, comment, internal, False, engineer, tid))
             if log and i and i % 100_000 == 0:
                 log(f"{i} tickets generated")
         for writer in (w_t, w_v, w_c, w_e, w_m):

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -122,7 +122,10 @@ class Ticket(TimeStampedModel):
     # Kept by the SLA engine with the clocks (same transaction): the earliest due time of
     # the ticket's counting clocks, so the dispatcher queue is read in order from an index.
     nearest_due_at = models.DateTimeField(_("nearest due"), null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["nearest_due_at"])
+    # Title, symptom and customer-visible comments as search tokens (tickets.search):
+    # the full-text index `tickets_ticket_search_idx` is built on it.
+    search_document = models.TextField(blank=True, default="", editable=False)
+    history = HistoricalRecords(excluded_fields=["nearest_due_at", "search_document"])
 
     class Meta:
         ordering = ["-reported_at"]
@@ -132,8 +135,9 @@ class Ticket(TimeStampedModel):
             # Dispatcher queue and customer lists: open tickets by status, newest first.
             models.Index(fields=["status", "-reported_at"], name="tickets_status_reported_idx"),
             models.Index(fields=["organization", "-reported_at"], name="tickets_org_reported_idx"),
-            # The dispatcher queue: open tickets, nearest due first (none last), newest first.
-            models.Index(F("nearest_due_at").asc(nulls_last=True), F("reported_at").desc(),
+            # The dispatcher queue: open tickets, nearest due first (none last: PostgreSQL's
+            # ascending order puts NULLs last), newest first.
+            models.Index(fields=["nearest_due_at", "-reported_at"],
                          condition=Q(status__in=["new", "triaged", "in_progress", "waiting_customer", "onsite"]),
                          name="tickets_queue_due_idx"),
         ]

@@ -49,10 +49,14 @@ COUNTING = (S.RUNNING, S.BREACHED)
 class _TicketClocks:
     """The locked clocks of one ticket and the policy they run on, for one event."""
 
-    def __init__(self, ticket):
+    def __init__(self, ticket, *, new: bool = False):
         self.ticket = ticket
-        locked = Clock.objects.select_for_update(of=("self",)).select_related("calendar").filter(ticket=ticket)
-        self.clocks = {c.metric: c for c in locked}
+        self.new = new
+        if new:  # a ticket reported in this transaction has no clocks yet
+            self.clocks = {}
+        else:
+            locked = Clock.objects.select_for_update(of=("self",)).select_related("calendar").filter(ticket=ticket)
+            self.clocks = {c.metric: c for c in locked}
         self.changed: set[str] = set()
         self.calendars = deadlines.Calendars()
         self._targets = None
@@ -171,12 +175,21 @@ class _TicketClocks:
             self.changed.add(metric)
 
     def save(self) -> None:
-        for metric in self.changed:
+        fresh = []
+        for metric in sorted(self.changed):
             clock = self.clocks[metric]
             if clock.pk is None:
-                clock.save(force_insert=True)
+                fresh.append(clock)
             else:
                 clock.save(update_fields=SAVED_FIELDS)
+        if fresh:
+            Clock.objects.bulk_create(fresh)
+        if self.new:
+            # The creating request answers with the ticket's clocks: these are all of them.
+            ordered = sorted(self.clocks.values(), key=lambda c: (c.started_at, c.pk))
+            cached = Clock.objects.filter(ticket=self.ticket)
+            cached._result_cache, cached._prefetch_done = ordered, True
+            self.ticket._prefetched_objects_cache = {"sla_clocks": cached}
         self._save_nearest_due()
 
     def _save_nearest_due(self) -> None:
@@ -268,7 +281,8 @@ def clocks_on_ticket_event(*, ticket, event: str, at: datetime, actor=None, visi
     handler = HANDLERS.get(event)
     if handler is None:
         return
-    with transaction.atomic():
-        run = _TicketClocks(ticket)
+    with transaction.atomic(savepoint=False):
+        # "reported" comes once, from the creating transaction: there are no clocks to lock.
+        run = _TicketClocks(ticket, new=event == "reported")
         handler(run, at, visit, data)
         run.save()

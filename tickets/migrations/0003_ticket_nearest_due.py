@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(models.OrderBy(models.F('nearest_due_at'), nulls_last=True), models.OrderBy(models.F('reported_at'), descending=True), condition=models.Q(('status__in', ['new', 'triaged', 'in_progress', 'waiting_customer', 'onsite'])), name='tickets_queue_due_idx'),
+            index=models.Index(fields=['nearest_due_at', '-reported_at'], condition=models.Q(('status__in', ['new', 'triaged', 'in_progress', 'waiting_customer', 'onsite'])), name='tickets_queue_due_idx'),
         ),
     ]

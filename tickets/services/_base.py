@@ -4,6 +4,7 @@ rules, timeline events, SLA clock events and notifications after commit."""
 import logging
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -160,6 +161,10 @@ def dispatchers_for(ticket: Ticket) -> list[User]:
     without centres cover everything too."""
     center = ticket.site.service_center
     centers = [center.pk] + ([center.parent_id] if center.parent_id else [])
-    qs = User.objects.filter(role=R.DISPATCHER, is_active=True)
-    covering = list(qs.filter(service_centers__in=centers).distinct())
-    return covering + list(qs.filter(service_centers__isnull=True))
+    # One query: the covering dispatchers, then those without centres.
+    rows = (User.objects.filter(role=R.DISPATCHER, is_active=True)
+            .filter(Q(service_centers__in=centers) | Q(service_centers__isnull=True))
+            .annotate(covers=Exists(User.service_centers.through.objects.filter(
+                user_id=OuterRef("pk"), servicecenter_id__in=centers)))
+            .distinct())
+    return sorted(rows, key=lambda user: (not user.covers, user.pk))
