@@ -393,7 +393,8 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in (Ticket, Clock, TicketEvent, Comment, Visit):
-                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+                # VACUUM too: the visibility map lets the covering indexes answer alone.
+                cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
     return Result(w_t.count, w_c.count, w_e.count, w_m.count, w_v.count)
 
 

@@ -184,8 +184,9 @@ class _TicketClocks:
                 clock.save(update_fields=SAVED_FIELDS)
         if fresh:
             Clock.objects.bulk_create(fresh)
-        if self.new:
-            # The creating request answers with the ticket's clocks: these are all of them.
+        if self.changed:
+            # The request answers with the ticket's clocks: these (locked) are all of them,
+            # so a prefetch left on this ticket object by an earlier event stays true.
             ordered = sorted(self.clocks.values(), key=lambda c: (c.started_at, c.pk))
             cached = Clock.objects.filter(ticket=self.ticket)
             cached._result_cache, cached._prefetch_done = ordered, True
