@@ -68,7 +68,11 @@ class TicketViewSet(ScopedModelViewSet):
     def get_queryset(self):
         from tickets.selectors import tickets_visible_to
 
-        return tickets_visible_to(self.request.user)
+        qs = tickets_visible_to(self.request.user)
+        if self.action == "list":
+            # What the serializer reads: four joins instead of seven (planning time).
+            qs = qs.select_related(None).select_related("organization", "site", "equipment", "assignee")
+        return qs
 
     def get_serializer_class(self):
         if self.action == "partial_update":
