@@ -29,9 +29,11 @@ def _plans():
     org = Organization.objects.order_by("pk").first()
     today = timezone.localdate()
     number = Ticket.objects.order_by("-pk").values_list("number", flat=True).first()
-    listing = tickets_visible_to(dispatcher).order_by("-reported_at", "-id")
+    listing = (tickets_visible_to(dispatcher).select_related(None)
+               .select_related("organization", "site", "equipment", "assignee").order_by("-reported_at", "-id"))
+    rows = tickets_visible_to(dispatcher).select_related(None).select_related("site", "assignee")
     yield "queue page (open tickets, nearest due first)", order_by_nearest_due(
-        tickets_visible_to(dispatcher).filter(status__in=Ticket.OPEN_STATUSES))[:31]
+        rows.filter(status__in=Ticket.OPEN_STATUSES))[:31]
     yield "list API (newest first)", listing[:31]
     yield f"search by number ({number})", search.search(listing, number)[:31]
     yield "search word en (compressor)", search.search(listing, "compressor")[:31]

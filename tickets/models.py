@@ -135,6 +135,9 @@ class Ticket(TimeStampedModel):
             # Dispatcher queue and customer lists: open tickets by status, newest first.
             models.Index(fields=["status", "-reported_at"], name="tickets_status_reported_idx"),
             models.Index(fields=["organization", "-reported_at"], name="tickets_org_reported_idx"),
+            # Resolution-based KPIs (MTTR, remote rate, follow-up) take the tickets resolved in
+            # the period: with reported_at's index, the dashboard's OR becomes a BitmapOr.
+            models.Index(fields=["resolved_at"], name="tickets_resolved_at_idx"),
             # The dispatcher queue: open tickets, nearest due first (none last: PostgreSQL's
             # ascending order puts NULLs last), newest first.
             models.Index(fields=["nearest_due_at", "-reported_at"],
