@@ -416,6 +416,8 @@ def _drop_indexes(tables: list[str]) -> list[str]:
 
 
 def _create_indexes(definitions: list[str], log) -> None:
+    if not definitions:
+        return
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for definition in definitions:
