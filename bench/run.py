@@ -201,6 +201,8 @@ def main():
     parser.add_argument("--smoke", action="store_true", help="exit 0 when every case answers (no targets)")
     parser.add_argument("--explain", action="store_true", help="print the EXPLAIN plans after the table")
     args = parser.parse_args()
+    # A TERM (timeout, Ctrl-C from a wrapper) still stops both gunicorns (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     database = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     secret = secrets.token_urlsafe(40)
     env = {**os.environ, "DATABASE_URL": database, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secret,
@@ -248,6 +250,7 @@ def main():
                 rows.append((name, c, percentile(app_lat, 50) * 1000, p95, percentile(app_lat, 99) * 1000, rps,
                              nodb_rps, percentile(nodb_lat, 50) * 1000, target if c == 1 else None))
                 print(f"  {name} c={c}: p95 {p95:.0f} ms, {rps:.1f} req/s", file=sys.stderr, flush=True)
+                print_row(rows[-1], file=sys.stderr)
     finally:
         app.stop()
         if nodb is not None:
@@ -268,16 +271,21 @@ def main():
 def print_table(rows):
     print("\n| case | c | p50 ms | p95 ms | p99 ms | req/s | no-db req/s | ratio to no-db | target p95 | met |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, c, p50, p95, p99, rps, nodb_rps, _nodb_p50, target in rows:
-        ratio = f"{rps / nodb_rps:.1%}" if nodb_rps else "—"
-        if target is not None:
-            goal, met = f"≤ {target} ms", "yes" if p95 <= target else "no"
-        elif name == "list API":
-            goal, met = "≥ 25 % of no-db", "yes" if nodb_rps and rps / nodb_rps >= 0.25 else "no"
-        else:
-            goal, met = "—", "—"
-        print(f"| {name} | {c} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {rps:.1f} | {nodb_rps:.1f} | {ratio} | {goal} "
-              f"| {met} |")
+    for row in rows:
+        print_row(row)
+
+
+def print_row(row, file=None):
+    name, c, p50, p95, p99, rps, nodb_rps, _nodb_p50, target = row
+    ratio = f"{rps / nodb_rps:.1%}" if nodb_rps else "—"
+    if target is not None:
+        goal, met = f"≤ {target} ms", "yes" if p95 <= target else "no"
+    elif name == "list API":
+        goal, met = "≥ 25 % of no-db", "yes" if nodb_rps and rps / nodb_rps >= 0.25 else "no"
+    else:
+        goal, met = "—", "—"
+    print(f"| {name} | {c} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {rps:.1f} | {nodb_rps:.1f} | {ratio} | {goal} "
+          f"| {met} |", file=file or sys.stdout, flush=True)
 
 
 if __name__ == "__main__":

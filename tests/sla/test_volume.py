@@ -1,6 +1,7 @@
 """`manage.py load_volume` (issue 15) on the fast suite's database: realistic shares,
 consistent rows, numbers that continue, and `Ticket.nearest_due_at` kept by the engine."""
 
+import io
 from collections import Counter
 
 import pytest
@@ -16,7 +17,7 @@ COUNTING = [Clock.State.RUNNING, Clock.State.BREACHED]
 
 
 def test_load_volume_fills_every_table_consistently(world):
-    call_command("load_volume", tickets=400, seed=7, stdout=open("/dev/null", "w"))
+    call_command("load_volume", tickets=400, seed=7, stdout=io.StringIO())
     tickets = Ticket.objects.all()
     assert tickets.count() == 400
     statuses = Counter(tickets.values_list("status", flat=True))
@@ -33,7 +34,7 @@ def test_load_volume_fills_every_table_consistently(world):
         nearest = Clock.objects.filter(ticket=ticket, state__in=COUNTING).aggregate(m=Min("due_at"))["m"]
         assert ticket.nearest_due_at == nearest
     # A second load and a real report continue the numbers.
-    call_command("load_volume", tickets=50, seed=8, stdout=open("/dev/null", "w"))
+    call_command("load_volume", tickets=50, seed=8, stdout=io.StringIO())
     fresh = services.ticket_create(actor=world.dispatcher, organization=world.org_a, site=world.site_a,
                                    title="After the load", description="x", channel="phone")
     numbers = list(Ticket.objects.values_list("number", flat=True))
