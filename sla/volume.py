@@ -199,7 +199,7 @@ TICKET_COLUMNS = [
     "vendor_contact", "resolution", "cause", "solution", "prevention", "satisfaction", "cancel_reason",
     "reported_at", "triaged_at", "responded_at", "resolved_at", "accepted_at", "followed_up_at", "closed_at",
     "assignee_id", "equipment_id", "organization_id", "reporter_id", "site_id", "cancelled_at", "escalated_at",
-    "nearest_due_at", "search_document",
+    "nearest_due_at", "search_document", "search_vector",
 ]
 TICKET_TIMES = ["created_at", "updated_at", "reported_at", "triaged_at", "responded_at", "resolved_at",
                 "accepted_at", "followed_up_at", "closed_at", "cancelled_at", "escalated_at", "nearest_due_at"]
@@ -252,6 +252,7 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
     w_m = Writer(Comment, COMMENT_COLUMNS, times=["created_at", "updated_at"])
     w_v = Writer(Visit, VISIT_COLUMNS, times=VISIT_TIMES)
     ids = {m: _next_id(m) for m in (Ticket, Clock, TicketEvent, Comment, Visit)}
+    postgres = connection.vendor == "postgresql"
     zone = timezone.get_current_timezone()
     years = {datetime.fromtimestamp(t, zone).year for t in (start, end)}
     years |= set(range(min(years), max(years) + 1))
@@ -362,6 +363,7 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
                 dues.append(clock(tid, "follow_up", severity, resolved_at, met=followed))
             comment = rnd.choice(COMMENTS) if rnd.random() < 0.5 else None
             internal = rnd.random() < 0.3
+            doc = search.document(title, description, *([comment] if comment and not internal else []))
             nearest = min((d for d in dues if d is not None), default=None) if status in OPEN else None
             w_t.add((
                 tid, at, last, number("FR", at), kind, channel, title, description, "", rnd.choice(["high", "medium",
@@ -370,7 +372,7 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
                 ("onsite" if onsite else "remote") if done else "", "", "", "", rnd.randint(3, 5) if followed
                 else None, "Duplicate report" if status == "cancelled" else "", at, triaged_at, responded_at,
                 resolved_at, followed, followed, closed_at, engineer, unit, org, None, site, cancelled_at, None,
-                nearest, search.document(title, description, *([comment] if comment and not internal else [])),
+                nearest, doc, search.tsvector_literal(doc) if postgres else None,
             ))
             event(tid, "reported", at, "", "new", None)
             if triaged:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -125,7 +126,10 @@ class Ticket(TimeStampedModel):
     # Title, symptom and customer-visible comments as search tokens (tickets.search):
     # the full-text index `tickets_ticket_search_idx` is built on it.
     search_document = models.TextField(blank=True, default="", editable=False)
-    history = HistoricalRecords(excluded_fields=["nearest_due_at", "search_document"])
+    # PostgreSQL: to_tsvector('simple', search_document), set by a trigger (and by
+    # load_volume's COPY) and indexed with GIN; unused elsewhere.
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["nearest_due_at", "search_document", "search_vector"])
 
     class Meta:
         ordering = ["-reported_at"]

@@ -35,6 +35,15 @@ def document(*texts: str) -> str:
     return " ".join(piece for text in texts for token in tokens(text) for piece in _pieces(token))
 
 
+def tsvector_literal(doc: str) -> str:
+    """The text form of to_tsvector('simple', doc) for a document made by `document`
+    (tokens are letters and digits only), for bulk COPY (sla.volume)."""
+    positions: dict[str, list[str]] = {}
+    for i, token in enumerate(doc.split(), start=1):
+        positions.setdefault(token, []).append(str(min(i, 16383)))
+    return " ".join(f"'{token}':{','.join(at)}" for token, at in positions.items())
+
+
 def append(existing: str, text: str) -> str:
     addition = document(text)
     return f"{existing} {addition}".strip() if addition else existing
@@ -52,15 +61,16 @@ def _tsquery(query: str) -> str:
 
 
 class _Matches(Func):
-    """`to_tsvector('simple', document) @@ to_tsquery('simple', query)`: the GIN
-    index `tickets_ticket_search_idx` is built on exactly this expression."""
+    """`search_vector @@ to_tsquery('simple', query)`: `search_vector` is the stored
+    to_tsvector('simple', search_document) (a trigger keeps it), with its GIN index
+    `tickets_ticket_search_idx`."""
 
     output_field = BooleanField()
 
     def as_sql(self, compiler, connection, **extra):
         document_sql, document_params = compiler.compile(self.source_expressions[0])
         query_sql, query_params = compiler.compile(self.source_expressions[1])
-        return (f"to_tsvector('simple'::regconfig, {document_sql}) @@ to_tsquery('simple'::regconfig, {query_sql})",
+        return (f"{document_sql} @@ to_tsquery('simple'::regconfig, {query_sql})",
                 (*document_params, *query_params))
 
 
@@ -85,7 +95,7 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     if not words:
         return queryset.none()
     if connection.vendor == "postgresql":
-        return queryset.filter(_Matches(F("search_document"), Value(_tsquery(query))))
+        return queryset.filter(_Matches(F("search_vector"), Value(_tsquery(query))))
     condition = Q()
     for word in words:
         for piece in _pieces(word):
