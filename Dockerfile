@@ -9,6 +9,17 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk gettext curl \
  && rm -rf /var/lib/apt/lists/*
 
+# Backups (issue 19): pg_dump/pg_restore of the server's major version (compose runs
+# PostgreSQL 16; Debian 12 ships 15), from the PostgreSQL project's own repository.
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates gnupg \
+ && curl -fsSL https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    | gpg --dearmor -o /usr/share/keyrings/postgresql.gpg \
+ && echo "deb [signed-by=/usr/share/keyrings/postgresql.gpg]" \
+         "http://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+    > /etc/apt/sources.list.d/pgdg.list \
+ && apt-get update && apt-get install -y --no-install-recommends postgresql-client-16 \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY servicedesk ./servicedesk
@@ -20,6 +31,7 @@ COPY inspections ./inspections
 COPY spareparts ./spareparts
 COPY training ./training
 COPY notifications ./notifications
+COPY operations ./operations
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale
@@ -27,7 +39,7 @@ COPY manage.py ./
 RUN pip install --no-cache-dir . \
  && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
  && useradd --system --uid 1000 --home /app servicedesk \
- && mkdir -p /app/var/media && chown -R servicedesk /app/var
+ && mkdir -p /app/var/media /app/var/backups && chown -R servicedesk /app/var
 
 USER servicedesk
 EXPOSE 8000

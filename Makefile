@@ -16,8 +16,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# Migrate, seed the demo and run the web server plus a Celery worker with beat on
-# SQLite and the file-system broker (no REDIS_URL). Ctrl-C stops both.
+# Migrate, seed the demo and run the web server plus a supervised Celery worker with
+# beat on SQLite and the embedded file-system broker (no REDIS_URL). Ctrl-C stops both.
 run: install
 	mkdir -p var
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -27,8 +27,7 @@ run: install
 	@echo "Demo logins: admin manager dispatcher engineer1 engineer2 expert customer_a customer_b"
 	@echo "Password:    $(DEMO_PASSWORD)"
 	@echo ""
-	DJANGO_DEBUG=1 $(BIN)/celery -A servicedesk worker --beat --loglevel=INFO --concurrency=1 \
-		--schedule=var/celerybeat-schedule & worker=$$!; \
+	DJANGO_DEBUG=1 $(BIN)/python manage.py run_worker --schedule=var/celerybeat-schedule & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -78,6 +78,7 @@ class User(AbstractUser):
     CUSTOMER_ROLES = frozenset({Role.CUSTOMER, Role.CUSTOMER_ADMIN})
     STAFF_ROLES = frozenset({Role.DISPATCHER, Role.ENGINEER, Role.EXPERT, Role.MANAGER, Role.ADMIN})
     FIELD_ROLES = frozenset({Role.ENGINEER, Role.EXPERT})
+    DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.MANAGER, Role.ADMIN})
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CUSTOMER, db_index=True)
     organization = models.ForeignKey(
@@ -113,6 +114,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs):
+        # A new password (change or reset) or a deactivation ends every session on
+        # the JWT side too: all refresh tokens are blacklisted (accounts.tokens).
+        revoke = self.pk is not None and (self._password is not None or not self.is_active)
+        super().save(*args, **kwargs)
+        if revoke:
+            from accounts.tokens import revoke_all
+
+            revoke_all(self)
+
     @property
     def is_customer(self) -> bool:
         return self.role in self.CUSTOMER_ROLES
@@ -124,6 +135,11 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.role == self.Role.ADMIN or self.is_superuser
+
+    @property
+    def is_dispatch_role(self) -> bool:
+        """Dispatchers, managers and admins: who plans and hands out the work."""
+        return self.role in self.DISPATCH_ROLES or self.is_superuser
 
     @cached_property
     def center_ids(self) -> frozenset[int] | None:

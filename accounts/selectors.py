@@ -1,6 +1,6 @@
 """Every read of accounts data, scoped to the caller in one place per model."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from .models import Organization, ServiceCenter, User
 
@@ -11,10 +11,10 @@ def organizations_visible_to(user: User) -> QuerySet[Organization]:
         return qs.filter(pk=user.organization_id)
     if user.center_ids is None:
         return qs
-    from assets.models import Site
-
-    covered = Site.objects.filter(organization=OuterRef("pk"), service_center_id__in=user.center_ids)
-    return qs.filter(Exists(covered))
+    # The organisations with a site one of the user's centres serves (`sites` is the
+    # reverse of assets' Site.organization: read here without importing assets).
+    covered = Organization.objects.filter(sites__service_center_id__in=user.center_ids)
+    return qs.filter(pk__in=covered.values("pk"))
 
 
 def service_centers_visible_to(user: User) -> QuerySet[ServiceCenter]:

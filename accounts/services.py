@@ -5,14 +5,19 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk import crud
 from servicedesk.errors import PermissionDenied, ServiceError
 
-from .models import User
+from .models import Organization, ServiceCenter, User
+from .roles import ADMINS
 
 
-def _check_managed(actor: User, *, role: str, organization) -> None:
+def _check_managed(actor: User, *, role: str, organization, service_centers=None) -> None:
     if actor.is_admin_role:
         return
+    if service_centers:
+        # Service centres decide which staff work a user sees: staff-only, admins set them.
+        raise ServiceError(_("Only administrators assign service centres."), field="service_centers")
     if actor.role != User.Role.CUSTOMER_ADMIN:
         raise PermissionDenied(_("Only administrators and customer admins manage users."))
     if role not in User.CUSTOMER_ROLES:
@@ -26,7 +31,8 @@ def user_create(*, actor: User, password: str | None = None, service_centers=(),
     if actor.role == User.Role.CUSTOMER_ADMIN:
         fields["organization"] = actor.organization
     fields.setdefault("role", User.Role.CUSTOMER)
-    _check_managed(actor, role=fields["role"], organization=fields.get("organization"))
+    _check_managed(actor, role=fields["role"], organization=fields.get("organization"),
+                   service_centers=service_centers)
     user = User(**fields)
     if password:
         validate_password(password, user)
@@ -44,8 +50,13 @@ def user_create(*, actor: User, password: str | None = None, service_centers=(),
 def user_update(*, actor: User, user: User, password: str | None = None, service_centers=None, **fields) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_managed(
-        actor, role=fields.get("role", user.role), organization=fields.get("organization", user.organization)
+        actor, role=fields.get("role", user.role), organization=fields.get("organization", user.organization),
+        service_centers=service_centers,
     )
+    if user.pk == actor.pk and not fields.get("is_active", True):
+        raise ServiceError(_("You cannot deactivate your own account."), field="is_active")
+    if user.pk == actor.pk and fields.get("role", user.role) != user.role:
+        raise ServiceError(_("You cannot change your own role."), field="role")
     if actor.role == User.Role.CUSTOMER_ADMIN:
         fields.pop("organization", None)
     for name, value in fields.items():
@@ -58,3 +69,10 @@ def user_update(*, actor: User, user: User, password: str | None = None, service
     if service_centers is not None:
         user.service_centers.set(service_centers)
     return user
+
+
+# --- organisations and service centres (admins) ------------------------------------
+organization_create, organization_update, organization_delete = crud.EntityServices(
+    Organization, roles=ADMINS).functions
+service_center_create, service_center_update, service_center_delete = crud.EntityServices(
+    ServiceCenter, roles=ADMINS).functions

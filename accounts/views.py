@@ -5,7 +5,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from servicedesk.api.permissions import USER_ADMINS, has_role
+from accounts.roles import USER_ADMINS
+from servicedesk.api.permissions import has_role
 from servicedesk.errors import ServiceError
 
 from . import services

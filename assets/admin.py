@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import ports
 from .models import Equipment, EquipmentModel, ServiceContract, Site
 
 
@@ -35,8 +36,6 @@ class ServiceContractAdmin(SimpleHistoryAdmin):
     search_fields = ["number", "title"]
 
     def save_model(self, request, obj, form, change):
-        from training.services import obligation_sync_for_contract
-
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            obligation_sync_for_contract(contract=obj, actor=request.user)
+            ports.contract_changed(contract=obj, actor=request.user)

@@ -46,3 +46,11 @@ def equipment_detail(request, pk):
     unit = get_object_or_404(equipment_visible_to(request.user), pk=pk)
     history = unit.history.select_related("history_user")[:20]
     return render(request, "assets/equipment_detail.html", {"unit": unit, "history": history})
+
+
+def home_section(request):
+    """The home page's list of a customer's equipment, critical first (staff: none)."""
+    user = request.user
+    if not user.is_customer:
+        return None
+    return {"equipment": equipment_visible_to(user).order_by("-critical", "name")[:20]}

@@ -1,22 +1,18 @@
 """KPI for the SLA dashboard: inspections done on schedule."""
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from django.db.models import Count, DateField, ExpressionWrapper, F, Q
-from django.utils import timezone
 
-from .models import Inspection
+from servicedesk.kpis import local_day, scope_q
+
+from .models import Inspection, MaintenanceTask
 from .services import grace_days
 
 
-def _day(moment: date | datetime) -> date:
-    if isinstance(moment, datetime):
-        return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
-    return moment
-
-
-def _pk(value):
-    return getattr(value, "pk", value)
+def _inspection_scope(**filters) -> Q:
+    """Inspections carry their own service centre (the site's at generation)."""
+    return scope_q(site_path="site", center_path="service_center", with_children=False, **filters)
 
 
 def inspections_on_schedule(start, end, organization=None, site=None, service_center=None) -> tuple[int, int]:
@@ -24,14 +20,10 @@ def inspections_on_schedule(start, end, organization=None, site=None, service_ce
     and end aware datetimes, read as dates in the server's zone; dates work too),
     cancelled ones excluded. On time: completed on or before the scheduled date plus
     the grace period (INSPECTION_GRACE_DAYS), by the site's local date. One query."""
-    qs = Inspection.objects.filter(scheduled_for__gte=_day(start), scheduled_for__lt=_day(end)).exclude(
-        status=Inspection.Status.CANCELLED)
-    if organization is not None:
-        qs = qs.filter(site__organization_id=_pk(organization))
-    if site is not None:
-        qs = qs.filter(site_id=_pk(site))
-    if service_center is not None:
-        qs = qs.filter(service_center_id=_pk(service_center))
+    qs = Inspection.objects.filter(
+        _inspection_scope(organization=organization, site=site, service_center=service_center),
+        scheduled_for__gte=local_day(start), scheduled_for__lt=local_day(end),
+    ).exclude(status=Inspection.Status.CANCELLED)
     deadline = ExpressionWrapper(F("scheduled_for") + timedelta(days=grace_days()), output_field=DateField())
     totals = qs.aggregate(
         due=Count("pk"),
@@ -43,16 +35,10 @@ def inspections_on_schedule(start, end, organization=None, site=None, service_ce
 def missed_and_overdue(organization=None, site=None, service_center=None) -> tuple[int, int]:
     """(missed inspections, overdue maintenance tasks) right now, for the dashboards'
     warning tiles. Two queries."""
-    from .models import MaintenanceTask
-
-    inspections = Inspection.objects.filter(status=Inspection.Status.MISSED)
-    tasks = MaintenanceTask.objects.filter(status=MaintenanceTask.Status.OVERDUE)
-    if organization is not None:
-        inspections = inspections.filter(site__organization_id=_pk(organization))
-        tasks = tasks.filter(equipment__site__organization_id=_pk(organization))
-    if site is not None:
-        inspections, tasks = inspections.filter(site_id=_pk(site)), tasks.filter(equipment__site_id=_pk(site))
-    if service_center is not None:
-        inspections = inspections.filter(service_center_id=_pk(service_center))
-        tasks = tasks.filter(equipment__site__service_center_id=_pk(service_center))
+    filters = {"organization": organization, "site": site, "service_center": service_center}
+    inspections = Inspection.objects.filter(_inspection_scope(**filters), status=Inspection.Status.MISSED)
+    tasks = MaintenanceTask.objects.filter(
+        scope_q(site_path="equipment__site", with_children=False, **filters),
+        status=MaintenanceTask.Status.OVERDUE,
+    )
     return inspections.count(), tasks.count()

@@ -80,11 +80,6 @@ def reports_for_organization(user: User) -> QuerySet[Inspection]:
     return inspections_visible_to(user).filter(status=Inspection.Status.COMPLETED).order_by("-completed_at", "-id")
 
 
-def results_visible_to(user: User) -> QuerySet[InspectionResult]:
-    return InspectionResult.objects.select_related("item", "inspection", "inspection__site", "equipment").filter(
-        inspection__in=inspections_visible_to(user).values("pk"))
-
-
 def maintenance_plans_visible_to(user: User) -> QuerySet[MaintenancePlan]:
     qs = MaintenancePlan.objects.select_related(
         "equipment", "equipment__site", "equipment__site__organization", "assignee")

@@ -197,7 +197,8 @@ def raise_ticket(request, pk, result_pk):
 @login_required
 def report_pdf(request, pk):
     inspection = _inspection(request, pk, results=False)
-    return pdf_response(services.render_report(inspection), services.report_filename(inspection))
+    return pdf_response(services.render_report(inspection, language=request.user.language),
+                        services.report_filename(inspection))
 
 
 @login_required

@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import InboundEmail, Notification
+from servicedesk.admin import ReadOnlyAdminMixin
+
+from . import outbox
+from .models import Notification, OutboxMessage
 
 
 @admin.register(Notification)
@@ -13,10 +18,20 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
-@admin.register(InboundEmail)
-class InboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "sender", "subject", "status", "ticket"]
-    list_filter = ["status"]
-    search_fields = ["sender", "subject", "message_id"]
-    raw_id_fields = ["ticket", "comment", "handled_by"]
-    readonly_fields = ["message_id", "received_at", "created_at", "updated_at"]
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Outbound messages; `failed` ones (retries used up) are where admins see them."""
+
+    list_display = ["created_at", "channel", "kind", "status", "attempts", "next_attempt_at",
+                    "sent_at", "last_error"]
+    list_filter = ["status", "channel", "kind"]
+    search_fields = ["key", "last_error"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    @admin.action(description=_("Retry the selected failed messages"))
+    def retry(self, request, queryset):
+        count = outbox.retry_failed(queryset)
+        self.message_user(request, ngettext(
+            "%(count)d message will be sent again.", "%(count)d messages will be sent again.",
+            count) % {"count": count}, messages.SUCCESS)

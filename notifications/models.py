@@ -49,57 +49,46 @@ class Notification(TimeStampedModel):
         return self.read_at is not None
 
 
-def inbound_raw_path(instance, filename):
-    return f"inbound/{instance.received_at:%Y/%m}/{filename}"
-
-
-class InboundEmail(TimeStampedModel):
-    """Every message that came in by e-mail, once per Message-ID (the unique constraint
-    makes a second delivery of the same message a no-op). Messages of unknown senders
-    wait here (`pending`) until a dispatcher registers them as a ticket or discards them."""
+class OutboxMessage(models.Model):
+    """One outbound message (an e-mail today; other channels register their own
+    sender), written in the same transaction as the change that causes it and
+    delivered at least once by `notifications.outbox`: a sender claims due rows with a
+    conditional UPDATE and a lease (`sending` until `lease_until`; a crashed sender's
+    claims come back when the lease expires), marks each `sent` once, and retries with
+    capped backoff until `OUTBOX_MAX_ATTEMPTS`, then marks it `failed`."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("waiting for registration")
-        REGISTERED = "registered", _("registered by a dispatcher")
-        DISCARDED = "discarded", _("discarded")
-        FILED = "filed", _("filed as a new fault report")
-        COMMENTED = "commented", _("added as a comment")
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
 
-    message_id = models.CharField(_("Message-ID"), max_length=500)
-    sender = models.EmailField(_("sender"), max_length=254)
-    sender_name = models.CharField(_("sender name"), max_length=200, blank=True)
-    subject = models.CharField(_("subject"), max_length=500, blank=True)
-    body = models.TextField(_("text"), blank=True)
-    raw = models.FileField(_("original message"), upload_to=inbound_raw_path, max_length=300, blank=True)
-    received_at = models.DateTimeField(_("received at"), db_index=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    ticket = models.ForeignKey(
-        "tickets.Ticket", verbose_name=_("fault report"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+    channel = models.CharField(_("channel"), max_length=30, default="email")
+    kind = models.CharField(_("kind"), max_length=60)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    key = models.CharField(
+        _("deduplication key"), max_length=200, null=True, blank=True, unique=True,
+        help_text=_("Enqueuing the same key twice keeps one message."),
     )
-    comment = models.ForeignKey(
-        "tickets.Comment", verbose_name=_("comment"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    notes = models.TextField(_("notes"), blank=True, help_text=_("Skipped attachments, why it was queued."))
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
-        ordering = ["-received_at", "-id"]
-        verbose_name = _("inbound e-mail")
-        verbose_name_plural = _("inbound e-mails")
-        constraints = [
-            # The same message delivered or polled twice is ingested once.
-            models.UniqueConstraint(fields=["message_id"], name="notifications_inboundemail_unique_message_id"),
-        ]
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
         indexes = [
-            # The dispatchers' registration queue: pending ones, oldest first.
-            models.Index(fields=["status", "received_at"], name="notif_inbound_status_idx"),
+            # The sender's claim: due pending rows, oldest first; expired leases.
+            models.Index(fields=["status", "next_attempt_at"], name="notif_outbox_due_idx"),
+            models.Index(fields=["status", "lease_until"], name="notif_outbox_lease_idx"),
         ]
 
     def __str__(self):
-        return f"{self.sender}: {self.subject}"
+        return f"{self.channel}/{self.kind} #{self.pk} ({self.status})"

@@ -1,35 +1,31 @@
 """Notification use cases: in-app rows and e-mail (in each recipient's language, sent
-after commit by a Celery task), marking read, and the dispatchers' handling of
-inbound e-mail from unknown senders."""
+after commit by a Celery task) and marking read."""
 
 import datetime
 import decimal
 import logging
 import uuid
 from collections.abc import Iterable
-from functools import partial
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import models, transaction
+from django.db import models
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from servicedesk.errors import InvalidTransition, PermissionDenied, ServiceError
+from servicedesk.errors import PermissionDenied
 
-from . import events
-from .models import InboundEmail, Notification
+from . import events, outbox
+from .models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
-R = User.Role
-DISPATCH_ROLES = frozenset({R.DISPATCHER, R.MANAGER, R.ADMIN})
 MODEL_KEY = "__model__"
+EMAIL_KIND = "notification_email"
 
 
 # --- notify ------------------------------------------------------------------------
@@ -44,8 +40,8 @@ def notify(*, recipients, event: str, target=None, context=None, actor=None) -> 
 
 def notify_many(batch: list[dict]) -> list[Notification]:
     """`notify` for many events at once (the SLA sweep's batches): one INSERT for all
-    their notifications and one e-mail task per batch, enqueued after commit. Nothing
-    while the demo replays the past (servicedesk.clock)."""
+    their notifications and one for their e-mails in the outbox, in the caller's
+    transaction. Nothing while the demo replays the past (servicedesk.clock)."""
     from servicedesk import clock
 
     if clock.replaying():
@@ -56,14 +52,11 @@ def notify_many(batch: list[dict]) -> list[Notification]:
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    mailed = [notification.pk for notification in created if notification.recipient.email]
-    if mailed:
-        from .tasks import send_notification_email, send_notification_emails
-
-        if len(mailed) == 1:
-            transaction.on_commit(partial(send_notification_email.delay, mailed[0]), robust=True)
-        else:
-            transaction.on_commit(partial(send_notification_emails.delay, mailed), robust=True)
+    outbox.enqueue_many([
+        OutboxMessage(kind=EMAIL_KIND, payload={"notification": notification.pk},
+                      key=f"{EMAIL_KIND}:{notification.pk}")
+        for notification in created if notification.recipient.email
+    ])
     return created
 
 
@@ -89,18 +82,14 @@ def _rows(*, recipients, event: str, target=None, context=None, actor=None) -> l
 
 
 def notify_after_commit(*, recipients, event: str, target=None, context=None, actor=None) -> None:
-    """`notify` once the caller's transaction commits (nothing at all if it rolls
-    back): what the use cases of the other apps call inside their transaction. Nothing
-    while the demo replays the past (servicedesk.clock)."""
-    from servicedesk import clock
-
-    people = [user for user in dict.fromkeys(recipients or ()) if user is not None]
-    if people and not clock.replaying():
-        transaction.on_commit(partial(notify, recipients=people, event=event, target=target,
-                                      context=context or {}, actor=actor), robust=True)
+    """What the use cases of the other apps call inside their transaction: the
+    notifications and their e-mails (outbox rows) are written in that transaction, so
+    they exist exactly when the change commits; the e-mails go out after commit.
+    (The name stays from when the rows were written after commit.)"""
+    notify(recipients=recipients, event=event, target=target, context=context, actor=actor)
 
 
-def _unique_recipients(recipients, actor) -> list[User]:
+def _unique_recipients(recipients, actor) -> list:
     people, seen = [], set()
     actor_pk = getattr(actor, "pk", None)
     for user in recipients or ():
@@ -183,11 +172,21 @@ def _restore(value):
 # --- e-mail ------------------------------------------------------------------------
 def send_templated_mail(*, recipients, template: str, context: dict, attachments: Iterable = (),
                         language: str | None = None) -> int:
+    """Render and send at once (see `templated_messages`); returns how many messages
+    were sent. Use cases enqueue through the outbox instead, so that nothing is lost."""
+    messages = templated_messages(recipients=recipients, template=template, context=context,
+                                  attachments=attachments, language=language)
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
+
+
+def templated_messages(*, recipients, template: str, context: dict, attachments: Iterable = (),
+                       language: str | None = None) -> list[EmailMultiAlternatives]:
     """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html` for each
     recipient (a user or an e-mail address) in the recipient's language (else
-    `language`, else settings.LANGUAGE_CODE) and time zone, and send one HTML + text
-    message each. `attachments` are (filename, bytes, mimetype). Returns how many
-    messages were sent."""
+    `language`, else settings.LANGUAGE_CODE) and time zone: one HTML + text message
+    each. `attachments` are (filename, bytes, mimetype)."""
     attachments = list(attachments)
     messages = []
     seen = set()
@@ -217,9 +216,7 @@ def send_templated_mail(*, recipients, template: str, context: dict, attachments
         for filename, content, mimetype in attachments:
             message.attach(filename, content, mimetype)
         messages.append(message)
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+    return messages
 
 
 def template_for(notification: Notification) -> str:
@@ -262,45 +259,45 @@ def email_context(notification: Notification) -> dict:
     return values
 
 
-def _resolve_comment(values: dict, recipient: User) -> None:
-    """`comment` given as an id becomes the comment; an internal one is never shown to
-    a customer."""
+def _resolve_comment(values: dict, recipient) -> None:
+    """An internal comment (stored as a model reference) is never shown to a customer."""
     comment = values.get("comment")
-    if isinstance(comment, int):
-        from tickets.models import Comment
-
-        comment = Comment.objects.select_related("author").filter(pk=comment).first()
     if comment is not None and getattr(comment, "internal", False) and recipient.is_customer:
-        comment = None
-    values["comment"] = comment
+        values["comment"] = None
+
+
+def compose_notification_email(message: OutboxMessage) -> EmailMultiAlternatives | None:
+    """The outbox's `notification_email` kind: the e-mail of one notification, or None
+    when there is nothing to send (deleted, already e-mailed, recipient inactive or
+    without an address)."""
+    notification = (Notification.objects.select_related("recipient", "actor", "target_type")
+                    .filter(pk=message.payload.get("notification")).first())
+    if notification is None or notification.emailed_at is not None:
+        return None
+    recipient = notification.recipient
+    if not recipient.is_active or not recipient.email:
+        return None
+    messages = templated_messages(recipients=[recipient], template=template_for(notification),
+                                  context=email_context(notification))
+    return messages[0] if messages else None
+
+
+def mark_notification_emailed(message: OutboxMessage) -> None:
+    """Runs in the transaction that marks the outbox row sent."""
+    Notification.objects.filter(pk=message.payload.get("notification"),
+                                emailed_at__isnull=True).update(emailed_at=timezone.now())
 
 
 def notification_send_email(*, notification_id: int) -> bool:
-    """E-mail one notification, at most once: `emailed_at` is claimed with a
-    conditional UPDATE before sending and released when sending fails (so a retry
-    sends it). Returns whether this call sent it."""
-    notification = (Notification.objects.select_related("recipient", "actor", "target_type")
-                    .filter(pk=notification_id).first())
-    if notification is None or notification.emailed_at is not None:
-        return False
-    recipient = notification.recipient
-    if not recipient.is_active or not recipient.email:
-        return False
-    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now())
-    if not claimed:
-        return False
-    try:
-        send_templated_mail(recipients=[recipient], template=template_for(notification),
-                            context=email_context(notification))
-    except Exception:
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-        raise
-    return True
+    """Deliver the e-mail of one notification now if it is due (the outbox row is
+    claimed, so running this twice, or beside the periodic delivery, sends once).
+    Returns whether this call sent it."""
+    counts = outbox.deliver_due(keys=[f"{EMAIL_KIND}:{notification_id}"])
+    return counts["sent"] > 0
 
 
 # --- marking read ------------------------------------------------------------------
-def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
+def notification_mark_read(*, notification: Notification, actor) -> Notification:
     """Mark one of the actor's own notifications read (reading twice changes nothing)."""
     if notification.recipient_id != actor.pk:
         raise PermissionDenied(_("This notification is not yours."))
@@ -310,66 +307,7 @@ def notification_mark_read(*, notification: Notification, actor: User) -> Notifi
     return notification
 
 
-def notifications_mark_all_read(*, actor: User) -> int:
+def notifications_mark_all_read(*, actor) -> int:
     """Mark all of the actor's unread notifications read; returns how many."""
     at = timezone.now()
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=at, updated_at=at)
-
-
-# --- inbound e-mail of unknown senders ----------------------------------------------
-def _check_dispatch(actor: User) -> None:
-    if not (actor.is_admin_role or actor.role in DISPATCH_ROLES):
-        raise PermissionDenied(_("Only dispatchers register inbound e-mail."))
-
-
-def _lock_pending(inbound: InboundEmail) -> InboundEmail:
-    locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
-    if locked.status != InboundEmail.Status.PENDING:
-        raise InvalidTransition(_("This e-mail was already handled (%(status)s).")
-                                % {"status": locked.get_status_display()})
-    return locked
-
-
-@transaction.atomic
-def inbound_register(*, inbound: InboundEmail, actor: User, organization, site, title: str = "",
-                     kind: str = "fault", urgency: str = "medium"):
-    """A dispatcher files a queued e-mail as a fault report (channel e-mail) of the
-    organisation and site they chose; its attachments come along."""
-    from tickets import services as tickets
-    from tickets.inbound import add_attachments, parse_message
-
-    _check_dispatch(actor)
-    inbound = _lock_pending(inbound)
-    if site is None or site.organization_id != organization.pk:
-        raise ServiceError(_("The site does not belong to the organisation."), field="site")
-    parsed = None
-    if inbound.raw:
-        with inbound.raw.open("rb") as handle:
-            parsed = parse_message(handle.read())
-    ticket = tickets.ticket_create(
-        actor=actor, organization=organization, site=site, kind=kind, urgency=urgency, channel="email",
-        title=(title or inbound.subject or str(_("E-mail report"))).strip()[:200],
-        description=inbound.body.strip() or inbound.subject or str(_("(empty message)")),
-        contact_name=inbound.sender_name, contact_email=inbound.sender,
-    )
-    notes = []
-    if parsed is not None:
-        notes = add_attachments(ticket=ticket, author=None, attachments=parsed.attachments)
-    inbound.status, inbound.ticket = InboundEmail.Status.REGISTERED, ticket
-    inbound.handled_by, inbound.handled_at = actor, timezone.now()
-    inbound.notes = "\n".join(filter(None, [inbound.notes, *notes]))
-    inbound.save(update_fields=["status", "ticket", "handled_by", "handled_at", "notes", "updated_at"])
-    return ticket
-
-
-@transaction.atomic
-def inbound_discard(*, inbound: InboundEmail, actor: User, note: str = "") -> InboundEmail:
-    """A dispatcher drops a queued e-mail (spam, not a service request)."""
-    _check_dispatch(actor)
-    inbound = _lock_pending(inbound)
-    inbound.status = InboundEmail.Status.DISCARDED
-    inbound.handled_by, inbound.handled_at = actor, timezone.now()
-    if note:
-        inbound.notes = "\n".join(filter(None, [inbound.notes, note]))
-    inbound.save(update_fields=["status", "handled_by", "handled_at", "notes", "updated_at"])
-    return inbound

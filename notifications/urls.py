@@ -10,8 +10,4 @@ urlpatterns = [
     path("read-all/", views.mark_all_read, name="read_all"),
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("<int:pk>/open/", views.open_notification, name="open"),
-    path("inbound/", views.inbound_list, name="inbound"),
-    path("inbound/<int:pk>/register/", views.inbound_register, name="inbound_register"),
-    path("inbound/<int:pk>/discard/", views.inbound_discard, name="inbound_discard"),
-    path("inbound/<int:pk>/message.eml", views.inbound_raw, name="inbound_raw"),
 ]

@@ -1,7 +1,9 @@
 import os
 
 from celery import Celery
-from celery.signals import beat_init
+from celery.signals import beat_init, worker_ready
+
+from . import broker  # noqa: F401 - registers the embedded broker's sdfiles:// transport
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
 
@@ -24,6 +26,7 @@ def _ensure_filesystem_broker_folders(sender, **kwargs):
 # freshly set up) service would wait up to an hour to generate today's inspections.
 CATCH_UP_ON_START = (
     "sla-sweep", "inspections-generate", "inspections-mark-missed", "training-obligations", "spareparts-reorder",
+    "notifications-deliver-outbox",  # issue 11: what waited in the outbox goes out at once
 )
 
 
@@ -34,3 +37,19 @@ def catch_up_on_start(sender, **kwargs):
         if name in schedule:
             entry = schedule[name]
             sender.app.send_task(entry["task"], kwargs=entry.get("kwargs") or {}, **(entry.get("options") or {}))
+
+
+# Heartbeats (servicedesk.heartbeats): the worker and beat each record that they are
+# alive every HEARTBEAT_INTERVAL seconds; /healthz and the managers' banner read them.
+@worker_ready.connect
+def start_worker_heartbeat(sender, **kwargs):
+    from servicedesk.heartbeats import start_thread
+
+    start_thread("worker")
+
+
+@beat_init.connect
+def start_beat_heartbeat(sender, **kwargs):
+    from servicedesk.heartbeats import start_thread
+
+    start_thread("beat")

@@ -28,6 +28,8 @@ class IdempotencyKey(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True)
     response_body = models.BinaryField(default=b"")
     response_content_type = models.CharField(max_length=100, blank=True)
+    # While in progress: until when the claim holds; a retry after it takes the key over.
+    lease_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -38,3 +40,14 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id}:{self.key}"
+
+
+class Heartbeat(models.Model):
+    """When a background process (`worker`, `beat`) last said it is alive; /healthz and
+    the managers' banner read the age (servicedesk.heartbeats)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -61,9 +61,12 @@ INSTALLED_APPS = [
     "inspections",
     "spareparts",
     "training",
+    "kb",  # issue 17: knowledge base and customer self-service
+    "operations",  # metrics, backup, personal data (issue 19): above every other app
 ]
 
 MIDDLEWARE = [
+    "operations.telemetry.RequestTelemetryMiddleware",  # request id, metrics, access log (issue 19)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,7 +98,8 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "servicedesk.context_processors.navigation",
+                "accounts.context_processors.navigation",
+                "accounts.context_processors.background_status",  # issue 11: the banner
             ],
         },
     },
@@ -127,11 +131,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Background work (issue 11): an unacknowledged message comes back after 10
+    # minutes, above the longest hard time limit, so a running task is never doubled.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_FILESYSTEM_DIR = Path(os.environ.get("CELERY_FILESYSTEM_DIR", VAR_DIR / "celery"))
-    CELERY_BROKER_URL = "filesystem://"
+    # The embedded broker (issue 11): atomic file-system channel, see servicedesk/broker.py.
+    CELERY_BROKER_URL = "sdfiles://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FILESYSTEM_DIR / "out"),
         "data_folder_out": str(CELERY_FILESYSTEM_DIR / "out"),
@@ -151,8 +158,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # loop: the worker acknowledges between two-second polls, so it takes a few messages
 # ahead, or a burst of e-mails would hold the periodic tasks up for minutes.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1 if REDIS_URL else 8
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+# --- Background work (issue 11): time limits, retries, outbox, heartbeats ----------
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", 300))
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", 240))
+TASK_RETRY_BACKOFF_MAX = 300  # retries back off up to 5 min, below visibility_timeout
+# Outbox delivery (notifications.outbox): a claim's lease outlives the hard time limit;
+# a run stops claiming after OUTBOX_TIME_BUDGET seconds, well inside the soft limit.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 60))
+OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", 20))
+OUTBOX_TIME_BUDGET = float(os.environ.get("OUTBOX_TIME_BUDGET", 60))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 8))
+OUTBOX_RETRY_BASE = float(os.environ.get("OUTBOX_RETRY_BASE", 30))
+OUTBOX_RETRY_MAX = float(os.environ.get("OUTBOX_RETRY_MAX", 1800))
+# Heartbeats of the worker and beat (servicedesk.heartbeats); /healthz answers 503
+# naming a process whose heartbeat is older than HEARTBEAT_STALE_AFTER seconds.
+HEARTBEAT_INTERVAL = float(os.environ.get("HEARTBEAT_INTERVAL", 30))
+HEARTBEAT_STALE_AFTER = float(os.environ.get("HEARTBEAT_STALE_AFTER", 150))
+# Requests during a database or broker outage: 503 with this Retry-After (seconds).
+OUTAGE_RETRY_AFTER = int(os.environ.get("OUTAGE_RETRY_AFTER", 30))
+# An Idempotency-Key left "in progress" by a killed process is released after this.
+IDEMPOTENCY_LEASE_SECONDS = int(os.environ.get("IDEMPOTENCY_LEASE_SECONDS", 60))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
@@ -160,7 +185,11 @@ CELERY_TIMEZONE = "UTC"
 # state, so a missed run only delays work. Apps add their entries here.
 CELERY_BEAT_SCHEDULE = {
     "servicedesk-heartbeat": {"task": "servicedesk.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    "notifications-deliver-outbox": {"task": "notifications.tasks.deliver_outbox",  # issue 11
+                                     "schedule": timedelta(seconds=30)},
     "sla-sweep": {"task": "sla.tasks.sweep_clocks", "schedule": timedelta(minutes=1)},
+    # issue 14: next year's holidays when the package knows them; 90-day coverage notice
+    "sla-calendar-coverage": {"task": "sla.tasks.calendar_coverage", "schedule": timedelta(hours=24)},
     "tickets-poll-imap": {"task": "tickets.tasks.poll_imap", "schedule": timedelta(minutes=2)},
     "inspections-generate": {"task": "inspections.tasks.generate_due", "schedule": timedelta(hours=1)},
     "inspections-mark-missed": {"task": "inspections.tasks.mark_missed", "schedule": timedelta(hours=1)},
@@ -283,7 +312,7 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = not DEBUG and env_bool("DJANGO_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -293,10 +322,101 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = []
 
+# --- Operations (issue 19): logs, metrics, error reporting, backups --------
+# JSON lines in production, readable lines in development; every line carries the
+# request id, which travels into Celery tasks (operations.requestid).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "operations.logs.JsonFormatter"},
+        "text": {"()": "operations.logs.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# The worker logs through LOGGING above instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# /metrics answers a bearer token, or clients in these networks (the scraper's).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
+WORKER_METRICS_PORT = int(os.environ.get("WORKER_METRICS_PORT", 0))  # the worker's own /metrics
+# Error reporting: off unless a DSN is set; personal data is scrubbed before sending.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
+SENTRY_RELEASE = os.environ.get("SENTRY_RELEASE", "")
+SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0"))
+# Backups: `manage.py backup` writes here; the scheduled one keeps the newest BACKUP_KEEP.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", 7))
+if env_bool("BACKUP_SCHEDULED", True):
+    CELERY_BEAT_SCHEDULE["operations-backup"] = {
+        "task": "operations.tasks.scheduled_backup",
+        "schedule": timedelta(hours=float(os.environ.get("BACKUP_INTERVAL_HOURS", 24))),
+    }
+
+# --- Security hardening (issue 13): lockouts, revocable tokens, CSP, API docs -------
+INSTALLED_APPS += ["rest_framework_simplejwt.token_blacklist", "axes", "csp"]
+# django-axes counts failed logins (page login, token endpoint) per account and per
+# client address; a locked-out caller gets 429 with Retry-After (accounts.security).
+# AxesBackend only checks the lockout (and serves get_user); ModelBackend logs in.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "servicedesk.security.PermissionsPolicyMiddleware",
+               "servicedesk.security.AuditMiddleware", "axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_VERBOSE = False  # accounts.security writes one structured line per lockout
+# The client address is REMOTE_ADDR unless the deployment says how many proxies it
+# trusts: a forged X-Forwarded-For must not give a guesser fresh addresses.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", 0))
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",))
+# Password reset requests per client address and per e-mail address in an hour.
+PASSWORD_RESET_RATE = {"ip": 10, "email": 3, "window": 3600}
+SIMPLE_JWT.update({
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "TOKEN_OBTAIN_SERIALIZER": "accounts.tokens.TokenObtainPairSerializer",
+})
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "accounts.tokens.JWTAuthentication",  # refuses tokens issued before a password change
+    "rest_framework.authentication.SessionAuthentication",
+]
+# The schema and the API docs need a signed-in user unless this opens them.
+PUBLIC_API_DOCS = DEBUG or env_bool("SERVICEDESK_PUBLIC_API_DOCS", False)
+# Content-Security-Policy: no inline script anywhere; htmx and the pages' own scripts
+# are files under /static/. Inline <style> blocks carry the request's nonce.
+from csp.constants import NONCE  # noqa: E402 (with the block it belongs to)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(self), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()"
+)
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "servicedesk.api.schema.AutoSchema"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums", "servicedesk.api.schema.add_error_responses"]
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["servicedesk.security.ApiDocsPermission"]
+LOGGING["loggers"]["servicedesk.audit"] = {"level": "INFO"}

@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from . import views
 
+# A database or broker outage is a 503 with Retry-After, never a 500 (issue 11).
+handler500 = "servicedesk.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -18,6 +21,8 @@ urlpatterns = [
     path("parts/", include("spareparts.urls")),
     path("training/", include("training.urls")),
     path("notifications/", include("notifications.urls")),
+    path("kb/", include("kb.urls")),  # issue 17
+    path("", include("operations.urls")),  # /metrics (issue 19)
 ]
 
 # Uploaded files are never served from /media/: every download goes through a view

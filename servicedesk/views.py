@@ -1,6 +1,8 @@
 import logging
+import sys
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
@@ -8,24 +10,22 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.defaults import server_error as default_server_error
 from django.views.i18n import set_language
 
-from accounts.models import User
-from assets.selectors import equipment_visible_to
-
+from . import heartbeats, outage
 from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)
-HOME_SECTIONS = []  # (template, context function) pairs apps add to the home page
+# (order, template, context function) triples the apps add from their AppConfig.ready();
+# a function returns the section's context, or None to leave the section out.
+HOME_SECTIONS = []
 
 
 @login_required
 def home(request):
-    user = request.user
     context = {"sections": []}
-    if user.is_customer:
-        context["equipment"] = equipment_visible_to(user).order_by("-critical", "name")[:20]
-    for template, build in HOME_SECTIONS:
+    for _order, template, build in sorted(HOME_SECTIONS, key=lambda section: section[0]):
         section = build(request)
         if section is not None:
             context["sections"].append({"template": template, **section})
@@ -39,7 +39,7 @@ def switch_language(request):
     response = set_language(request)
     code = request.POST.get("language")
     if request.user.is_authenticated and code in dict(settings.LANGUAGES):
-        User.objects.filter(pk=request.user.pk).update(language=code)
+        get_user_model().objects.filter(pk=request.user.pk).update(language=code)
     return response
 
 
@@ -61,8 +61,10 @@ def _check_broker():
 
 @never_cache
 def healthz(request):
-    """Liveness and readiness: 200 when the database, cache and broker answer, else 503
-    naming the part that failed. Open to anonymous callers and says nothing secret."""
+    """Liveness and readiness: 200 when the database, cache and broker answer and the
+    worker's and beat's heartbeats are fresh (HEARTBEAT_STALE_AFTER), else 503 with
+    `failed` naming each part that is not. Open to anonymous callers and says nothing
+    secret."""
     checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
     results = {}
     for name, check in checks.items():
@@ -72,5 +74,23 @@ def healthz(request):
         except Exception as exc:  # a health check reports any failure, whatever its kind
             logger.warning("healthz: %s failed: %s", name, exc)
             results[name] = "failed"
-    healthy = all(value == "ok" for value in results.values())
-    return JsonResponse({"status": "ok" if healthy else "failed", **results}, status=200 if healthy else 503)
+    ages = dict.fromkeys(heartbeats.NAMES)
+    if results["database"] == "ok":
+        ages = heartbeats.ages()
+        stale = heartbeats.stale(ages)
+        results.update({name: "stale" if name in stale else "ok" for name in heartbeats.NAMES})
+    else:  # the heartbeats live in the database
+        results.update(dict.fromkeys(heartbeats.NAMES, "unknown"))
+    failed = [name for name, value in results.items() if value in ("failed", "stale")]
+    rounded = {name: None if age is None else round(age) for name, age in ages.items()}
+    body = {"status": "failed" if failed else "ok", **results, "failed": failed,
+            "heartbeat_age": rounded}
+    return JsonResponse(body, status=503 if failed else 200)
+
+
+def server_error(request):
+    """handler500: an outage (database or broker unreachable) is a 503 with
+    Retry-After (servicedesk.outage); anything else Django's plain 500."""
+    if outage.is_outage(sys.exc_info()[1]):
+        return outage.outage_response(request)
+    return default_server_error(request)

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class SlaConfig(AppConfig):
     name = "sla"
     verbose_name = _("SLA")
+
+    def ready(self):
+        # sla answers the tickets app's questions about clocks (tickets.ports).
+        from tickets import ports
+
+        from . import selectors
+        from .services import clocks_on_ticket_event, sweep
+
+        ports.sla_on_ticket_event.provide(clocks_on_ticket_event)
+        ports.sla_prefetch_clocks.provide(selectors.prefetch_clocks)
+        ports.sla_clocks_for_ticket.provide(selectors.clocks_for_ticket)
+        ports.sla_order_by_nearest_due.provide(selectors.order_by_nearest_due)
+        ports.sla_sweep.provide(sweep)

@@ -45,6 +45,10 @@ class BusinessCalendar:
     workdays: frozenset[date] = frozenset()
     makeup_windows: Sequence[Window] | None = field(default=None, hash=False)
     always_open: bool = False
+    # The local dates whose holidays the calendar knows, as inclusive (first, last)
+    # ranges; None means no limit. Outside them a date is worked by its weekday only,
+    # which may be wrong: `covers` tells whether a span stays inside.
+    coverage: tuple[tuple[date, date], ...] | None = None
     _weekly: tuple[_Offsets, ...] = field(init=False, repr=False, compare=False)
     _makeup: _Offsets = field(init=False, repr=False, compare=False)
 
@@ -115,6 +119,42 @@ def is_working_time(cal: BusinessCalendar, instant: datetime) -> bool:
     if cal.always_open:
         return True
     return any(opens <= instant < closes for opens, closes in _day_intervals(cal, _local_date(cal, instant)))
+
+
+def covers(cal: BusinessCalendar, start: datetime, end: datetime) -> bool:
+    """Whether every local date from `start` to `end` (inclusive) lies inside the
+    calendar's holiday coverage: a due time computed over such a span can be trusted;
+    one running past it may move once the missing holidays are known."""
+    if cal.always_open or cal.coverage is None:
+        return True
+    first, last = _local_date(cal, _as_utc(start)), _local_date(cal, _as_utc(max(start, end)))
+    day = first
+    for low, high in sorted(cal.coverage):
+        if high < day:
+            continue
+        if low > day:
+            return False
+        if high >= last:
+            return True
+        day = high + _DAY
+    return False
+
+
+def package_knows(country: str, year: int, subdiv: str | None = None) -> bool:
+    """Whether the `holidays` package has the official calendar of `year`. Countries
+    that set their holidays by a yearly notice with make-up days (China's 调休) are
+    known only for the years whose notice the package carries; rule-based countries
+    for every year the package supports."""
+    try:
+        calendar = holidays_package.country_holidays(country, subdiv=subdiv)
+    except NotImplementedError as exc:
+        raise ValueError(str(exc)) from exc
+    if not (getattr(calendar, "start_year", year) <= year <= getattr(calendar, "end_year", year)):
+        return False
+    notices = getattr(calendar, "special_public_holidays", None)
+    if getattr(calendar, "has_substituted_holidays", False) and notices:
+        return year in notices
+    return True
 
 
 def holidays_from_package(

@@ -14,7 +14,7 @@ which for one pause wholly before the due time equals
 `add_business_time(start, duration + business_time_between(pause_start, pause_end))`.
 A pause that begins after the due time does not move it (the breach already happened)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils.dateparse import parse_datetime
@@ -31,10 +31,19 @@ def load_calendar(calendar: BusinessCalendar | None) -> bizcal.BusinessCalendar:
     for weekday, start, end in calendar.windows.values_list("weekday", "start", "end"):
         windows.setdefault(weekday, []).append((start, end))
     holidays, workdays = set(), set()
-    for date, kind in calendar.days.values_list("date", "kind"):
-        (holidays if kind == "holiday" else workdays).add(date)
+    for day, kind in calendar.days.values_list("date", "kind"):
+        (holidays if kind == "holiday" else workdays).add(day)
     return bizcal.BusinessCalendar(tz=ZoneInfo(calendar.time_zone), windows=windows,
-                                   holidays=frozenset(holidays), workdays=frozenset(workdays))
+                                   holidays=frozenset(holidays), workdays=frozenset(workdays),
+                                   coverage=coverage_of(calendar))
+
+
+def coverage_of(calendar: BusinessCalendar) -> tuple[tuple[date, date], ...] | None:
+    """The dates a calendar row knows holidays for: up to `covered_through`. A calendar
+    with no holiday country and no `covered_through` keeps no holidays: no limit."""
+    if calendar.covered_through is not None:
+        return ((date.min, calendar.covered_through),)
+    return () if calendar.country else None
 
 
 class Calendars:
@@ -78,6 +87,7 @@ def recompute(clock: Clock, cal: bizcal.BusinessCalendar) -> None:
     clock.due_at = deadline(cal, clock.started_at, clock.duration, pauses)
     clock.warn_at = deadline(cal, clock.started_at, warning_amount(clock), pauses)
     clock.paused_total = sum((bizcal.business_time_between(cal, start, end) for start, end in pauses), timedelta())
+    clock.beyond_coverage = not bizcal.covers(cal, clock.started_at, clock.due_at)
 
 
 def add_pause(clock: Clock, start: datetime, end: datetime) -> None:

@@ -12,7 +12,8 @@ class ClockFilter(django_filters.FilterSet):
     due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
     due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
     breached = django_filters.BooleanFilter()
+    beyond_coverage = django_filters.BooleanFilter()
 
     class Meta:
         model = Clock
-        fields = ["ticket", "state", "metric", "severity", "due_before", "due_after", "breached"]
+        fields = ["ticket", "state", "metric", "severity", "due_before", "due_after", "breached", "beyond_coverage"]

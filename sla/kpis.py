@@ -5,9 +5,18 @@ Definitions (see docs/sla.md):
 - The period is [start, end). Ticket-based figures take the tickets *reported* in
   the period (compliance, triage share, the trends); resolution figures take the
   tickets *resolved* in it (MTTR, remote rate, follow-up).
-- Compliance of a metric: clocks met on time / clocks decided, where decided = met
-  (on time or late) or breached and not stopped. Running clocks not yet due and
-  stopped clocks (cancelled, closed, no visit needed) do not count.
+- One definition of a miss (docs/sla.md, "What counts as a miss"): a clock is a
+  miss when `breached` is set, whatever its state now. The services set it as soon
+  as the due time passes unmet: the sweep (within a minute of the due time), a late
+  meet, and a stop (resolution without the visit, cancel, close without the call)
+  after the due time. So a clock breached and later stopped stays a miss.
+- Compliance of a metric: clocks met on time / clocks decided, where
+  decided = met (on time or late) OR breached (any state: still open, met late,
+  stopped). On time = met and not breached. Left out: running or paused clocks not
+  yet due, and clocks stopped before their due time (no visit needed, cancelled).
+- Breaches by centre and by engineer count exactly the misses (breached = True), so
+  their sums equal decided - met on time. "Breached, later stopped" (breached and
+  state = stopped) is a part of those misses, shown separately, never in addition.
 - Triaged within 15 min: triaged no later than 15 minutes after the report, over the
   tickets reported (those cancelled before triage left out).
 - Remote-resolution rate: faults resolved remotely / faults resolved (goal > 80 %).
@@ -30,9 +39,11 @@ from django.db.models.functions import Coalesce, Least, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
+from servicedesk.kpis import pk_of, scope_q
 from tickets.models import Ticket
 
 from .models import Clock, Metric
+from .ports import OTHER_KPIS
 
 TRIAGE_WITHIN = timedelta(minutes=15)
 FOLLOW_UP_WITHIN = timedelta(hours=24)
@@ -43,8 +54,19 @@ GOALS = {"compliance": COMPLIANCE_GOAL, "triaged_within_15_min": 1.0, "remote_re
          "parts_fill_rate": 0.9}
 FAULT = Ticket.Kind.FAULT
 S = Clock.State
-DECIDED = Q(state=S.MET) | (Q(breached=True) & ~Q(state=S.STOPPED))
+# The rule of a miss, in one place (see the module docstring).
+MISS = Q(breached=True)
+DECIDED = Q(state=S.MET) | MISS
 ON_TIME = Q(state=S.MET, breached=False)
+LATER_STOPPED = MISS & Q(state=S.STOPPED)
+
+
+def is_decided(state: str, breached: bool) -> bool:
+    return state == S.MET or breached
+
+
+def is_on_time(state: str, breached: bool) -> bool:
+    return state == S.MET and not breached
 
 
 @dataclass(frozen=True)
@@ -58,8 +80,8 @@ class Filters:
     bucket: str = "month"
 
 
-def _pk(value):
-    return getattr(value, "pk", value)
+def _scope_filters(f: Filters) -> dict:
+    return {"organization": f.organization, "site": f.site, "service_center": f.service_center}
 
 
 def _rate(part, total):
@@ -73,14 +95,8 @@ def _hours(duration: timedelta | None):
 def scoped_tickets(user: User, f: Filters) -> QuerySet[Ticket]:
     from tickets.selectors import tickets_visible_to
 
-    qs = tickets_visible_to(user)
-    if f.organization:
-        qs = qs.filter(organization_id=_pk(f.organization))
-    if f.site:
-        qs = qs.filter(site_id=_pk(f.site))
-    if f.service_center:
-        centre = _pk(f.service_center)
-        qs = qs.filter(Q(site__service_center_id=centre) | Q(site__service_center__parent_id=centre))
+    qs = tickets_visible_to(user).filter(scope_q(site_path="site", organization_path="organization",
+                                                 **_scope_filters(f)))
     if f.severity:
         qs = qs.filter(severity=f.severity)
     return qs
@@ -134,13 +150,15 @@ def clock_figures(clocks: QuerySet[Clock]) -> dict:
     rows = clocks.values("metric", "ticket__severity", "state", "breached").annotate(n=Count("pk")).order_by()
     cells: dict[tuple[str, str], list[int]] = {}
     by_state = dict.fromkeys(S.values, 0)
+    later_stopped = 0
     for row in rows:
         by_state[row["state"]] += row["n"]
         cell = cells.setdefault((row["metric"], row["ticket__severity"]), [0, 0])
         state, breached = row["state"], row["breached"]
-        if state == S.MET or (breached and state != S.STOPPED):
+        later_stopped += row["n"] if breached and state == S.STOPPED else 0
+        if is_decided(state, breached):
             cell[1] += row["n"]
-            cell[0] += row["n"] if state == S.MET and not breached else 0
+            cell[0] += row["n"] if is_on_time(state, breached) else 0
     per_metric = []
     for metric in Metric.values:
         on_time = sum(v[0] for (m, _s), v in cells.items() if m == metric)
@@ -155,7 +173,8 @@ def clock_figures(clocks: QuerySet[Clock]) -> dict:
     on_time = sum(v[0] for v in cells.values())
     total = sum(v[1] for v in cells.values())
     return {"compliance": {"met_on_time": on_time, "total": total, "rate": _rate(on_time, total)},
-            "compliance_by_metric": per_metric, "clocks_by_state": by_state}
+            "compliance_by_metric": per_metric, "clocks_by_state": by_state,
+            "breached_later_stopped": later_stopped}
 
 
 def _trunc(f: Filters, field: str):
@@ -181,21 +200,27 @@ def series(tickets: QuerySet[Ticket], clocks: QuerySet[Clock], f: Filters) -> li
 
 
 def breaches(clocks: QuerySet[Clock]) -> dict:
-    """Breached clocks by service centre and by engineer (the ticket's assignee): two queries."""
-    breached = clocks.filter(breached=True).order_by()
+    """Misses by service centre and by engineer (the ticket's assignee): two queries.
+    Every miss counts (the same rule as compliance); `later_stopped` is the part of
+    them whose clock was stopped afterwards."""
+    breached = clocks.filter(MISS).order_by()
+    stopped = Count("pk", filter=Q(state=S.STOPPED))
     by_centre = (breached.values("ticket__site__service_center_id", "ticket__site__service_center__name")
-                 .annotate(n=Count("pk")).order_by("-n", "ticket__site__service_center__name"))
+                 .annotate(n=Count("pk"), stopped=stopped)
+                 .order_by("-n", "ticket__site__service_center__name"))
     by_engineer = (breached.values("ticket__assignee_id", "ticket__assignee__username",
                                    "ticket__assignee__first_name", "ticket__assignee__last_name")
-                   .annotate(n=Count("pk")).order_by("-n", "ticket__assignee__username"))
+                   .annotate(n=Count("pk"), stopped=stopped).order_by("-n", "ticket__assignee__username"))
     return {
         "breaches_by_centre": [{"service_center": r["ticket__site__service_center_id"],
-                                "name": r["ticket__site__service_center__name"], "breaches": r["n"]}
+                                "name": r["ticket__site__service_center__name"], "breaches": r["n"],
+                                "later_stopped": r["stopped"]}
                                for r in by_centre],
         "breaches_by_engineer": [{"engineer": r["ticket__assignee_id"],
                                   "name": (f"{r['ticket__assignee__first_name']} {r['ticket__assignee__last_name']}"
                                            .strip() or r["ticket__assignee__username"] or ""),
-                                  "breaches": r["n"]} for r in by_engineer],
+                                  "breaches": r["n"], "later_stopped": r["stopped"]}
+                                 for r in by_engineer],
     }
 
 
@@ -211,14 +236,7 @@ def mtbf(user: User, f: Filters, *, top: int = 20) -> dict:
     period grouped per unit (two queries)."""
     from assets.selectors import equipment_visible_to
 
-    units = equipment_visible_to(user)
-    if f.organization:
-        units = units.filter(site__organization_id=_pk(f.organization))
-    if f.site:
-        units = units.filter(site_id=_pk(f.site))
-    if f.service_center:
-        centre = _pk(f.service_center)
-        units = units.filter(Q(site__service_center_id=centre) | Q(site__service_center__parent_id=centre))
+    units = equipment_visible_to(user).filter(scope_q(site_path="site", **_scope_filters(f)))
     # The failures come from the tickets reported in the period (the reported_at index
     # drives the query), grouped per unit; the units themselves are a small table.
     failures = Ticket.objects.filter(_reported(f), kind=FAULT, equipment__in=units.values("pk")).exclude(
@@ -261,29 +279,17 @@ def mtbf(user: User, f: Filters, *, top: int = 20) -> dict:
 
 def other_apps(f: Filters) -> dict:
     """Inspections on schedule, training within a month, parts fill rate: one query
-    each, from the apps that provide them (left out when an app is not installed)."""
-    sources = {
-        "inspections_on_schedule": ("inspections.kpis", "inspections_on_schedule"),
-        "training_within_month": ("training.kpis", "training_within_month"),
-        "parts_fill_rate": ("spareparts.kpis", "parts_fill_rate"),
-    }
+    each, from the apps that own them (sla.ports)."""
     out = {}
-    for key, (module_name, function_name) in sources.items():
-        try:
-            module = __import__(module_name, fromlist=[function_name])
-            function = getattr(module, function_name)
-        except (ImportError, AttributeError):
-            out[key] = None
-            continue
-        done, total = function(f.start, f.end, organization=f.organization, site=f.site,
-                               service_center=f.service_center)
+    for key, port in OTHER_KPIS.items():
+        done, total = port(f.start, f.end, organization=f.organization, site=f.site,
+                           service_center=f.service_center)
         out[key] = {"count": done, "total": total, "rate": _rate(done, total)}
     return out
 
 
 def dashboard(user: User, f: Filters) -> dict:
-    """Every KPI of the dashboard for `user`'s scope: 11 queries (3 fewer when the
-    inspections, training or spare-parts apps are absent)."""
+    """Every KPI of the dashboard for `user`'s scope: 11 queries."""
     tickets = scoped_tickets(user, f)
     clocks = period_clocks(tickets, f)
     data = {"period": {"from": f.start, "to": f.end, "bucket": f.bucket}, "goals": GOALS}
@@ -308,6 +314,6 @@ def filters_for(*, start=None, end=None, organization=None, site=None, service_c
     return Filters(
         start=datetime.combine(start, time(0), tzinfo=zone),
         end=datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone),
-        organization=_pk(organization), site=_pk(site), service_center=_pk(service_center),
+        organization=pk_of(organization), site=pk_of(site), service_center=pk_of(service_center),
         severity=severity or "", bucket=bucket if bucket in ("week", "month") else "month",
     )

@@ -40,6 +40,14 @@ class BusinessCalendar(TimeStampedModel):
         help_text=_("ISO country code whose public holidays the import action reads (e.g. CN)."),
     )
     subdivision = models.CharField(_("holiday subdivision"), max_length=10, blank=True)
+    covered_through = models.DateField(
+        _("holidays known through"), null=True, blank=True,
+        help_text=_("The last date whose public holidays and make-up days the calendar holds. A business "
+                    "clock due after it is flagged: its due time may move once the holidays are known."),
+    )
+    # The coverage end the managers were last warned about (90 days ahead), so the
+    # scheduled check warns once per coverage end.
+    coverage_notice_for = models.DateField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -54,6 +62,9 @@ class BusinessCalendar(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("sla:calendar", args=[self.pk])
 
 
 class WorkingWindow(models.Model):
@@ -191,6 +202,10 @@ class Clock(TimeStampedModel):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
     metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    # Rounds of one metric on one ticket: each resolution starts a new follow-up round,
+    # each dispatched visit its own departure (and, once the report's arrival clock is
+    # decided, its own arrival) clock. Earlier rounds stay as they were decided.
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
     visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="sla_clocks")
     policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="clocks")
     severity = models.CharField(_("severity"), max_length=10, choices=Ticket.Severity.choices, blank=True,
@@ -214,6 +229,9 @@ class Clock(TimeStampedModel):
     pauses = models.JSONField(default=list, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
     breached = models.BooleanField(_("breached"), default=False)
+    beyond_coverage = models.BooleanField(
+        _("beyond holiday data"), default=False,
+        help_text=_("A business clock whose target runs past the dates its calendar has holidays for."))
     # Stage claims of the sweep: set once by a conditional UPDATE, so each stage is
     # notified exactly once.
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
@@ -224,7 +242,7 @@ class Clock(TimeStampedModel):
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "metric"], name="sla_clock_unique_metric"),
+            models.UniqueConstraint(fields=["ticket", "metric", "round"], name="sla_clock_unique_round"),
             models.CheckConstraint(condition=Q(warn_at__lte=F("due_at")), name="sla_clock_warning_before_due"),
             # The met time is set exactly when the clock is met.
             models.CheckConstraint(condition=Q(state="met", met_at__isnull=False) | (~Q(state="met")
@@ -249,7 +267,8 @@ class Clock(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.ticket.number} · {self.get_metric_display()}"
+        suffix = f" #{self.round}" if self.round > 1 else ""
+        return f"{self.ticket.number} · {self.get_metric_display()}{suffix}"
 
     def get_absolute_url(self):
         return reverse("tickets:detail", args=[self.ticket_id])

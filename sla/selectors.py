@@ -53,7 +53,7 @@ def calendar_days_visible_to(user: User) -> QuerySet[CalendarDay]:
 
 # --- for the tickets app ------------------------------------------------------------
 def _clock_order() -> QuerySet[Clock]:
-    return Clock.objects.order_by("started_at", "id")
+    return Clock.objects.select_related("calendar").order_by("started_at", "id")
 
 
 def prefetch_clocks(queryset: QuerySet) -> QuerySet:
@@ -62,10 +62,10 @@ def prefetch_clocks(queryset: QuerySet) -> QuerySet:
 
 
 def clocks_for_ticket(ticket) -> list[Clock]:
-    """The ticket's clocks in metric order: from the prefetch when the ticket came
+    """The ticket's clocks in metric order, rounds in order: from the prefetch when the ticket came
     through `prefetch_clocks`, else one query."""
     clocks = list(ticket.sla_clocks.all())
-    return sorted(clocks, key=lambda c: METRIC_ORDER.index(c.metric) if c.metric in METRIC_ORDER else 99)
+    return sorted(clocks, key=lambda c: (METRIC_ORDER.index(c.metric) if c.metric in METRIC_ORDER else 99, c.round))
 
 
 def order_by_nearest_due(queryset: QuerySet) -> QuerySet:
@@ -78,3 +78,62 @@ def order_by_nearest_due(queryset: QuerySet) -> QuerySet:
 def about_to_breach(user: User, *, now, limit: int = 20) -> QuerySet[Clock]:
     """Running clocks past their warning point, nearest due first."""
     return clocks_visible_to(user).filter(state=Clock.State.RUNNING, warn_at__lte=now).order_by("due_at")[:limit]
+
+
+# --- coverage and time-zone warnings ---------------------------------------------
+def site_time_zone_mismatch(site, *, day=None):
+    """(site zone, calendar) when the site's time zone differs from the calendar of the
+    policy its tickets run on today (two queries), else None."""
+    from django.utils import timezone
+
+    from .services.config import policy_for_site
+
+    policy = policy_for_site(organization_id=site.organization_id, site_id=site.pk,
+                             day=day or timezone.localdate())
+    if policy is None or policy.calendar.time_zone == site.time_zone:
+        return None
+    return site.time_zone, policy.calendar
+
+
+def sites_off_their_calendar(user: User, *, day=None, limit: int = 20) -> list[dict]:
+    """Sites in the user's scope whose time zone differs from their policy calendar's
+    (three queries whatever the number of sites)."""
+    from django.utils import timezone
+
+    from assets.models import ServiceContract
+    from assets.selectors import sites_visible_to
+
+    day = day or timezone.localdate()
+    default = Policy.objects.select_related("calendar").filter(is_default=True).first()
+    by_site = {}
+    contracts = (ServiceContract.objects.filter(sla_policy__isnull=False, starts_on__lte=day, ends_on__gte=day)
+                 .order_by("starts_on", "pk").values_list("sites", "organization_id",
+                                                         "sla_policy__calendar__time_zone",
+                                                         "sla_policy__calendar__name"))
+    for site_id, organization_id, zone, name in contracts:
+        by_site[(site_id, organization_id)] = (zone, name)  # the latest contract wins, as in policy_for
+    out = []
+    for site in sites_visible_to(user).order_by("name"):
+        zone, name = by_site.get((site.pk, site.organization_id), (None, None))
+        if zone is None and default is not None:
+            zone, name = default.calendar.time_zone, default.calendar.name
+        if zone is not None and zone != site.time_zone:
+            out.append({"site": site, "site_zone": site.time_zone, "calendar": name, "calendar_zone": zone})
+            if len(out) >= limit:
+                break
+    return out
+
+
+def coverage_warnings(user: User, *, today=None) -> dict:
+    """Calendars whose holiday data ends within 90 days (or is missing) and the open
+    clocks in the user's scope due past their calendar's data: two queries."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=90)
+    ending = [c for c in BusinessCalendar.objects.exclude(country="").order_by("name")
+              if c.covered_through is None or c.covered_through <= horizon]
+    beyond = clocks_visible_to(user).filter(beyond_coverage=True, state__in=Clock.OPEN_STATES).count()
+    return {"calendars_ending": ending, "clocks_beyond_coverage": beyond}

@@ -11,3 +11,12 @@ from . import services
 @shared_task(name="sla.tasks.sweep_clocks", acks_late=True)
 def sweep_clocks(batch_size: int = 500) -> dict:
     return asdict(services.sweep(batch_size=batch_size))
+
+
+@shared_task(name="sla.tasks.calendar_coverage")
+def calendar_coverage() -> dict:
+    """Daily: import next year's holidays once the package knows them officially (so it
+    acts once a year), then warn the managers 90 days before a calendar's data ends."""
+    imported = services.calendars_import_next_year()
+    warned = services.calendars_notify_coverage()
+    return {"imported": [[c.pk, year] for c, year in imported], "warned": [c.pk for c in warned]}

@@ -2,22 +2,26 @@
 breach (refreshed by htmx), breaches by centre and engineer, CSV/XLSX export. Same
 selectors, filters and KPI code as `GET /api/v1/sla/dashboard/`."""
 
-import csv
-import io
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.roles import DISPATCH, MANAGERS
 from accounts.selectors import organizations_visible_to, service_centers_visible_to
 from assets.selectors import sites_visible_to
-from servicedesk.api.permissions import DISPATCH, has_role
+from servicedesk import spreadsheets
+from servicedesk.api.permissions import has_role
+from servicedesk.errors import ServiceError
 
-from . import charts, kpis, selectors
+from . import charts, kpis, selectors, services
 from .api.serializers import DashboardQuerySerializer
-from .models import Clock, Metric
+from .models import CalendarDay, Clock, Metric
 
 ABOUT_TO_BREACH = 20
 
@@ -85,6 +89,8 @@ def dashboard(request):
         "organizations": organizations_visible_to(request.user), "sites": sites_visible_to(request.user),
         "centres": service_centers_visible_to(request.user), "severities": Clock._meta.get_field("severity").choices,
         "query_string": request.GET.urlencode(), "last_day": (filters.end - timezone.timedelta(days=1)).date(),
+        "coverage": selectors.coverage_warnings(request.user),
+        "off_calendar": selectors.sites_off_their_calendar(request.user),
     })
 
 
@@ -146,24 +152,55 @@ def export(request, what: str, fmt: str):
     if not sheets or fmt not in ("csv", "xlsx") or (fmt == "csv" and len(sheets) > 1):
         raise Http404
     if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(next(iter(sheets.values())))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(_xlsx(sheets),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+        return spreadsheets.csv_response(next(iter(sheets.values())), filename=f"{stem}.csv")
+    return spreadsheets.xlsx_response(sheets, filename=f"{stem}.xlsx")
 
 
-def _xlsx(sheets: dict) -> bytes:
-    from openpyxl import Workbook
+# --- a calendar's holidays, entered by hand -------------------------------------------
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CalendarDay.Kind.choices,
+                             initial=CalendarDay.Kind.WORKDAY)
+    name = forms.CharField(label=gettext_lazy("Name"), required=False, max_length=200)
 
-    workbook = Workbook(write_only=True)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+class CoverageForm(forms.Form):
+    covered_through = forms.DateField(label=gettext_lazy("Holidays known through"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@login_required
+def calendar_page(request, pk):
+    """A calendar's coverage and its days; managers enter holidays and make-up working
+    days by hand (through the same services as the API) and declare the coverage."""
+    _require(request)
+    calendar = get_object_or_404(selectors.calendars_visible_to(request.user), pk=pk)
+    may_edit = has_role(request.user, MANAGERS)
+    day_form, coverage_form = CalendarDayForm(), CoverageForm(initial={"covered_through": calendar.covered_through})
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        try:
+            if "covered_through" in request.POST:
+                coverage_form = CoverageForm(request.POST)
+                if coverage_form.is_valid():
+                    services.calendar_set_coverage(calendar=calendar, actor=request.user,
+                                                   covered_through=coverage_form.cleaned_data["covered_through"])
+                    messages.success(request, _("Coverage saved."))
+                    return redirect("sla:calendar", calendar.pk)
+            else:
+                day_form = CalendarDayForm(request.POST)
+                if day_form.is_valid():
+                    data = day_form.cleaned_data
+                    services.calendar_day_save(calendar=calendar, day=data["date"], kind=data["kind"],
+                                               name=data["name"], actor=request.user)
+                    messages.success(request, _("Day saved."))
+                    return redirect("sla:calendar", calendar.pk)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    today = timezone.localdate()
+    days = calendar.days.filter(date__gte=today.replace(month=1, day=1)).order_by("date")
+    return render(request, "sla/calendar.html", {
+        "calendar": calendar, "days": days, "may_edit": may_edit, "day_form": day_form,
+        "coverage_form": coverage_form,
+    })

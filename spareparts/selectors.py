@@ -2,11 +2,13 @@
 see the parts used on their own visits (parts_used_on_visit) and the catalogue, never
 stock levels, stockrooms, movements, reservations, transfers, procurement or costs."""
 
-from collections import defaultdict
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from servicedesk.errors import ServiceError
+from tickets.selectors import tickets_visible_to, visits_visible_to
 
 from .models import Movement, Part, ProcurementRequest, Reservation, Stock, Stockroom, Transfer
 
@@ -51,7 +53,14 @@ def movements_visible_to(user: User) -> QuerySet[Movement]:
     qs = Movement.objects.select_related("part", "stockroom", "actor", "visit", "ticket")
     if user.is_customer:
         return qs.none()
-    return _scoped(qs, _room_scope(user, "stockroom__"))
+    qs = _scoped(qs, _room_scope(user, "stockroom__"))
+    if user.role in User.FIELD_ROLES:
+        # Engineers and experts: stock-only movements of their rooms, and the parts of
+        # the tickets and visits they work on (not those of colleagues' tickets).
+        return qs.filter(Q(ticket__isnull=True, visit__isnull=True)
+                         | Q(ticket__in=tickets_visible_to(user).values("pk"))
+                         | Q(visit__engineer=user))
+    return qs
 
 
 def _ticket_or_room_scope(user: User) -> Q | None:
@@ -65,6 +74,9 @@ def reservations_visible_to(user: User) -> QuerySet[Reservation]:
     qs = Reservation.objects.select_related("part", "stockroom", "ticket", "visit", "reserved_by")
     if user.is_customer:
         return qs.none()
+    if user.role in User.FIELD_ROLES:
+        # Engineers and experts: the reservations of the tickets and visits they work on.
+        return qs.filter(Q(ticket__in=tickets_visible_to(user).values("pk")) | Q(visit__engineer=user))
     return _scoped(qs, _ticket_or_room_scope(user))
 
 
@@ -87,33 +99,11 @@ def procurement_visible_to(user: User) -> QuerySet[ProcurementRequest]:
 
 def visits_in_scope(user: User):
     """The visits the caller may record parts on (the tickets app's selector)."""
-    from tickets.models import Visit
-
-    try:
-        from tickets.selectors import visits_visible_to
-    except ImportError:  # the tickets app's selectors arrive in a parallel change
-        qs = Visit.objects.select_related("ticket", "ticket__site", "engineer")
-        if user.is_customer:
-            return qs.filter(ticket__organization_id=user.organization_id)
-        if user.center_ids is None:
-            return qs
-        return qs.filter(ticket__site__service_center_id__in=user.center_ids)
     return visits_visible_to(user)
 
 
 def tickets_in_scope(user: User):
     """The tickets the caller may reserve parts for (the tickets app's selector)."""
-    from tickets.models import Ticket
-
-    try:
-        from tickets.selectors import tickets_visible_to
-    except ImportError:  # the tickets app's selectors arrive in a parallel change
-        qs = Ticket.objects.select_related("site")
-        if user.is_customer:
-            return qs.filter(organization_id=user.organization_id)
-        if user.center_ids is None:
-            return qs
-        return qs.filter(site__service_center_id__in=user.center_ids)
     return tickets_visible_to(user)
 
 
@@ -146,15 +136,6 @@ def parts_used_on_visit(visit) -> list[dict]:
     return [_row(raw) for raw in _used_rows([visit.pk])]
 
 
-def parts_used_on_visits(visits) -> dict[int, list[dict]]:
-    """The same for many visits at once (archive lists): {visit id: rows}. One query."""
-    ids = [getattr(v, "pk", v) for v in visits]
-    result = defaultdict(list)
-    for raw in _used_rows(ids):
-        result[raw["visit_id"]].append(_row(raw))
-    return dict(result)
-
-
 def ledger_mismatches() -> list[dict]:
     """Levels that differ from the sum of their ledger (two aggregate queries)."""
     sums = {(row["part_id"], row["stockroom_id"]): row for row in Movement.objects.values(
@@ -184,3 +165,22 @@ def reservation_mismatches() -> list[dict]:
     problems += [{"id": None, "part_id": p, "stockroom_id": s, "reserved": None, "reservations_hold": h}
                  for (p, s), h in held.items() if h]
     return problems
+
+
+def parts_resolve(items: list[dict]) -> list[dict]:
+    """Part and stockroom ids of the parts used on a visit → the objects (400 when
+    unknown); what the visits API hands to parts_use_on_visit."""
+    parts = Part.objects.in_bulk([item["part"] for item in items])
+    rooms = Stockroom.objects.in_bulk([item["stockroom"] for item in items if item.get("stockroom")])
+    resolved = []
+    for item in items:
+        part = parts.get(item["part"])
+        if part is None:
+            raise ServiceError(_("Unknown part."), field="items")
+        row = {"part": part, "quantity": item["quantity"]}
+        if item.get("stockroom"):
+            if item["stockroom"] not in rooms:
+                raise ServiceError(_("Unknown stockroom."), field="items")
+            row["stockroom"] = rooms[item["stockroom"]]
+        resolved.append(row)
+    return resolved

@@ -12,7 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicedesk.api.permissions import DISPATCH, FIELD_STAFF, MANAGERS, STAFF, has_role
+from accounts.roles import DISPATCH, FIELD_STAFF, MANAGERS, STAFF
+from servicedesk.api.permissions import has_role
 from servicedesk.errors import ServiceError
 
 from . import selectors, services

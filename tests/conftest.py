@@ -67,6 +67,7 @@ def ensure_migration_data():
     from django.apps import apps
 
     importlib.import_module("sla.migrations.0002_default_policy").create_defaults(apps, None)
+    importlib.import_module("sla.migrations.0005_calendar_coverage").set_coverage(apps, None)
 
 
 @pytest.fixture
@@ -112,7 +113,17 @@ def api():
         client.force_authenticate(user=user)
         return client
 
+    def as_token_user(user):
+        """Authenticated as a real client is (a JWT access token in the header), for
+        what reads the user before DRF does (the Idempotency-Key middleware)."""
+        from tests.factories.accounts import access_token
+
+        client.force_authenticate(user=None)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token(user)}")
+        return client
+
     client.as_user = as_user
+    client.as_token_user = as_token_user
     return client
 
 

@@ -40,9 +40,16 @@ def test_production_settings_pass_the_deploy_check():
 
 @pytest.mark.django_db
 def test_healthz_reports_each_part(client):
+    from servicedesk import heartbeats
+
+    heartbeats.beat("worker")
+    heartbeats.beat("beat")
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
+    body = response.json()
+    assert body.pop("heartbeat_age") == {"worker": 0, "beat": 0}
+    assert body == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok", "worker": "ok",
+                    "beat": "ok", "failed": []}
 
 
 @pytest.mark.django_db
@@ -57,6 +64,7 @@ def test_healthz_is_503_naming_the_failed_part(client, settings):
         app.conf.broker_write_url = previous
     assert response.status_code == 503
     assert response.json()["broker"] == "failed"
+    assert "broker" in response.json()["failed"]
     assert response.json()["database"] == "ok"
 
 

@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Attachment, Comment, NumberSequence, Ticket, TicketEvent, Visit, VisitPhase
+from .models import (
+    Attachment,
+    Comment,
+    InboundEmail,
+    NumberSequence,
+    Ticket,
+    TicketEvent,
+    Visit,
+    VisitPhase,
+)
 
 
 class TicketEventInline(admin.TabularInline):
@@ -69,3 +78,12 @@ class VisitAdmin(SimpleHistoryAdmin):
 class NumberSequenceAdmin(admin.ModelAdmin):
     list_display = ["prefix", "year", "last_value"]
     readonly_fields = ["prefix", "year"]
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "sender", "subject", "status", "ticket"]
+    list_filter = ["status"]
+    search_fields = ["sender", "subject", "message_id"]
+    raw_id_fields = ["ticket", "comment", "handled_by"]
+    readonly_fields = ["message_id", "received_at", "created_at", "updated_at"]

@@ -11,4 +11,4 @@ class TicketsConfig(AppConfig):
 
         from .web import home_section
 
-        HOME_SECTIONS.append(("tickets/includes/home_section.html", home_section))
+        HOME_SECTIONS.append((10, "tickets/includes/home_section.html", home_section))

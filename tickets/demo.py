@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from servicedesk import clock
-from tickets import services
+from tickets import ports, services
 from tickets.models import Ticket, Visit
 
 RESOLUTION = {"cause": "松动的电源端子 Loose power terminal on the I/O rack",
@@ -142,10 +142,8 @@ def _minutes(rng, low, high):
 def _past(at):
     """Services run at `at`, after the sweep has recorded what its minute-by-minute
     runs would have by then (breaches of the clocks that ran late)."""
-    from sla.services import sweep
-
     with clock.at(at):
-        sweep(now=at)
+        ports.sla_sweep(now=at)
         yield
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from servicedesk.pdf import pdf_response, render_pdf
 
+from . import ports
 from .models import Ticket, Visit
 from .selectors import timeline
 
@@ -30,11 +31,7 @@ def _data_uri(field_file, content_type: str = "image/png") -> str:
 
 
 def parts_used(visit: Visit) -> list:
-    try:
-        from spareparts.selectors import parts_used_on_visit
-    except ImportError:
-        return []
-    return list(parts_used_on_visit(visit))
+    return list(ports.parts_used_on_visit(visit))
 
 
 def _language(user) -> str:

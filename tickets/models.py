@@ -177,6 +177,7 @@ class TicketEvent(models.Model):
         "visit_cancelled": _("visit cancelled"), "resolved": _("resolved"), "accepted": _("accepted by customer"),
         "followed_up": _("followed up"), "reopened": _("reopened"), "cancelled": _("cancelled"),
         "closed": _("closed"), "comment": _("comment"), "attachment": _("file attached"),
+        "survey_answered": _("satisfaction survey answered"),
     }
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
@@ -313,3 +314,99 @@ class VisitPhase(models.Model):
 
     def __str__(self):
         return f"{self.visit_id} {self.phase}"
+
+
+class SurveyResponse(TimeStampedModel):
+    """The customer's satisfaction with one resolution round (the n-th resolution of
+    the ticket): answered once, through the signed link, the portal, or recorded on the
+    follow-up call."""
+
+    class Source(models.TextChoices):
+        LINK = "link", _("survey link")
+        PORTAL = "portal", _("web portal")
+        CALL = "call", _("follow-up call")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="survey_responses")
+    round = models.PositiveSmallIntegerField(_("resolution round"))
+    score = models.PositiveSmallIntegerField(_("satisfaction"))
+    comment = models.TextField(_("comment"), blank=True)
+    source = models.CharField(_("answered through"), max_length=10, choices=Source.choices)
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), db_index=True)
+
+    class Meta:
+        ordering = ["-answered_at", "-id"]
+        verbose_name = _("satisfaction survey answer")
+        verbose_name_plural = _("satisfaction survey answers")
+        constraints = [
+            # One answer per round: a second one (a replayed link, two tabs) is refused.
+            models.UniqueConstraint(fields=["ticket", "round"],
+                                    name="tickets_surveyresponse_once_per_round"),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5),
+                                   name="tickets_surveyresponse_score_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id}/{self.round}: {self.score}"
+
+
+def inbound_raw_path(instance, filename):
+    return f"inbound/{instance.received_at:%Y/%m}/{filename}"
+
+
+class InboundEmail(TimeStampedModel):
+    """Every message that came in by e-mail, once per Message-ID (the unique constraint
+    makes a second delivery of the same message a no-op); tickets.services.inbound files
+    it. Messages of unknown senders wait here (`pending`) until a dispatcher registers
+    them as a ticket or discards them."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for registration")
+        REGISTERED = "registered", _("registered by a dispatcher")
+        DISCARDED = "discarded", _("discarded")
+        FILED = "filed", _("filed as a new fault report")
+        COMMENTED = "commented", _("added as a comment")
+
+    message_id = models.CharField(_("Message-ID"), max_length=500)
+    sender = models.EmailField(_("sender"), max_length=254)
+    sender_name = models.CharField(_("sender name"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    raw = models.FileField(_("original message"), upload_to=inbound_raw_path, max_length=300, blank=True)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("fault report"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Skipped attachments, why it was queued."))
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("inbound e-mail")
+        verbose_name_plural = _("inbound e-mails")
+        constraints = [
+            # The same message delivered or polled twice is ingested once.
+            models.UniqueConstraint(
+                fields=["message_id"], name="tickets_inboundemail_unique_message_id"
+            ),
+        ]
+        indexes = [
+            # The dispatchers' registration queue: pending ones, oldest first.
+            models.Index(fields=["status", "received_at"], name="tickets_inbound_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.sender}: {self.subject}"

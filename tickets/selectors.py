@@ -10,7 +10,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 
-from .models import Attachment, Comment, Ticket, TicketEvent, Visit, VisitPhase
+from . import ports
+from .models import Attachment, Comment, InboundEmail, Ticket, TicketEvent, Visit, VisitPhase
 
 R = User.Role
 
@@ -47,20 +48,12 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
 
 
 def with_sla(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """The SLA engine's clocks, prefetched when it offers a way (one query per list)."""
-    try:
-        from sla.selectors import prefetch_clocks
-    except ImportError:
-        return qs
-    return prefetch_clocks(qs)
+    """The SLA engine's clocks, prefetched (one query per list)."""
+    return ports.sla_prefetch_clocks(qs)
 
 
 def sla_clocks(ticket: Ticket) -> list:
-    try:
-        from sla.selectors import clocks_for_ticket
-    except ImportError:
-        return []
-    return list(clocks_for_ticket(ticket))
+    return list(ports.sla_clocks_for_ticket(ticket))
 
 
 def _visible_ticket_ids(user: User) -> QuerySet:
@@ -121,10 +114,9 @@ def timeline(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     return events_visible_to(user).filter(ticket=ticket).order_by("created_at", "id")
 
 
-def open_load_by_engineer(engineer_ids) -> dict[int, int]:
-    """Open tickets per assignee (for the triage form's load column), one query."""
-    from django.db.models import Count
-
-    rows = (Ticket.objects.filter(assignee_id__in=engineer_ids, status__in=Ticket.OPEN_STATUSES)
-            .values("assignee_id").annotate(n=Count("pk")))
-    return {row["assignee_id"]: row["n"] for row in rows}
+def inbound_visible_to(user: User) -> QuerySet[InboundEmail]:
+    """The inbound e-mail (the registration queue and what was filed): dispatch roles only."""
+    queryset = InboundEmail.objects.select_related("ticket", "handled_by")
+    if not user.is_authenticated or not user.is_dispatch_role:
+        return queryset.none()
+    return queryset

@@ -22,7 +22,7 @@ def poll_imap() -> int:
         log.info("poll_imap: another poll is running")
         return 0
     try:
-        from tickets.inbound import poll_mailbox
+        from tickets.mailbox import poll_mailbox
 
         return poll_mailbox(url)
     finally:

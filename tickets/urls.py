@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import web
+from . import web, web_inbound, web_survey
 
 app_name = "tickets"
 urlpatterns = [
@@ -14,9 +14,14 @@ urlpatterns = [
     path("<int:pk>/comments/", web.comment_add, name="comment_add"),
     path("<int:pk>/attachments/", web.attachment_add, name="attachment_add"),
     path("<int:pk>/report.pdf", web.report_pdf, name="report_pdf"),
+    path("<int:pk>/survey/", web_survey.survey_page, name="survey"),  # issue 17
     path("attachments/<int:pk>/", web.attachment_download, name="attachment_download"),
     path("visits/", web.visit_list, name="visit_list"),
     path("visits/<int:pk>/", web.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/actions/<slug:action>/", web.visit_action, name="visit_action"),
     path("visits/<int:pk>/confirmation.pdf", web.confirmation_pdf, name="confirmation_pdf"),
+    path("inbound/", web_inbound.inbound_list, name="inbound"),
+    path("inbound/<int:pk>/register/", web_inbound.inbound_register, name="inbound_register"),
+    path("inbound/<int:pk>/discard/", web_inbound.inbound_discard, name="inbound_discard"),
+    path("inbound/<int:pk>/message.eml", web_inbound.inbound_raw, name="inbound_raw"),
 ]

@@ -21,7 +21,7 @@ from accounts.models import User
 from servicedesk.api.permissions import has_role
 from servicedesk.errors import ServiceError
 
-from . import documents, search, selectors, services
+from . import documents, ports, search, selectors, services
 from .models import Ticket, Visit
 from .transitions import (
     TICKET_ACTION_ROLES,
@@ -117,11 +117,7 @@ def _rows_only(queryset):
 
 
 def _nearest_due_first(queryset):
-    try:
-        from sla.selectors import order_by_nearest_due
-    except ImportError:
-        return queryset.order_by("reported_at")
-    return order_by_nearest_due(queryset)
+    return ports.sla_order_by_nearest_due(queryset)
 
 
 @login_required
@@ -167,7 +163,7 @@ def visit_list(request):
 def ticket_create(request):
     user = request.user
     _require(request, set(User.CUSTOMER_ROLES) | DISPATCH)
-    form = ReportForm(request.POST or None, request.FILES or None, user=user)
+    form = ReportForm(request.POST or None, request.FILES or None, user=user, initial=_unit_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         channel = Ticket.Channel.PORTAL if user.is_customer else Ticket.Channel.PHONE
@@ -186,6 +182,17 @@ def ticket_create(request):
             messages.success(request, _("Fault report %(number)s received.") % {"number": ticket.number})
             return redirect("tickets:detail", ticket.pk)
     return render(request, "tickets/ticket_form.html", {"form": form})
+
+
+def _unit_initial(request) -> dict:
+    """`?equipment=<id>` (the QR label of a unit): the unit and its site filled in."""
+    from assets.selectors import equipment_visible_to
+
+    value = request.GET.get("equipment", "")
+    unit = equipment_visible_to(request.user).filter(pk=int(value)).first() if value.isdigit() else None
+    if unit is None:
+        return {}
+    return {"equipment": unit.pk, "site": unit.site_id, "organization": unit.site.organization_id}
 
 
 def _message(exc) -> str:

@@ -56,13 +56,6 @@ def enrollments_visible_to(user: User) -> QuerySet[Enrollment]:
     return qs if served is None else qs.filter(served | Q(session__trainer=user))
 
 
-def certificates_visible_to(user: User) -> QuerySet[Certificate]:
-    visible = enrollments_visible_to(user).values("pk")
-    return Certificate.objects.select_related(
-        "enrollment", "enrollment__session", "enrollment__session__course", "enrollment__trainee",
-    ).filter(enrollment__in=visible)
-
-
 def obligations_visible_to(user: User) -> QuerySet[TrainingObligation]:
     qs = TrainingObligation.objects.select_related(
         "organization", "contract", "fulfilled_by", "fulfilled_by__trainee", "fulfilled_by__session",

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -257,8 +257,10 @@ def certificate_context(certificate: Certificate) -> dict:
             "verify_url": settings.SITE_URL.rstrip("/") + verify_path}
 
 
-def render_certificate(certificate: Certificate) -> bytes:
-    return render_pdf("training/pdf/certificate.html", certificate_context(certificate))
+def render_certificate(certificate: Certificate, *, language: str | None = None) -> bytes:
+    """The certificate in `language` (the reader's; the active language by default)."""
+    with translation.override(language or translation.get_language()):
+        return render_pdf("training/pdf/certificate.html", certificate_context(certificate))
 
 
 def certificate_filename(certificate: Certificate) -> str:

@@ -154,7 +154,8 @@ def certificate_pdf(request, pk):
         enrollment=enrollment).first()
     if certificate is None:
         raise Http404
-    return pdf_response(services.render_certificate(certificate), services.certificate_filename(certificate))
+    return pdf_response(services.render_certificate(certificate, language=request.user.language),
+                        services.certificate_filename(certificate))
 
 
 @login_required

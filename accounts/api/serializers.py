@@ -43,7 +43,7 @@ class UserSerializer(serializers.ModelSerializer):
         selector=service_centers_visible_to, many=True, required=False
     )
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
-    engineer_profile = EngineerProfileSerializer(read_only=True)
+    engineer_profile = EngineerProfileSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = User
@@ -57,7 +57,7 @@ class UserSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     organization = OrganizationSerializer(read_only=True)
     service_centers = ServiceCenterSerializer(many=True, read_only=True)
-    engineer_profile = EngineerProfileSerializer(read_only=True)
+    engineer_profile = EngineerProfileSerializer(read_only=True, allow_null=True)
     display_name = serializers.CharField(source="__str__", read_only=True)
 
     class Meta:

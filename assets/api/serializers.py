@@ -18,6 +18,9 @@ class SiteSerializer(serializers.ModelSerializer):
             "id", "organization", "organization_name", "name", "code", "address", "latitude", "longitude",
             "service_center", "time_zone", "contact_name", "contact_phone", "created_at", "updated_at",
         ]
+        # The ranges of the database's check constraints, as field errors first.
+        extra_kwargs = {"latitude": {"min_value": -90, "max_value": 90},
+                        "longitude": {"min_value": -180, "max_value": 180}}
 
 
 class EquipmentModelSerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
-from django.db import transaction
 
+from accounts.roles import ALL_ROLES, DISPATCH, MANAGERS
+from assets import services
 from assets.filters import EquipmentFilter, ServiceContractFilter, SiteFilter
 from assets.models import Equipment, EquipmentModel, ServiceContract, Site
 from assets.selectors import (
@@ -8,7 +9,6 @@ from assets.selectors import (
     equipment_visible_to,
     sites_visible_to,
 )
-from servicedesk.api.permissions import ALL_ROLES, DISPATCH, MANAGERS
 from servicedesk.api.views import ScopedModelViewSet
 
 from .serializers import (
@@ -28,6 +28,10 @@ class SiteViewSet(ScopedModelViewSet):
     search_fields = ["name", "code", "address"]
     ordering_fields = ["name", "updated_at"]
 
+    create_service = staticmethod(services.site_create)
+    update_service = staticmethod(services.site_update)
+    delete_service = staticmethod(services.site_delete)
+
     def get_queryset(self):
         return sites_visible_to(self.request.user)
 
@@ -40,6 +44,10 @@ class EquipmentModelViewSet(ScopedModelViewSet):
     filterset_fields = ["manufacturer", "category"]
     search_fields = ["manufacturer", "model_number", "category"]
     ordering_fields = ["manufacturer", "model_number", "updated_at"]
+
+    create_service = staticmethod(services.equipment_model_create)
+    update_service = staticmethod(services.equipment_model_update)
+    delete_service = staticmethod(services.equipment_model_delete)
 
     def get_queryset(self):
         return equipment_models_visible_to(self.request.user)
@@ -54,6 +62,10 @@ class EquipmentViewSet(ScopedModelViewSet):
     search_fields = ["name", "serial_number", "equipment_model__model_number", "site__name"]
     ordering_fields = ["name", "serial_number", "updated_at"]
 
+    create_service = staticmethod(services.equipment_create)
+    update_service = staticmethod(services.equipment_update)
+    delete_service = staticmethod(services.equipment_delete)
+
     def get_queryset(self):
         return equipment_visible_to(self.request.user)
 
@@ -67,19 +79,9 @@ class ServiceContractViewSet(ScopedModelViewSet):
     search_fields = ["number", "title", "organization__name"]
     ordering_fields = ["number", "starts_on", "updated_at"]
 
+    create_service = staticmethod(services.contract_create)
+    update_service = staticmethod(services.contract_update)
+    delete_service = staticmethod(services.contract_delete)
+
     def get_queryset(self):
         return contracts_visible_to(self.request.user)
-
-    def perform_create(self, serializer):
-        from training.services import obligation_sync_for_contract
-
-        with transaction.atomic():
-            serializer.save()
-            obligation_sync_for_contract(contract=serializer.instance, actor=self.request.user)
-
-    def perform_update(self, serializer):
-        from training.services import obligation_sync_for_contract
-
-        with transaction.atomic():
-            serializer.save()
-            obligation_sync_for_contract(contract=serializer.instance, actor=self.request.user)

@@ -3,8 +3,6 @@ every write on inspections and tasks goes through inspections.services."""
 
 import json
 
-from django.db import transaction
-from django.db.models import ProtectedError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -14,18 +12,16 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.roles import ALL_ROLES, DISPATCH, STAFF
 from inspections import selectors, services
 from inspections.models import ChecklistTemplate, Inspection, InspectionPlan, MaintenancePlan, MaintenanceTask
 from inspections.transitions import INSPECTION_ACTION_ROLES, TASK_ACTION_ROLES
-from servicedesk.api.permissions import ALL_ROLES, DISPATCH, STAFF
 from servicedesk.api.views import (
-    AtomicWritesMixin,
     ETagMixin,
     IfMatchUpdateMixin,
     ScopedModelViewSet,
     ScopedReadOnlyViewSet,
 )
-from servicedesk.errors import Conflict
 from servicedesk.pdf import pdf_response
 from tickets.models import Ticket
 
@@ -44,10 +40,11 @@ class IgnoreAccept(BaseContentNegotiation):
 
 def _action(name: str, roles, request=None, response=s.InspectionSerializer, **kwargs):
     def decorator(func):
-        func = extend_schema(request=request, responses={200: response}, summary=f"Inspection action “{name}”",
-                             **kwargs)(func)
-        return action(detail=True, methods=["post"], url_path=name, roles=roles, filter_backends=[],
+        # @action resets the function's kwargs: the schema goes on top of it
+        func = action(detail=True, methods=["post"], url_path=name, roles=roles, filter_backends=[],
                       pagination_class=None)(func)
+        return extend_schema(request=request, responses={200: response}, summary=f"Inspection action “{name}”",
+                             **kwargs)(func)
 
     return decorator
 
@@ -71,16 +68,12 @@ class InspectionPlanViewSet(ScopedModelViewSet):
     search_fields = ["name", "site__name"]
     ordering_fields = ["name", "anchor_date", "updated_at"]
 
+    create_service = staticmethod(services.inspection_plan_create)
+    update_service = staticmethod(services.inspection_plan_update)
+    delete_service = staticmethod(services.inspection_plan_delete)
+
     def get_queryset(self):
         return selectors.plans_visible_to(self.request.user)
-
-    def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError as exc:
-            raise Conflict(
-                "The plan has inspections; set it inactive or give it an end date instead of deleting it.") from exc
 
 
 @extend_schema_view(
@@ -195,7 +188,8 @@ class InspectionViewSet(IfMatchUpdateMixin, ETagMixin, mixins.ListModelMixin, mi
             url_path="report.pdf", url_name="report-pdf", content_negotiation_class=IgnoreAccept)
     def report_pdf(self, request, pk=None):
         inspection = self.get_object()
-        return pdf_response(services.render_report(inspection), services.report_filename(inspection))
+        return pdf_response(services.render_report(inspection, language=request.user.language),
+                            services.report_filename(inspection))
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    summary="A result's photo")
@@ -214,18 +208,15 @@ class MaintenancePlanViewSet(ScopedModelViewSet):
     filterset_fields = ["equipment", "task_kind", "active", "assignee"]
     ordering_fields = ["start_date", "updated_at"]
 
+    create_service = staticmethod(services.maintenance_plan_create)
+    update_service = staticmethod(services.maintenance_plan_update)
+    delete_service = staticmethod(services.maintenance_plan_delete)
+
     def get_queryset(self):
         return selectors.maintenance_plans_visible_to(self.request.user)
 
-    def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError as exc:
-            raise Conflict("The plan has tasks; set it inactive instead of deleting it.") from exc
 
-
-class MaintenanceTaskViewSet(AtomicWritesMixin, ScopedReadOnlyViewSet):
+class MaintenanceTaskViewSet(ScopedReadOnlyViewSet):
     queryset = MaintenanceTask.objects.none()  # names the model for the schema; rows come from get_queryset()
     serializer_class = s.MaintenanceTaskSerializer
     read_roles = ALL_ROLES

@@ -10,6 +10,14 @@ from .maintenance import (
     maintenance_task_complete,
     maintenance_task_skip,
 )
+from .plans import (
+    inspection_plan_create,
+    inspection_plan_delete,
+    inspection_plan_update,
+    maintenance_plan_create,
+    maintenance_plan_delete,
+    maintenance_plan_update,
+)
 from .reports import render_report, report_filename, send_report
 from .work import (
     inspection_acknowledge,
@@ -27,4 +35,6 @@ __all__ = [
     "inspection_acknowledge", "inspection_assign", "inspection_cancel", "inspection_complete",
     "inspection_raise_ticket", "inspection_record_results", "inspection_start", "maintenance_task_complete",
     "maintenance_task_skip", "mark_missed", "missing_required", "render_report", "report_filename", "send_report",
+    "inspection_plan_create", "inspection_plan_delete", "inspection_plan_update",
+    "maintenance_plan_create", "maintenance_plan_delete", "maintenance_plan_update",
 ]

@@ -3,16 +3,19 @@
 import base64
 import logging
 
-from django.db import transaction
 from django.utils import translation
 
 from accounts.models import User
 from inspections.models import Inspection, InspectionResult
+from notifications import outbox
+from notifications.models import OutboxMessage
+from notifications.services import templated_messages
 from servicedesk.pdf import render_pdf
 
 from . import _base as b
 
 log = logging.getLogger(__name__)
+REPORT_KIND = "inspection_report"
 EMBEDDED_PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
                         "webp": "image/webp"}
 
@@ -58,41 +61,47 @@ def customer_contacts(inspection: Inspection) -> list:
 
 
 def send_report(*, inspection: Inspection) -> bool:
-    """E-mails the completed report once (report_sent_at claims it)."""
+    """Put the completed report's e-mails into the outbox, one per customer contact, in
+    the caller's transaction (inspection_complete's), once: a second call finds them
+    there. The outbox delivers them (`compose_report_email`) and the first one sent
+    sets `report_sent_at`. Returns whether this call enqueued them."""
     if inspection.status != Inspection.Status.COMPLETED or inspection.report_sent_at is not None:
         return False
-    recipients = customer_contacts(inspection)
-    if not recipients:
+    prefix = f"{REPORT_KIND}:{inspection.pk}:"
+    if OutboxMessage.objects.filter(key__startswith=prefix).exists():
         return False
-    with transaction.atomic():
-        claimed = Inspection.objects.filter(pk=inspection.pk, report_sent_at__isnull=True).update(
-            report_sent_at=b.now())
-        if not claimed:
-            return False
-        language = next((user.language for user in recipients if isinstance(user, User)), None)
-        pdf = render_report(inspection, language=language)
-        attachment = (report_filename(inspection), pdf, "application/pdf")
-        context = {"inspection": inspection, "site": inspection.site}
-        _send_mail(recipients=recipients, context=context, attachment=attachment, language=language)
-    return True
+    enqueued = False
+    for recipient in customer_contacts(inspection):
+        user = recipient if isinstance(recipient, User) else None
+        address = (user.email if user else recipient).strip()
+        if address:
+            outbox.enqueue(kind=REPORT_KIND, key=f"{prefix}{address.lower()}",
+                           payload={"inspection": inspection.pk, "user": user.pk if user else None,
+                                    "address": address})
+            enqueued = True
+    return enqueued
 
 
-def _send_mail(*, recipients, context, attachment, language) -> None:
-    from notifications import services as notifications
+def compose_report_email(message: OutboxMessage):
+    """The outbox's `inspection_report` kind: the report PDF, in the recipient's
+    language, to one contact (None when the inspection is gone)."""
+    payload = message.payload
+    inspection = Inspection.objects.select_related("site", "site__organization", "plan").filter(
+        pk=payload.get("inspection")).first()
+    if inspection is None:
+        return None
+    user = User.objects.filter(pk=payload["user"]).first() if payload.get("user") else None
+    recipient = user if user is not None and user.is_active else payload["address"]
+    language = user.language if user is not None else None
+    attachment = (report_filename(inspection), render_report(inspection, language=language),
+                  "application/pdf")
+    messages = templated_messages(
+        recipients=[recipient], template="inspections/email/report_ready",
+        context={"inspection": inspection, "site": inspection.site}, attachments=[attachment],
+        language=language)
+    return messages[0] if messages else None
 
-    send = getattr(notifications, "send_templated_mail", None)
-    if send is not None:
-        send(recipients=recipients, template="inspections/email/report_ready", context=context,
-             attachments=[attachment], language=language)
-        return
-    # Until the notifications app offers templated mail: one plain message.
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
 
-    with translation.override(language):
-        subject = render_to_string("inspections/email/report_ready_subject.txt", context).strip()
-        body = render_to_string("inspections/email/report_ready.txt", context)
-    addresses = [r.email if isinstance(r, User) else r for r in recipients]
-    message = EmailMultiAlternatives(subject=subject, body=body, to=addresses)
-    message.attach(*attachment)
-    message.send()
+def mark_report_sent(message: OutboxMessage) -> None:
+    Inspection.objects.filter(pk=message.payload.get("inspection"),
+                              report_sent_at__isnull=True).update(report_sent_at=b.now())

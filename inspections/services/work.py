@@ -14,6 +14,7 @@ from inspections.transitions import INSPECTION_ACTION_ROLES, INSPECTION_TRANSITI
 from servicedesk.errors import Conflict, InvalidTransition, PermissionDenied, ServiceError
 
 from . import _base as b
+from . import reports
 
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 Kind = ChecklistItem.Kind
@@ -175,9 +176,8 @@ def inspection_complete(*, inspection: Inspection, actor: User, findings: str = 
     inspection.completed_on = recurrence.local_today(at, zone)
     inspection.findings, inspection.recommendations = findings.strip(), recommendations.strip()
     b.save(inspection, "status", "completed_at", "completed_on", "findings", "recommendations")
-    from inspections.tasks import send_report
-
-    send_report.delay_on_commit(inspection.pk)
+    # the report's e-mails are written to the outbox in this transaction
+    reports.send_report(inspection=inspection)
     return inspection
 
 

@@ -1,13 +1,13 @@
 import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from notifications import services
 from notifications.models import Notification
 from notifications.selectors import notifications_for
 from servicedesk.api.pagination import CursorPagination
-from servicedesk.api.permissions import ALL_ROLES
 from servicedesk.api.views import ScopedReadOnlyViewSet
 
 from .serializers import MarkAllReadResultSerializer, MarkReadSerializer, NotificationSerializer
@@ -37,19 +37,18 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
     filterset_class = NotificationFilter
     search_fields = ["verb", "target_label"]
     ordering_fields = ["created_at"]
-    read_roles = ALL_ROLES
-    write_roles = ALL_ROLES
+    permission_classes = [IsAuthenticated]  # every signed-in user, whatever the role: their own rows
 
     def get_queryset(self):
         return notifications_for(self.request.user)
 
     @extend_schema(request=MarkReadSerializer, responses=NotificationSerializer)
-    @action(detail=True, methods=["post"], roles=ALL_ROLES)
+    @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = services.notification_mark_read(notification=self.get_object(), actor=request.user)
         return Response(NotificationSerializer(notification, context={"request": request}).data)
 
     @extend_schema(request=MarkReadSerializer, responses=MarkAllReadResultSerializer)
-    @action(detail=False, methods=["post"], url_path="read-all", roles=ALL_ROLES)
+    @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked": services.notifications_mark_all_read(actor=request.user)})

@@ -3,6 +3,7 @@
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -11,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from servicedesk.errors import ServiceError
+
+from .dberrors import database_error_response
 
 
 class PreconditionFailed(APIException):
@@ -34,6 +37,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         data = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ProtectedError | RestrictedError):  # a delete other rows depend on
+        return Response({"detail": _("Other records still refer to this object."), "code": "conflict"},
+                        status=status.HTTP_409_CONFLICT)
+    if (db_response := database_error_response(exc)) is not None:  # constraints a client reached
+        return db_response
     if isinstance(exc, ObjectDoesNotExist):
         exc = Http404()
     if isinstance(exc, DjangoPermissionDenied):

@@ -1,6 +1,10 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
+# An id in the schema also where the serializer has no model to derive it from.
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign id in a request body, looked up only inside the caller's scope:
     another organisation's id is "does not exist" (400), never a leak."""

@@ -1,19 +1,9 @@
-"""Role checks for the API. Every view states who may read and who may write;
-a view that states nothing lets nobody but admins in (fail closed)."""
+"""Role checks for the API. Every view states who may read and who may write (with
+the role sets of accounts.roles); a view that states nothing lets nobody but admins
+in (fail closed). Only the user's `role` and `is_admin_role` are read here, so this
+shared base needs no domain app."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
-
-from accounts.models import User
-
-Role = User.Role
-ALL_ROLES = frozenset(Role)
-CUSTOMERS = frozenset(User.CUSTOMER_ROLES)
-STAFF = frozenset(User.STAFF_ROLES)
-FIELD_STAFF = frozenset({Role.ENGINEER, Role.EXPERT})
-DISPATCH = frozenset({Role.DISPATCHER, Role.MANAGER, Role.ADMIN})
-MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
-ADMINS = frozenset({Role.ADMIN})
-USER_ADMINS = frozenset({Role.ADMIN, Role.CUSTOMER_ADMIN})
 
 
 def roles_for(request, view) -> frozenset:

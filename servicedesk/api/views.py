@@ -2,6 +2,7 @@ import hashlib
 
 from django.db import transaction
 from rest_framework import mixins, viewsets
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
 from .exceptions import PreconditionFailed
@@ -53,19 +54,38 @@ class IfMatchUpdateMixin:
         return Response(serializer.data, headers={"ETag": etag_for(serializer.instance)})
 
 
-class AtomicWritesMixin:
-    """Plain create and delete run in one transaction (history rows included)."""
+class ServiceWritesMixin:
+    """Create, update and delete call the app's services (role and scope checks, history,
+    one transaction live there); the serializer only validates and shapes the data. A
+    viewset names its services, e.g. `create_service = staticmethod(services.site_create)`,
+    called as `create_service(actor=user, **validated_data)`, `update_service(row,
+    actor=user, **validated_data)` and `delete_service(row, actor=user)`. A write with no
+    service named is refused (405), never saved through the serializer."""
+
+    create_service = None
+    update_service = None
+    delete_service = None
+
+    def _service(self, name: str):
+        service = getattr(self, name)
+        if service is None:
+            raise MethodNotAllowed(self.request.method)
+        return service
 
     def perform_create(self, serializer):
-        with transaction.atomic():
-            serializer.save()
+        create = self._service("create_service")
+        serializer.instance = create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        update = self._service("update_service")
+        serializer.instance = update(serializer.instance, actor=self.request.user,
+                                     **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        with transaction.atomic():
-            instance.delete()
+        self._service("delete_service")(instance, actor=self.request.user)
 
 
-class ScopedModelViewSet(AtomicWritesMixin, IfMatchUpdateMixin, ETagMixin, viewsets.ModelViewSet):
+class ScopedModelViewSet(ServiceWritesMixin, IfMatchUpdateMixin, ETagMixin, viewsets.ModelViewSet):
     """Subclasses implement get_queryset() by calling their model's selector with
     request.user, so every read and write path goes through the same scope."""
 
@@ -80,7 +100,7 @@ class ScopedReadOnlyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ScopedCreateListRetrieveViewSet(
-    AtomicWritesMixin, ETagMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    ServiceWritesMixin, ETagMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
     read_roles: frozenset = frozenset()

@@ -1,4 +1,3 @@
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -7,7 +6,6 @@ from assets.selectors import sites_visible_to
 from servicedesk.api.fields import ScopedPrimaryKeyRelatedField
 from sla.models import BusinessCalendar, CalendarDay, Clock, Policy, Target, WorkingWindow
 from sla.selectors import calendars_visible_to, policies_visible_to
-from sla.services import calendar_set_default, policy_set_default
 from tickets.models import Ticket
 
 
@@ -55,15 +53,7 @@ class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = Policy
         fields = ["id", "name", "description", "is_default", "calendar", "targets", "created_at", "updated_at"]
-        extra_kwargs = {"is_default": {"validators": []}}  # a new default replaces the old one (save)
-
-    def save(self, **kwargs):
-        make_default = self.validated_data.pop("is_default", None)
-        with transaction.atomic():
-            policy = super().save(**kwargs)
-            if make_default:
-                policy_set_default(policy=policy)
-        return policy
+        extra_kwargs = {"is_default": {"validators": []}}  # a new default replaces the old one
 
 
 class WorkingWindowSerializer(serializers.ModelSerializer):
@@ -87,9 +77,9 @@ class BusinessCalendarSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BusinessCalendar
-        fields = ["id", "name", "time_zone", "is_default", "country", "subdivision", "windows", "created_at",
-                  "updated_at"]
-        extra_kwargs = {"is_default": {"validators": []}}  # a new default replaces the old one (save)
+        fields = ["id", "name", "time_zone", "is_default", "country", "subdivision", "covered_through", "windows",
+                  "created_at", "updated_at"]
+        extra_kwargs = {"is_default": {"validators": []}}  # a new default replaces the old one
 
     def validate_windows(self, windows):
         by_day = {}
@@ -101,18 +91,6 @@ class BusinessCalendarSerializer(serializers.ModelSerializer):
                 if before["end"].hour == 0 and before["end"].minute == 0 or after["start"] < before["end"]:
                     raise serializers.ValidationError(_("Windows of one weekday must not overlap."))
         return windows
-
-    def save(self, **kwargs):
-        windows = self.validated_data.pop("windows", None)
-        make_default = self.validated_data.pop("is_default", None)
-        with transaction.atomic():
-            calendar = super().save(**kwargs)
-            if windows is not None:
-                calendar.windows.all().delete()
-                WorkingWindow.objects.bulk_create(WorkingWindow(calendar=calendar, **w) for w in windows)
-            if make_default:
-                calendar_set_default(calendar=calendar)
-        return calendar
 
 
 class CalendarDaySerializer(serializers.ModelSerializer):
@@ -154,8 +132,9 @@ class ClockSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Clock
-        fields = ["id", "ticket", "ticket_number", "ticket_severity", "service_center", "metric", "visit",
-                  "policy", "severity", "duration", "clock_kind", "calendar", "started_at", "due_at", "warn_at",
+        fields = ["id", "ticket", "ticket_number", "ticket_severity", "service_center", "metric", "round",
+                  "visit", "beyond_coverage", "policy", "severity", "duration", "clock_kind", "calendar",
+                  "started_at", "due_at", "warn_at",
                   "met_at", "paused_at", "paused_total", "state", "breached", "warned_at", "breached_at",
                   "updated_at"]
         read_only_fields = fields

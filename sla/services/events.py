@@ -16,16 +16,22 @@ interleave. Decisions (see docs/sla.md):
   are recomputed from the start skipping every pause (exact in business time).
 - Response is met by the first response, or at the latest by the engineer's arrival
   or the resolution (both are contact with the customer).
-- Resolution meets restore, starts follow-up, and stops arrival and departure still
-  open (no visit is needed any more): `stopped` clocks do not count in compliance.
+- Each dispatched visit runs its own departure clock (a new round of the metric,
+  reopen or not). The report's arrival clock goes with the first visit; a visit
+  dispatched when no arrival clock is open gets its own from its dispatch. A
+  cancelled visit stops its own clocks and hands the report's arrival clock on.
+- Resolution meets restore, starts a new follow-up round (judged on its own; earlier
+  rounds stay as decided), and stops arrival and departure still open (no visit is
+  needed any more).
 - Reopening continues restore: the time between resolution and reopening becomes a
-  pause (the customer's system was working), a follow-up still open is stopped and
-  starts again at the next resolution.
-- Cancel and close stop every open clock (`stopped`)."""
+  pause (the customer's system was working); a follow-up round still open is stopped.
+- Cancel and close stop every open clock (`stopped`). A clock stopped after its due
+  time is a miss (`breached`): docs/sla.md, "What counts as a miss"."""
 
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from sla import deadlines
 from sla.models import Clock, ClockKind, Metric, Policy, Target
@@ -39,7 +45,7 @@ FAULT = "fault"
 SAVED_FIELDS = [
     "visit", "policy", "severity", "duration", "clock_kind", "calendar", "warning_ratio", "started_at", "due_at",
     "warn_at", "met_at", "paused_at", "paused_total", "pauses", "state", "breached", "warned_at", "breached_at",
-    "updated_at",
+    "beyond_coverage", "updated_at",
 ]
 
 
@@ -47,17 +53,20 @@ COUNTING = (S.RUNNING, S.BREACHED)
 
 
 class _TicketClocks:
-    """The locked clocks of one ticket and the policy they run on, for one event."""
+    """The locked clocks of one ticket and the policy they run on, for one event. A
+    metric may have several rounds (follow-up per resolution, departure per visit):
+    `current(metric)` is the latest."""
 
     def __init__(self, ticket, *, new: bool = False):
         self.ticket = ticket
         self.new = new
         if new:  # a ticket reported in this transaction has no clocks yet
-            self.clocks = {}
+            self.rows: list[Clock] = []
         else:
-            locked = Clock.objects.select_for_update(of=("self",)).select_related("calendar").filter(ticket=ticket)
-            self.clocks = {c.metric: c for c in locked}
-        self.changed: set[str] = set()
+            locked = (Clock.objects.select_for_update(of=("self",)).select_related("calendar")
+                      .filter(ticket=ticket).order_by("metric", "round", "pk"))
+            self.rows = list(locked)
+        self.changed: list[Clock] = []
         self.calendars = deadlines.Calendars()
         self._targets = None
         self._policy = None
@@ -66,7 +75,7 @@ class _TicketClocks:
     @property
     def policy(self) -> Policy | None:
         if self._policy is None:
-            running = next((c for c in self.clocks.values() if c.policy_id), None)
+            running = next((c for c in self.rows if c.policy_id), None)
             if running is not None:
                 self._policy = Policy.objects.select_related("calendar").filter(pk=running.policy_id).first()
             if self._policy is None:
@@ -84,6 +93,20 @@ class _TicketClocks:
         candidates = [t for (m, _s), t in self._targets.items() if m == metric]
         return min(candidates, key=lambda t: (t.duration, t.pk), default=None)
 
+    # --- finding clocks ----------------------------------------------------------
+    def current(self, metric: str) -> Clock | None:
+        rounds = [c for c in self.rows if c.metric == metric]
+        return rounds[-1] if rounds else None
+
+    def open_clocks(self, metric: str, visit=None) -> list[Clock]:
+        """Open rounds of `metric`; with a visit, those of that visit or of none."""
+        return [c for c in self.rows if c.metric == metric and c.is_open
+                and (visit is None or c.visit_id in (None, visit.pk))]
+
+    def _mark(self, clock: Clock) -> None:
+        if not any(c is clock for c in self.changed):
+            self.changed.append(clock)
+
     # --- clock moves -------------------------------------------------------------
     def _retarget(self, clock: Clock, target: Target) -> None:
         clock.policy = self.policy
@@ -91,37 +114,26 @@ class _TicketClocks:
         clock.duration, clock.clock_kind, clock.warning_ratio = target.duration, target.clock, target.warning_ratio
         clock.calendar = self.policy.calendar if target.clock == ClockKind.BUSINESS else None
         deadlines.recompute(clock, self.calendars.for_clock(clock))
-        self.changed.add(clock.metric)
+        self._mark(clock)
 
-    def start(self, metric: str, *, started_at: datetime, visit=None) -> Clock | None:
-        """Start `metric` unless it exists; returns the clock (None without a target)."""
-        if metric in self.clocks:
-            return self.clocks[metric]
+    def start(self, metric: str, *, started_at: datetime, visit=None, new_round: bool = False) -> Clock | None:
+        """Start `metric` unless it exists (`new_round`: start its next round however
+        the earlier ones ended). Returns the clock (None without a target)."""
+        existing = self.current(metric)
+        if existing is not None and not new_round:
+            return existing
         target = self.target(metric)
         if target is None:
             return None
-        clock = Clock(ticket=self.ticket, metric=metric, visit=visit, started_at=started_at, state=S.RUNNING)
+        clock = Clock(ticket=self.ticket, metric=metric, visit=visit, started_at=started_at, state=S.RUNNING,
+                      round=existing.round + 1 if existing is not None else 1)
         self._retarget(clock, target)
-        self.clocks[metric] = clock
-        return clock
-
-    def restart(self, metric: str, *, started_at: datetime, visit=None) -> Clock | None:
-        """A new round of `metric` on the same row: claims reset, a breach stays recorded."""
-        clock = self.clocks.get(metric)
-        if clock is None:
-            return self.start(metric, started_at=started_at, visit=visit)
-        target = self.target(metric)
-        if target is None:
-            return clock
-        clock.visit, clock.started_at, clock.pauses = visit, started_at, []
-        clock.met_at = clock.paused_at = clock.warned_at = clock.breached_at = None
-        clock.state = S.RUNNING
-        self._retarget(clock, target)
+        self.rows.append(clock)
         return clock
 
     def retarget_open(self) -> None:
         """The severity changed: recompute every open clock from its start."""
-        for clock in self.clocks.values():
+        for clock in self.rows:
             target = self.target(clock.metric)
             if clock.is_open and target is not None:
                 self._retarget(clock, target)
@@ -134,73 +146,75 @@ class _TicketClocks:
             deadlines.recompute(clock, self.calendars.for_clock(clock))
 
     def meet(self, metric: str, at: datetime, *, visit=None) -> None:
-        clock = self.clocks.get(metric)
-        if clock is None or not clock.is_open or (visit is not None and clock.visit_id not in (None, visit.pk)):
-            return
-        self._close_pause(clock, at)
-        clock.met_at, clock.state = at, S.MET
-        clock.breached = clock.breached or at > clock.due_at
-        self.changed.add(metric)
+        for clock in self.open_clocks(metric, visit):
+            self._close_pause(clock, at)
+            clock.met_at, clock.state = at, S.MET
+            clock.breached = clock.breached or at > clock.due_at
+            self._mark(clock)
 
     def pause(self, metric: str, at: datetime) -> None:
-        clock = self.clocks.get(metric)
-        if clock is not None and clock.state in (S.RUNNING, S.BREACHED):
-            clock.paused_at, clock.state = at, S.PAUSED
-            self.changed.add(metric)
+        for clock in self.open_clocks(metric):
+            if clock.state in (S.RUNNING, S.BREACHED):
+                clock.paused_at, clock.state = at, S.PAUSED
+                self._mark(clock)
 
     def resume(self, metric: str, at: datetime) -> None:
-        clock = self.clocks.get(metric)
-        if clock is not None and clock.state == S.PAUSED:
-            self._close_pause(clock, at)
-            self.changed.add(metric)
+        for clock in self.open_clocks(metric):
+            if clock.state == S.PAUSED:
+                self._close_pause(clock, at)
+                self._mark(clock)
 
     def reopen(self, metric: str, at: datetime) -> None:
-        """Continue a met clock: the span since it was met is a pause."""
-        clock = self.clocks.get(metric)
+        """Continue the latest round when met: the span since it was met is a pause."""
+        clock = self.current(metric)
         if clock is None or clock.state != S.MET:
             return
         deadlines.add_pause(clock, clock.met_at, at)
         clock.met_at = None
         clock.state = S.BREACHED if clock.breached_at else S.RUNNING
         deadlines.recompute(clock, self.calendars.for_clock(clock))
-        self.changed.add(metric)
+        self._mark(clock)
 
-    def stop(self, metric: str, at: datetime) -> None:
-        clock = self.clocks.get(metric)
-        if clock is not None and clock.is_open:
-            if clock.state == S.PAUSED:
-                deadlines.add_pause(clock, clock.paused_at, at)
-                clock.paused_at = None
-            clock.state = S.STOPPED
-            self.changed.add(metric)
+    def stop(self, metric: str, at: datetime, *, visit=None) -> None:
+        """Open rounds no longer apply. One stopped after its due time is a miss
+        (`breached`), whether or not the sweep saw it first (docs/sla.md)."""
+        for clock in self.open_clocks(metric, visit):
+            self._stop(clock, at)
+
+    def _stop(self, clock: Clock, at: datetime) -> None:
+        if clock.state == S.PAUSED:
+            deadlines.add_pause(clock, clock.paused_at, at)
+            clock.paused_at = None
+            deadlines.recompute(clock, self.calendars.for_clock(clock))
+        clock.state = S.STOPPED
+        clock.breached = clock.breached or at > clock.due_at
+        self._mark(clock)
 
     def save(self) -> None:
-        fresh = []
-        for metric in sorted(self.changed):
-            clock = self.clocks[metric]
-            if clock.pk is None:
-                fresh.append(clock)
-            else:
+        if not self.changed:
+            return
+        fresh = [clock for clock in self.changed if clock.pk is None]
+        for clock in self.changed:
+            if clock.pk is not None:
                 clock.save(update_fields=SAVED_FIELDS)
         if fresh:
             Clock.objects.bulk_create(fresh)
-        if self.changed:
-            # The request answers with the ticket's clocks: these (locked) are all of them,
-            # so a prefetch left on this ticket object by an earlier event stays true.
-            ordered = sorted(self.clocks.values(), key=lambda c: (c.started_at, c.pk))
-            cached = Clock.objects.filter(ticket=self.ticket)
-            cached._result_cache, cached._prefetch_done = ordered, True
-            self.ticket._prefetched_objects_cache = {"sla_clocks": cached}
-        self._save_nearest_due()
+        # The request answers with the ticket's clocks: these (locked) are all of them,
+        # so a prefetch left on this ticket object by an earlier event stays true.
+        ordered = sorted(self.rows, key=lambda c: (c.started_at, c.pk))
+        cached = Clock.objects.filter(ticket=self.ticket)
+        cached._result_cache, cached._prefetch_done = ordered, True
+        self.ticket._prefetched_objects_cache = {"sla_clocks": cached}
+        self._touch_ticket()
 
-    def _save_nearest_due(self) -> None:
-        """The ticket's `nearest_due_at` (the dispatcher queue's order, read through an
-        index): the earliest due time of its counting clocks, one UPDATE when it moved."""
-        counting = [c.due_at for c in self.clocks.values() if c.state in COUNTING]
-        nearest = min(counting, default=None)
-        if nearest != self.ticket.nearest_due_at:
-            Ticket.objects.filter(pk=self.ticket.pk).update(nearest_due_at=nearest)
-            self.ticket.nearest_due_at = nearest
+    def _touch_ticket(self) -> None:
+        """One UPDATE of the ticket: `updated_at` (its clocks changed: ETag and mobile
+        sync follow it) and `nearest_due_at` (the dispatcher queue's order, read through
+        an index): the earliest due time of its counting clocks."""
+        nearest = min((c.due_at for c in self.rows if c.state in COUNTING), default=None)
+        now = timezone.now()
+        Ticket.objects.filter(pk=self.ticket.pk).update(updated_at=now, nearest_due_at=nearest)
+        self.ticket.updated_at, self.ticket.nearest_due_at = now, nearest
 
 
 def _reported(run: _TicketClocks, at, visit, data) -> None:
@@ -219,14 +233,33 @@ def _triaged(run: _TicketClocks, at, visit, data) -> None:
         run.start(M.ARRIVAL, started_at=reported)
 
 
-def _dispatched(run: _TicketClocks, at, visit, data) -> None:
+def _dispatched(run, at, visit, data) -> None:
+    """Each visit gets its own departure clock from its dispatch. The report's arrival
+    clock goes with the first visit; a visit dispatched once no arrival clock is open
+    (after a reopen, or after an earlier visit arrived) gets its own from dispatch."""
     if run.ticket.kind != FAULT:
         return
-    clock = run.clocks.get(M.DEPARTURE)
-    if clock is None:
-        run.start(M.DEPARTURE, started_at=at, visit=visit)
-    elif clock.is_open:  # an earlier visit never left: the clock now runs for this one
-        run.restart(M.DEPARTURE, started_at=at, visit=visit)
+    run.start(M.DEPARTURE, started_at=at, visit=visit, new_round=True)
+    waiting = [c for c in run.open_clocks(M.ARRIVAL) if c.visit_id is None]
+    if waiting:
+        waiting[0].visit = visit
+        run._mark(waiting[0])
+    elif not run.open_clocks(M.ARRIVAL):
+        run.start(M.ARRIVAL, started_at=at, visit=visit, new_round=True)
+
+
+def _visit_cancelled(run, at, visit, data) -> None:
+    """The visit's departure clock stops; the report's arrival clock waits for the next
+    visit, an arrival clock of the visit's own stops."""
+    run.stop(M.DEPARTURE, at, visit=visit)
+    for clock in run.open_clocks(M.ARRIVAL, visit):
+        if clock.visit_id is None:
+            continue
+        if clock.round == 1:  # the report's arrival clock
+            clock.visit = None
+            run._mark(clock)
+        else:
+            run._stop(clock, at)
 
 
 def _departed(run, at, visit, data) -> None:
@@ -235,7 +268,7 @@ def _departed(run, at, visit, data) -> None:
 
 def _arrived(run, at, visit, data) -> None:
     run.meet(M.DEPARTURE, at, visit=visit)  # checked in without a separate departure
-    run.meet(M.ARRIVAL, at)
+    run.meet(M.ARRIVAL, at, visit=visit)
     run.meet(M.RESPONSE, at)
 
 
@@ -244,7 +277,8 @@ def _resolved(run, at, visit, data) -> None:
     run.meet(M.RESTORE, at)
     run.stop(M.ARRIVAL, at)
     run.stop(M.DEPARTURE, at)
-    run.restart(M.FOLLOW_UP, started_at=at)
+    run.stop(M.FOLLOW_UP, at)
+    run.start(M.FOLLOW_UP, started_at=at, new_round=True)  # a fresh round, judged on its own
 
 
 def _reopened(run, at, visit, data) -> None:
@@ -253,7 +287,7 @@ def _reopened(run, at, visit, data) -> None:
 
 
 def _stop_all(run, at, visit, data) -> None:
-    for metric in list(run.clocks):
+    for metric in M.values:
         run.stop(metric, at)
 
 
@@ -262,6 +296,7 @@ HANDLERS = {
     "triaged": _triaged,
     "responded": lambda run, at, visit, data: run.meet(M.RESPONSE, at),
     "dispatched": _dispatched,
+    "visit_cancelled": _visit_cancelled,
     "departed": _departed,
     "arrived": _arrived,
     "waiting_customer": lambda run, at, visit, data: run.pause(M.RESTORE, at),
@@ -277,7 +312,7 @@ HANDLERS = {
 def clocks_on_ticket_event(*, ticket, event: str, at: datetime, actor=None, visit=None, data=None) -> None:
     """Start, meet, pause, resume, re-target or stop the ticket's clocks for `event`
     (reported, triaged — again later with data={"old_severity": ...} for a severity
-    change —, responded, dispatched, departed, arrived, waiting_customer, resumed,
+    change —, responded, dispatched, visit_cancelled, departed, arrived, waiting_customer, resumed,
     resolved, reopened, followed_up, cancelled, closed). Unknown events do nothing."""
     handler = HANDLERS.get(event)
     if handler is None:

@@ -25,10 +25,13 @@ from django.utils import timezone
 from accounts.models import User
 from servicedesk.errors import ServiceError
 from sla.models import Clock, Metric
+from tickets.models import Ticket
+
+from .config import touch_tickets
 
 log = logging.getLogger(__name__)
-S = Clock.State
-R = User.Role
+State = Clock.State
+Role = User.Role
 WARNING_EVENT = "sla_warning"
 BREACH_EVENT = "sla_breach"
 MAX_BATCHES = 1000  # a bound, so a bug can never make one sweep loop forever
@@ -62,7 +65,7 @@ class _Staff:
         self.rows = []
         for user in users:
             centres = {c.pk for c in user.service_centers.all()}
-            profile = getattr(user, "engineer_profile", None) if user.role == R.EXPERT else None
+            profile = getattr(user, "engineer_profile", None) if user.role == Role.EXPERT else None
             if profile is not None:
                 centres.add(profile.service_center_id)
             self.rows.append((user, centres))
@@ -72,11 +75,11 @@ class _Staff:
         wanted = {centre.pk, centre.parent_id} - {None}
         own = [u for u, centres in self.rows if u.role == role and centres & wanted]
         anywhere = [u for u, centres in self.rows if u.role == role and not centres]
-        return own + anywhere if role != R.EXPERT else (own or anywhere)
+        return own + anywhere if role != Role.EXPERT else (own or anywhere)
 
 
 def _warning_recipients(staff: _Staff, clock: Clock) -> list[User]:
-    return staff.covering(R.DISPATCHER, clock)
+    return staff.covering(Role.DISPATCHER, clock)
 
 
 def _breach_recipients(staff: _Staff, clock: Clock) -> list[User]:
@@ -84,9 +87,9 @@ def _breach_recipients(staff: _Staff, clock: Clock) -> list[User]:
     centre for a tier-1 ticket; for a ticket already with an expert or the vendor
     (who has no account here), the owning expert."""
     ticket = clock.ticket
-    people = staff.covering(R.MANAGER, clock)
+    people = staff.covering(Role.MANAGER, clock)
     if ticket.tier <= 1:
-        people += staff.covering(R.EXPERT, clock)
+        people += staff.covering(Role.EXPERT, clock)
     elif ticket.assignee is not None:
         people.append(ticket.assignee)
     return people
@@ -106,19 +109,26 @@ def _claim(clocks: list[Clock], stage: str, now: datetime, staff: _Staff) -> lis
     from notifications.services import notify_many
 
     if stage == "breach":
-        unclaimed, changes = Q(state=S.RUNNING, breached_at=None), {
-            "state": S.BREACHED, "breached": True, "breached_at": now,
+        unclaimed, changes = Q(state=State.RUNNING, breached_at=None), {
+            "state": State.BREACHED, "breached": True, "breached_at": now,
             "warned_at": Coalesce(F("warned_at"), Value(now))}
     else:
-        unclaimed, changes = Q(state=S.RUNNING, warned_at=None), {"warned_at": now}
+        unclaimed, changes = Q(state=State.RUNNING, warned_at=None), {"warned_at": now}
     with transaction.atomic():
+        if stage == "breach":
+            # A breach moves the ticket (sync): lock the tickets first, as the ticket
+            # services do, skipping those a service holds (their clocks wait a minute).
+            free = set(Ticket.objects.select_for_update(skip_locked=True).filter(
+                pk__in={clock.ticket_id for clock in clocks}).values_list("pk", flat=True))
+            clocks = [clock for clock in clocks if clock.ticket_id in free]
         ids = list(Clock.objects.select_for_update(skip_locked=True).filter(
             unclaimed, pk__in=[clock.pk for clock in clocks]).values_list("pk", flat=True))
         if not ids:
             return []
         Clock.objects.filter(unclaimed, pk__in=ids).update(**changes, updated_at=now)
         claimed = [clock for clock in clocks if clock.pk in set(ids)]
-        if stage == "breach":
+        if stage == "breach":  # the ticket shows the clock's state: sync must see it
+            touch_tickets(clock.ticket_id for clock in claimed)
             notify_many([_notice(_breach_recipients(staff, clock), BREACH_EVENT, clock) for clock in claimed])
         else:
             notify_many([_notice(_warning_recipients(staff, clock), WARNING_EVENT, clock) for clock in claimed])
@@ -146,14 +156,14 @@ def sweep(*, now: datetime | None = None, batch_size: int = 500) -> SweepResult:
     result, seen = SweepResult(), set()
     staff = None
     to_escalate = []
-    due = Clock.objects.filter(state=S.RUNNING, due_at__lte=now)
-    warn = Clock.objects.filter(Q(state=S.RUNNING, warned_at=None, warn_at__lte=now) & Q(due_at__gt=now))
+    due = Clock.objects.filter(state=State.RUNNING, due_at__lte=now)
+    warn = Clock.objects.filter(Q(state=State.RUNNING, warned_at=None, warn_at__lte=now) & Q(due_at__gt=now))
     for queryset, order, stage in ((due, "due_at", "breach"), (warn, "warn_at", "warning")):
         for _batch in range(MAX_BATCHES):
             ids = _scan(queryset, order, batch_size, seen)
             if not ids:
                 break
-            staff = staff or _Staff([R.DISPATCHER, R.MANAGER, R.EXPERT])
+            staff = staff or _Staff([Role.DISPATCHER, Role.MANAGER, Role.EXPERT])
             claimed = _claim(_load(ids), stage, now, staff)
             if stage == "breach":
                 result.breached += len(claimed)

@@ -1,11 +1,10 @@
 """CSV export of stock and movements: `?format=csv` on the list endpoints."""
 
-import csv
-import io
-
 from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework.renderers import BaseRenderer
+
+from servicedesk import spreadsheets
 
 STOCK_COLUMNS = [
     ("stockroom", lambda s: s.stockroom.name), ("sku", lambda s: s.part.sku), ("part", lambda s: s.part.name),
@@ -37,20 +36,9 @@ class CSVRenderer(BaseRenderer):
         return b""
 
 
-def _safe(value):
-    """No formula injection when the file is opened in a spreadsheet."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not text.lstrip("-").isdigit() else text
-
-
 def csv_response(rows, columns, name: str) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 (Chinese names) correctly with a BOM
-    writer = csv.writer(buffer)
-    writer.writerow([header for header, _ in columns])
-    for row in rows[:MAX_ROWS]:
-        writer.writerow([_safe(getter(row)) for _, getter in columns])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    """The rows (at most MAX_ROWS) as `<name>-<time>.csv` (servicedesk.spreadsheets)."""
+    table = [[header for header, _ in columns]]
+    table += [[getter(row) for _, getter in columns] for row in rows[:MAX_ROWS]]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
-    return response
+    return spreadsheets.csv_response(table, filename=f"{name}-{stamp}.csv")

@@ -15,6 +15,8 @@ from spareparts.selectors import (
     visits_in_scope,
 )
 
+MAX_QUANTITY = 2**31 - 1  # the database's integer columns
+
 
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedId(ScopedPrimaryKeyRelatedField):
@@ -72,12 +74,13 @@ class StockSettingsSerializer(StockSerializer):
 
 
 class StockReceiveSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class StockAdjustSerializer(serializers.Serializer):
-    delta = serializers.IntegerField(help_text=_("Change of on hand, up or down; not zero."))
+    delta = serializers.IntegerField(min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY,
+                                     help_text=_("Change of on hand, up or down; not zero."))
     reason = serializers.CharField(max_length=300)
 
     def validate_delta(self, value):
@@ -116,7 +119,7 @@ class ReservationSerializer(serializers.ModelSerializer):
 
 class ReservationCreateSerializer(serializers.Serializer):
     part = ScopedId(selector=parts_visible_to)
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     ticket = ScopedId(selector=tickets_in_scope, required=False, allow_null=True)
     visit = ScopedId(selector=visits_in_scope, required=False, allow_null=True)
     stockroom = ScopedId(
@@ -130,7 +133,8 @@ class ReservationCreateSerializer(serializers.Serializer):
 
 
 class ReservationReleaseSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, required=False, help_text=_("Default: all still reserved."))
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False,
+                                        help_text=_("Default: all still reserved."))
 
 
 class ReservationUseSerializer(ReservationReleaseSerializer):
@@ -155,7 +159,7 @@ class TransferCreateSerializer(serializers.Serializer):
     part = ScopedId(selector=parts_visible_to)
     from_stockroom = ScopedId(selector=stockrooms_visible_to)
     to_stockroom = ScopedId(selector=stockrooms_reachable_by)
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
@@ -187,7 +191,7 @@ class ProcurementSerializer(serializers.ModelSerializer):
 
 class ProcurementCreateSerializer(serializers.Serializer):
     part = ScopedId(selector=parts_visible_to)
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     stockroom = ScopedId(selector=stockrooms_visible_to, required=False, allow_null=True)
     vendor = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     priority = serializers.ChoiceField(choices=ProcurementRequest.Priority.choices,

@@ -5,8 +5,8 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from accounts.roles import ALL_ROLES, DISPATCH, FIELD_STAFF, MANAGERS, STAFF
 from servicedesk.api.pagination import CursorPagination
-from servicedesk.api.permissions import ALL_ROLES, DISPATCH, FIELD_STAFF, MANAGERS, STAFF
 from servicedesk.api.views import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
 from spareparts import selectors, services
 from spareparts.filters import (
@@ -19,7 +19,7 @@ from spareparts.filters import (
 )
 from spareparts.models import Movement, Part, ProcurementRequest, Reservation, Stock, Stockroom, Transfer
 
-from . import serializers as s
+from . import serializers
 from .csv import MOVEMENT_COLUMNS, STOCK_COLUMNS, CSVRenderer, csv_response
 
 NO_DELETE = ["get", "post", "put", "patch", "head", "options"]
@@ -36,7 +36,7 @@ class PartViewSet(ScopedModelViewSet):
     """The parts catalogue. Customers may read it; `unit_cost` is shown to staff only."""
 
     queryset = Part.objects.none()  # names the model for the schema; rows come from get_queryset()
-    serializer_class = s.PartSerializer
+    serializer_class = serializers.PartSerializer
     read_roles = ALL_ROLES
     write_roles = DISPATCH
     http_method_names = NO_DELETE
@@ -44,19 +44,25 @@ class PartViewSet(ScopedModelViewSet):
     search_fields = ["sku", "name", "vendor"]
     ordering_fields = ["sku", "name", "updated_at"]
 
+    create_service = staticmethod(services.part_create)
+    update_service = staticmethod(services.part_update)
+
     def get_queryset(self):
         return selectors.parts_visible_to(self.request.user)
 
 
 class StockroomViewSet(ScopedModelViewSet):
     queryset = Stockroom.objects.none()  # names the model for the schema; rows come from get_queryset()
-    serializer_class = s.StockroomSerializer
+    serializer_class = serializers.StockroomSerializer
     read_roles = STAFF
     write_roles = MANAGERS
     http_method_names = NO_DELETE
     filterset_fields = ["service_center"]
     search_fields = ["name", "service_center__name"]
     ordering_fields = ["name", "updated_at"]
+
+    create_service = staticmethod(services.stockroom_create)
+    update_service = staticmethod(services.stockroom_update)
 
     def get_queryset(self):
         return selectors.stockrooms_visible_to(self.request.user)
@@ -68,7 +74,7 @@ class StockViewSet(ScopedModelViewSet):
     the ledger: `receive`, `adjust`, reservations, transfers and procurement."""
 
     queryset = Stock.objects.none()  # names the model for the schema; rows come from get_queryset()
-    serializer_class = s.StockSerializer
+    serializer_class = serializers.StockSerializer
     read_roles = STAFF
     write_roles = MANAGERS
     http_method_names = NO_DELETE
@@ -77,12 +83,15 @@ class StockViewSet(ScopedModelViewSet):
     search_fields = ["part__sku", "part__name", "stockroom__name"]
     ordering_fields = ["part__sku", "stockroom__name", "on_hand", "available_now", "updated_at"]
 
+    create_service = staticmethod(services.stock_create)
+    update_service = staticmethod(services.stock_update)
+
     def get_queryset(self):
         return selectors.stock_visible_to(self.request.user)
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
-            return s.StockSettingsSerializer
+            return serializers.StockSettingsSerializer
         return super().get_serializer_class()
 
     def list(self, request, *args, **kwargs):
@@ -90,21 +99,21 @@ class StockViewSet(ScopedModelViewSet):
             return csv_response(self.filter_queryset(self.get_queryset()), STOCK_COLUMNS, "stock")
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=s.StockReceiveSerializer, responses={201: s.MovementSerializer})
+    @extend_schema(request=serializers.StockReceiveSerializer, responses={201: serializers.MovementSerializer})
     @action(detail=True, methods=["post"], roles=DISPATCH)
     def receive(self, request, pk=None):
         stock = self.get_object()
-        data = _input(s.StockReceiveSerializer, request)
+        data = _input(serializers.StockReceiveSerializer, request)
         movement = services.stock_receive(part=stock.part, stockroom=stock.stockroom, actor=request.user, **data)
-        return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.StockAdjustSerializer, responses={201: s.MovementSerializer})
+    @extend_schema(request=serializers.StockAdjustSerializer, responses={201: serializers.MovementSerializer})
     @action(detail=True, methods=["post"], roles=MANAGERS)
     def adjust(self, request, pk=None):
         stock = self.get_object()
-        data = _input(s.StockAdjustSerializer, request)
+        data = _input(serializers.StockAdjustSerializer, request)
         movement = services.stock_adjust(stock=stock, actor=request.user, **data)
-        return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(description=CSV_NOTE)
@@ -112,7 +121,7 @@ class MovementViewSet(ScopedReadOnlyViewSet):
     """The append-only stock ledger: read-only (POST, PUT, PATCH, DELETE → 405)."""
 
     queryset = Movement.objects.none()  # names the model for the schema; rows come from get_queryset()
-    serializer_class = s.MovementSerializer
+    serializer_class = serializers.MovementSerializer
     read_roles = STAFF
     # ETagMixin brings an update() that the router would route PUT/PATCH to.
     http_method_names = ["get", "head", "options"]
@@ -142,7 +151,7 @@ class ReservationViewSet(ScopedCreateListRetrieveViewSet):
     raised for the ticket)."""
 
     queryset = Reservation.objects.none()  # names the model for the schema; rows come from get_queryset()
-    serializer_class = s.ReservationSerializer
+    serializer_class = serializers.ReservationSerializer
     read_roles = STAFF
     write_roles = FIELD_STAFF | DISPATCH
     filterset_class = ReservationFilter
@@ -151,27 +160,27 @@ class ReservationViewSet(ScopedCreateListRetrieveViewSet):
     def get_queryset(self):
         return selectors.reservations_visible_to(self.request.user)
 
-    @extend_schema(request=s.ReservationCreateSerializer, responses={201: s.ReservationSerializer})
+    @extend_schema(request=serializers.ReservationCreateSerializer, responses={201: serializers.ReservationSerializer})
     def create(self, request, *args, **kwargs):
-        data = _input(s.ReservationCreateSerializer, request)
+        data = _input(serializers.ReservationCreateSerializer, request)
         reservation = services.parts_reserve(actor=request.user, **data)
-        return Response(s.ReservationSerializer(reservation).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.ReservationSerializer(reservation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ReservationReleaseSerializer, responses={200: s.ReservationSerializer})
+    @extend_schema(request=serializers.ReservationReleaseSerializer, responses={200: serializers.ReservationSerializer})
     @action(detail=True, methods=["post"], roles=FIELD_STAFF | DISPATCH)
     def release(self, request, pk=None):
         reservation = self.get_object()
-        data = _input(s.ReservationReleaseSerializer, request)
+        data = _input(serializers.ReservationReleaseSerializer, request)
         services.parts_release(reservation=reservation, actor=request.user, **data)
-        return Response(s.ReservationSerializer(self.get_queryset().get(pk=reservation.pk)).data)
+        return Response(serializers.ReservationSerializer(self.get_queryset().get(pk=reservation.pk)).data)
 
-    @extend_schema(request=s.ReservationUseSerializer, responses={200: s.ReservationSerializer})
+    @extend_schema(request=serializers.ReservationUseSerializer, responses={200: serializers.ReservationSerializer})
     @action(detail=True, methods=["post"], roles=FIELD_STAFF | DISPATCH)
     def use(self, request, pk=None):
         reservation = self.get_object()
-        data = _input(s.ReservationUseSerializer, request)
+        data = _input(serializers.ReservationUseSerializer, request)
         services.reservation_use(reservation=reservation, actor=request.user, **data)
-        return Response(s.ReservationSerializer(self.get_queryset().get(pk=reservation.pk)).data)
+        return Response(serializers.ReservationSerializer(self.get_queryset().get(pk=reservation.pk)).data)
 
 
 class TransferViewSet(ScopedCreateListRetrieveViewSet):
@@ -179,7 +188,7 @@ class TransferViewSet(ScopedCreateListRetrieveViewSet):
     transit); `receive` books them into the destination; `cancel` back into the origin."""
 
     queryset = Transfer.objects.none()  # names the model for the schema; rows come from get_queryset()
-    serializer_class = s.TransferSerializer
+    serializer_class = serializers.TransferSerializer
     read_roles = STAFF
     write_roles = DISPATCH
     filterset_class = TransferFilter
@@ -188,25 +197,25 @@ class TransferViewSet(ScopedCreateListRetrieveViewSet):
     def get_queryset(self):
         return selectors.transfers_visible_to(self.request.user)
 
-    @extend_schema(request=s.TransferCreateSerializer, responses={201: s.TransferSerializer})
+    @extend_schema(request=serializers.TransferCreateSerializer, responses={201: serializers.TransferSerializer})
     def create(self, request, *args, **kwargs):
-        data = _input(s.TransferCreateSerializer, request)
+        data = _input(serializers.TransferCreateSerializer, request)
         transfer = services.transfer_ship(actor=request.user, **data)
-        return Response(s.TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: s.TransferSerializer})
+    @extend_schema(request=None, responses={200: serializers.TransferSerializer})
     @action(detail=True, methods=["post"], roles=DISPATCH | FIELD_STAFF)
     def receive(self, request, pk=None):
         transfer = services.transfer_receive(transfer=self.get_object(), actor=request.user)
-        return Response(s.TransferSerializer(transfer).data)
+        return Response(serializers.TransferSerializer(transfer).data)
 
-    @extend_schema(request=s.OptionalReasonSerializer, responses={200: s.TransferSerializer})
+    @extend_schema(request=serializers.OptionalReasonSerializer, responses={200: serializers.TransferSerializer})
     @action(detail=True, methods=["post"], roles=DISPATCH)
     def cancel(self, request, pk=None):
         transfer = self.get_object()
-        data = _input(s.OptionalReasonSerializer, request)
+        data = _input(serializers.OptionalReasonSerializer, request)
         transfer = services.transfer_cancel(transfer=transfer, actor=request.user, **data)
-        return Response(s.TransferSerializer(transfer).data)
+        return Response(serializers.TransferSerializer(transfer).data)
 
 
 class ProcurementRequestViewSet(ScopedCreateListRetrieveViewSet):
@@ -214,7 +223,7 @@ class ProcurementRequestViewSet(ScopedCreateListRetrieveViewSet):
     (books a receipt into the chosen stockroom), `cancel`."""
 
     queryset = ProcurementRequest.objects.none()  # names the model for the schema; rows come from get_queryset()
-    serializer_class = s.ProcurementSerializer
+    serializer_class = serializers.ProcurementSerializer
     read_roles = STAFF
     write_roles = DISPATCH
     filterset_class = ProcurementFilter
@@ -224,33 +233,34 @@ class ProcurementRequestViewSet(ScopedCreateListRetrieveViewSet):
     def get_queryset(self):
         return selectors.procurement_visible_to(self.request.user)
 
-    @extend_schema(request=s.ProcurementCreateSerializer, responses={201: s.ProcurementSerializer})
+    @extend_schema(request=serializers.ProcurementCreateSerializer, responses={201: serializers.ProcurementSerializer})
     def create(self, request, *args, **kwargs):
-        data = _input(s.ProcurementCreateSerializer, request)
+        data = _input(serializers.ProcurementCreateSerializer, request)
         created = services.procurement_create(actor=request.user, **data)
-        return Response(s.ProcurementSerializer(created).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.ProcurementSerializer(created).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ProcurementOrderSerializer, responses={200: s.ProcurementSerializer})
+    @extend_schema(request=serializers.ProcurementOrderSerializer, responses={200: serializers.ProcurementSerializer})
     @action(detail=True, methods=["post"], roles=MANAGERS)
     def order(self, request, pk=None):
         procurement = self.get_object()
-        data = _input(s.ProcurementOrderSerializer, request)
+        data = _input(serializers.ProcurementOrderSerializer, request)
         procurement = services.procurement_order(request=procurement, actor=request.user, **data)
-        return Response(s.ProcurementSerializer(procurement).data)
+        return Response(serializers.ProcurementSerializer(procurement).data)
 
-    @extend_schema(request=s.ProcurementReceiveSerializer,
-                   responses={200: s.ProcurementSerializer, 400: OpenApiResponse(description="No stockroom chosen")})
+    @extend_schema(request=serializers.ProcurementReceiveSerializer,
+                   responses={200: serializers.ProcurementSerializer,
+                              400: OpenApiResponse(description="No stockroom chosen")})
     @action(detail=True, methods=["post"], roles=DISPATCH)
     def receive(self, request, pk=None):
         procurement = self.get_object()
-        data = _input(s.ProcurementReceiveSerializer, request)
+        data = _input(serializers.ProcurementReceiveSerializer, request)
         procurement, _movement = services.procurement_receive(request=procurement, actor=request.user, **data)
-        return Response(s.ProcurementSerializer(procurement).data)
+        return Response(serializers.ProcurementSerializer(procurement).data)
 
-    @extend_schema(request=s.ReasonSerializer, responses={200: s.ProcurementSerializer})
+    @extend_schema(request=serializers.ReasonSerializer, responses={200: serializers.ProcurementSerializer})
     @action(detail=True, methods=["post"], roles=MANAGERS)
     def cancel(self, request, pk=None):
         procurement = self.get_object()
-        data = _input(s.ReasonSerializer, request)
+        data = _input(serializers.ReasonSerializer, request)
         procurement = services.procurement_cancel(request=procurement, actor=request.user, **data)
-        return Response(s.ProcurementSerializer(procurement).data)
+        return Response(serializers.ProcurementSerializer(procurement).data)

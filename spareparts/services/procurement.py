@@ -14,16 +14,16 @@ from servicedesk.errors import InvalidTransition, ServiceError
 from ..models import Movement, Part, ProcurementRequest, Stock, Stockroom
 from .ledger import change_level, check_quantity, require_staff, stock_row
 
-S = ProcurementRequest.Status
-P = ProcurementRequest.Priority
+Status = ProcurementRequest.Status
+Priority = ProcurementRequest.Priority
 
 # action -> {from status: to status}; drives the API actions and the page's buttons.
 TRANSITIONS: dict[str, dict[str, str]] = {
-    "order": {S.REQUESTED: S.ORDERED},
-    "receive": {S.REQUESTED: S.RECEIVED, S.ORDERED: S.RECEIVED},
-    "cancel": {S.REQUESTED: S.CANCELLED, S.ORDERED: S.CANCELLED},
+    "order": {Status.REQUESTED: Status.ORDERED},
+    "receive": {Status.REQUESTED: Status.RECEIVED, Status.ORDERED: Status.RECEIVED},
+    "cancel": {Status.REQUESTED: Status.CANCELLED, Status.ORDERED: Status.CANCELLED},
 }
-SEVERITY_PRIORITY = {"major": P.HIGH, "urgent": P.MEDIUM, "general": P.LOW}
+SEVERITY_PRIORITY = {"major": Priority.HIGH, "urgent": Priority.MEDIUM, "general": Priority.LOW}
 
 
 def allowed_actions(request: ProcurementRequest) -> list[str]:
@@ -60,7 +60,7 @@ def raise_for_reorder_point(*, stock_id: int) -> ProcurementRequest | None:
     quantity = stock.reorder_quantity or max(1, stock.reorder_point - stock.available)
     return _create_once(
         part=part, stockroom_id=stock.stockroom_id, quantity=quantity, vendor=part.vendor,
-        priority=P.MEDIUM if part.critical else P.LOW, expected_on=_expected_on(part),
+        priority=Priority.MEDIUM if part.critical else Priority.LOW, expected_on=_expected_on(part),
         source=ProcurementRequest.Source.REORDER,
         note=_("Raised automatically: %(available)d available, reorder point %(point)d.") % {
             "available": stock.available, "point": stock.reorder_point},
@@ -79,7 +79,7 @@ def raise_for_shortage(*, ticket, part: Part, quantity: int, actor=None) -> Proc
     with transaction.atomic():
         created = _create_once(
             part=part, quantity=quantity, vendor=part.vendor, ticket=ticket, stockroom=stockroom,
-            priority=SEVERITY_PRIORITY.get(ticket.severity, P.MEDIUM), expected_on=_expected_on(part),
+            priority=SEVERITY_PRIORITY.get(ticket.severity, Priority.MEDIUM), expected_on=_expected_on(part),
             source=ProcurementRequest.Source.SHORTAGE, requested_by=actor,
             note=_("Needed for %(ticket)s; no stockroom had it.") % {"ticket": ticket.number},
         )
@@ -90,12 +90,12 @@ def raise_for_shortage(*, ticket, part: Part, quantity: int, actor=None) -> Proc
 
 def procurement_create(
     *, actor, part: Part, quantity: int, stockroom: Stockroom | None = None, vendor: str = "",
-    priority: str = P.MEDIUM, expected_on=None, ticket=None, note: str = "",
+    priority: str = Priority.MEDIUM, expected_on=None, ticket=None, note: str = "",
 ) -> ProcurementRequest:
     """A request raised by hand."""
     require_staff(actor)
     check_quantity(quantity)
-    if priority not in P.values:
+    if priority not in Priority.values:
         raise ServiceError(_("Unknown priority."), field="priority")
     with transaction.atomic():
         return ProcurementRequest.objects.create(

@@ -14,7 +14,7 @@ from ..models import Movement, Part, Reservation, Stockroom
 from . import procurement
 from .ledger import change_level, check_quantity, ranked_stock, require_staff, stock_row
 
-K = Movement.Kind
+Kind = Movement.Kind
 OPEN_VISIT_STATUSES = ("dispatched", "en_route", "on_site")
 
 
@@ -90,7 +90,7 @@ def _reserve(*, part, quantity, actor, ticket, visit, site, stockroom) -> Reserv
                     reserved_by=actor,
                     served_from_own_centre=stock.stockroom.service_center_id == site.service_center_id,
                 )
-                change_level(stock=stock, kind=K.RESERVATION, quantity=quantity, reserved_delta=quantity,
+                change_level(stock=stock, kind=Kind.RESERVATION, quantity=quantity, reserved_delta=quantity,
                              actor=actor, ticket=ticket, visit=visit, reservation=reservation)
         except Conflict:
             continue  # a concurrent request took it first; try the next stockroom
@@ -136,7 +136,7 @@ def _use_reservation(reservation, quantity, *, visit, actor) -> Movement:
     if not _take_from(reservation, quantity, "used"):
         raise _outstanding_conflict(reservation, quantity)
     stock = stock_row(part=reservation.part, stockroom=reservation.stockroom)
-    movement = change_level(stock=stock, kind=K.ISSUE, quantity=quantity, on_hand_delta=-quantity,
+    movement = change_level(stock=stock, kind=Kind.ISSUE, quantity=quantity, on_hand_delta=-quantity,
                             reserved_delta=-quantity, actor=actor, ticket_id=reservation.ticket_id, visit=visit,
                             reservation=reservation)
     procurement.raise_for_reorder_point(stock_id=stock.pk)
@@ -155,7 +155,7 @@ def _release(reservation, quantity, *, actor) -> Movement:
     if not _take_from(reservation, quantity, "released"):
         raise _outstanding_conflict(reservation, quantity)
     stock = stock_row(part=reservation.part, stockroom=reservation.stockroom)
-    return change_level(stock=stock, kind=K.RELEASE, quantity=quantity, reserved_delta=-quantity, actor=actor,
+    return change_level(stock=stock, kind=Kind.RELEASE, quantity=quantity, reserved_delta=-quantity, actor=actor,
                         ticket_id=reservation.ticket_id, visit_id=reservation.visit_id, reservation=reservation)
 
 
@@ -225,7 +225,7 @@ def _issue(visit, part, quantity, stockroom, *, site, actor) -> list[Movement]:
         candidates = ranked_stock(part=part, quantity=remaining, site=site, stockroom=stockroom)
         for stock in candidates:
             try:
-                movements.append(change_level(stock=stock, kind=K.ISSUE, quantity=remaining,
+                movements.append(change_level(stock=stock, kind=Kind.ISSUE, quantity=remaining,
                                               on_hand_delta=-remaining, actor=actor, ticket_id=visit.ticket_id,
                                               visit=visit))
             except Conflict:
@@ -242,8 +242,9 @@ def _issue(visit, part, quantity, stockroom, *, site, actor) -> list[Movement]:
 
 def issued_net(*, visit, part) -> int:
     """Parts of this kind issued to the visit and not returned, from the ledger."""
-    signed = Case(When(kind=K.ISSUE, then=F("quantity")), When(kind=K.RETURN, then=-F("quantity")), default=Value(0))
-    return Movement.objects.filter(visit=visit, part=part, kind__in=[K.ISSUE, K.RETURN]).aggregate(
+    signed = Case(When(kind=Kind.ISSUE, then=F("quantity")), When(kind=Kind.RETURN, then=-F("quantity")),
+                  default=Value(0))
+    return Movement.objects.filter(visit=visit, part=part, kind__in=[Kind.ISSUE, Kind.RETURN]).aggregate(
         net=Coalesce(Sum(signed), 0))["net"]
 
 
@@ -259,8 +260,8 @@ def parts_return(*, visit, part: Part, quantity: int, actor, stockroom: Stockroo
             raise ServiceError(_("Only %(net)d × %(part)s were used on this visit.") % {"net": net, "part": part.name},
                                field="quantity")
         if stockroom is None:
-            last = Movement.objects.filter(visit=visit, part=part, kind=K.ISSUE).order_by("-id").first()
+            last = Movement.objects.filter(visit=visit, part=part, kind=Kind.ISSUE).order_by("-id").first()
             stockroom = last.stockroom
         stock = stock_row(part=part, stockroom=stockroom)
-        return change_level(stock=stock, kind=K.RETURN, quantity=quantity, on_hand_delta=quantity, actor=actor,
+        return change_level(stock=stock, kind=Kind.RETURN, quantity=quantity, on_hand_delta=quantity, actor=actor,
                             ticket_id=visit.ticket_id, visit=visit)

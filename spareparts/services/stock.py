@@ -10,7 +10,7 @@ from ..models import Movement, Part, Stock, Stockroom, Transfer
 from . import procurement
 from .ledger import change_level, check_quantity, require_staff, stock_row
 
-K = Movement.Kind
+Kind = Movement.Kind
 
 
 def stock_receive(*, part: Part, stockroom: Stockroom, quantity: int, actor, reason: str = "") -> Movement:
@@ -19,7 +19,7 @@ def stock_receive(*, part: Part, stockroom: Stockroom, quantity: int, actor, rea
     check_quantity(quantity)
     with transaction.atomic():
         stock = stock_row(part=part, stockroom=stockroom)
-        return change_level(stock=stock, kind=K.RECEIPT, quantity=quantity, on_hand_delta=quantity, actor=actor,
+        return change_level(stock=stock, kind=Kind.RECEIPT, quantity=quantity, on_hand_delta=quantity, actor=actor,
                             reason=reason)
 
 
@@ -31,7 +31,7 @@ def stock_adjust(*, stock: Stock, delta: int, reason: str, actor) -> Movement:
     if not (reason or "").strip():
         raise ServiceError(_("Say why the stock is adjusted."), field="reason")
     with transaction.atomic():
-        movement = change_level(stock=stock, kind=K.ADJUSTMENT, quantity=abs(delta), on_hand_delta=delta,
+        movement = change_level(stock=stock, kind=Kind.ADJUSTMENT, quantity=abs(delta), on_hand_delta=delta,
                                 actor=actor, reason=reason.strip())
         if delta < 0:
             procurement.raise_for_reorder_point(stock_id=stock.pk)
@@ -53,7 +53,7 @@ def transfer_ship(
                 "stockroom": from_stockroom.name, "part": part.name}, field="part")
         transfer = Transfer.objects.create(part=part, from_stockroom=from_stockroom, to_stockroom=to_stockroom,
                                            quantity=quantity, shipped_by=actor, note=note[:300])
-        change_level(stock=stock, kind=K.TRANSFER_OUT, quantity=quantity, on_hand_delta=-quantity, actor=actor,
+        change_level(stock=stock, kind=Kind.TRANSFER_OUT, quantity=quantity, on_hand_delta=-quantity, actor=actor,
                      transfer=transfer, reason=note)
         procurement.raise_for_reorder_point(stock_id=stock.pk)
     return transfer
@@ -75,7 +75,7 @@ def transfer_receive(*, transfer: Transfer, actor) -> Transfer:
     with transaction.atomic():
         transfer = _close(transfer, status=Transfer.Status.RECEIVED, actor=actor)
         stock = stock_row(part=transfer.part, stockroom=transfer.to_stockroom)
-        change_level(stock=stock, kind=K.TRANSFER_IN, quantity=transfer.quantity, on_hand_delta=transfer.quantity,
+        change_level(stock=stock, kind=Kind.TRANSFER_IN, quantity=transfer.quantity, on_hand_delta=transfer.quantity,
                      actor=actor, transfer=transfer)
     return transfer
 
@@ -86,6 +86,6 @@ def transfer_cancel(*, transfer: Transfer, actor, reason: str = "") -> Transfer:
     with transaction.atomic():
         transfer = _close(transfer, status=Transfer.Status.CANCELLED, actor=actor)
         stock = stock_row(part=transfer.part, stockroom=transfer.from_stockroom)
-        change_level(stock=stock, kind=K.TRANSFER_IN, quantity=transfer.quantity, on_hand_delta=transfer.quantity,
+        change_level(stock=stock, kind=Kind.TRANSFER_IN, quantity=transfer.quantity, on_hand_delta=transfer.quantity,
                      actor=actor, transfer=transfer, reason=reason or _("Transfer cancelled in transit"))
     return transfer

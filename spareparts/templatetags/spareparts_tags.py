@@ -1,6 +1,7 @@
 from django import template
 
-from servicedesk.api.permissions import DISPATCH, FIELD_STAFF, has_role
+from accounts.roles import DISPATCH, FIELD_STAFF
+from servicedesk.api.permissions import has_role
 from spareparts.models import Reservation
 from spareparts.selectors import parts_used_on_visit, parts_visible_to
 

@@ -83,7 +83,7 @@ def _site_body(world, code="idem"):
 
 
 def test_idempotency_key_replay_returns_first_response_and_creates_one_object(world, api):
-    client = api.as_user(world.dispatcher)
+    client = api.as_token_user(world.dispatcher)
     first = client.post("/api/v1/sites/", _site_body(world), HTTP_IDEMPOTENCY_KEY="k-1")
     again = client.post("/api/v1/sites/", _site_body(world), HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == 201
@@ -94,7 +94,7 @@ def test_idempotency_key_replay_returns_first_response_and_creates_one_object(wo
 
 
 def test_idempotency_key_with_another_body_is_422(world, api):
-    client = api.as_user(world.dispatcher)
+    client = api.as_token_user(world.dispatcher)
     client.post("/api/v1/sites/", _site_body(world), HTTP_IDEMPOTENCY_KEY="k-2")
     response = client.post("/api/v1/sites/", _site_body(world, "other"), HTTP_IDEMPOTENCY_KEY="k-2")
     assert response.status_code == 422
@@ -103,8 +103,8 @@ def test_idempotency_key_with_another_body_is_422(world, api):
 
 
 def test_idempotency_keys_are_per_user(world, api):
-    api.as_user(world.dispatcher).post("/api/v1/sites/", _site_body(world, "one"), HTTP_IDEMPOTENCY_KEY="shared")
-    response = api.as_user(world.manager).post(
+    api.as_token_user(world.dispatcher).post("/api/v1/sites/", _site_body(world, "one"), HTTP_IDEMPOTENCY_KEY="shared")
+    response = api.as_token_user(world.manager).post(
         "/api/v1/sites/", _site_body(world, "two"), HTTP_IDEMPOTENCY_KEY="shared"
     )
     assert response.status_code == 201

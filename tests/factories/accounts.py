@@ -54,3 +54,11 @@ class EngineerProfileFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, role=User.Role.ENGINEER)
     service_center = factory.SubFactory(ServiceCenterFactory)
     tier = EngineerProfile.Tier.ENGINEER
+
+
+def access_token(user) -> str:
+    """A JWT access token of `user` as the token endpoint issues it (with the credentials
+    stamp accounts.tokens checks)."""
+    from accounts.tokens import TokenObtainPairSerializer
+
+    return str(TokenObtainPairSerializer.get_token(user).access_token)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from tickets import search
-from tickets.models import Ticket, TicketEvent, Visit
+from tickets.models import InboundEmail, Ticket, TicketEvent, Visit
 
 from .assets import SiteFactory
 
@@ -59,3 +59,15 @@ def png_bytes(size=(60, 20), color=(0, 0, 0)) -> bytes:
 
 def png_upload(name="signature.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+class InboundEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InboundEmail
+
+    message_id = factory.Sequence(lambda n: f"<message-{n}@example.test>")
+    sender = factory.Sequence(lambda n: f"stranger{n}@elsewhere.test")
+    sender_name = "Stranger"
+    subject = "Pump alarm"
+    body = "The pump alarm rings since this morning."
+    received_at = factory.LazyFunction(timezone.now)

@@ -260,3 +260,18 @@ def test_plan_dates_use_the_site_time_zone_in_the_api_listing(api, world, plan_a
     services.generate_due(now=None, horizon_days=40)
     rows = api.as_user(world.engineer1).get(f"{API}/inspections/?plan={plan_a.pk}").json()["results"]
     assert all(date.fromisoformat(row["scheduled_for"]).day == 15 for row in rows) and rows
+
+
+@pytest.mark.parametrize("language, title", [("zh-hans", "巡检报告"), ("en", "Inspection report")])
+def test_the_report_pdf_is_in_the_readers_language(api, world, inspection_a, client, language, title):
+    inspection = fill_required(inspection_a, world.engineer1)
+    services.inspection_complete(inspection=inspection, actor=world.engineer1, findings="Battery low")
+    world.customer_a.language = language
+    world.customer_a.save(update_fields=["language"])
+    response = api.as_user(world.customer_a).get(f"{API}/inspections/{inspection.pk}/report.pdf",
+                                                 HTTP_ACCEPT_LANGUAGE="en" if language != "en" else "zh-hans")
+    assert title in _pdf_text(b"".join(response) if response.streaming else response.content)
+    client.force_login(world.customer_a)
+    page = client.get(f"/inspections/{inspection.pk}/report.pdf")
+    assert page.status_code == 200
+    assert title in _pdf_text(b"".join(page) if page.streaming else page.content)

@@ -16,6 +16,7 @@ def clocks_of():
     from sla.models import Clock
 
     def get(ticket):
-        return {c.metric: c for c in Clock.objects.filter(ticket=ticket)}
+        """The latest round of each metric."""
+        return {c.metric: c for c in Clock.objects.filter(ticket=ticket).order_by("metric", "round")}
 
     return get

@@ -2,6 +2,7 @@
 `hypothesis` checks the laws that tie adding and measuring together."""
 
 import time as stopwatch
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,8 +16,10 @@ from sla.calendar import (
     Window,
     add_business_time,
     business_time_between,
+    covers,
     holidays_from_package,
     is_working_time,
+    package_knows,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -454,3 +457,75 @@ def test_round_the_clock_windows_agree_with_twenty_four_seven(
     assert add_business_time(round_the_clock, start, duration) == add_business_time(TWENTY_FOUR_SEVEN, start, duration)
     # In UTC: adding to a Berlin datetime would move its wall clock, not the instant.
     assert add_business_time(TWENTY_FOUR_SEVEN, start, duration) == start.astimezone(UTC) + duration
+
+
+# Coverage: a calendar knows its holidays only on some dates (ranges with gaps between
+# them). `covers` must say exactly whether a span stays on known dates, and a due time
+# it vouches for must not move whatever the unknown dates turn out to be.
+
+
+@st.composite
+def gapped_coverage(draw: st.DrawFn) -> tuple[tuple[date, date], ...]:
+    """Up to four disjoint date ranges over 2025-2027, usually with gaps between them."""
+    cuts = sorted(draw(st.lists(st.dates(date(2025, 1, 1), date(2027, 12, 31)), unique=True, min_size=0,
+                                max_size=8)))
+    return tuple((low, high) for low, high in zip(cuts[0::2], cuts[1::2], strict=False))
+
+
+def _dates_between(cal: BusinessCalendar, start: datetime, end: datetime) -> list[date]:
+    first, last = start.astimezone(cal.tz).date(), max(start, end).astimezone(cal.tz).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _known(coverage, day: date) -> bool:
+    return any(low <= day <= high for low, high in coverage)
+
+
+@property_settings
+@given(case=with_durations(1), coverage=gapped_coverage(), start=instants)
+def test_coverage_flags_exactly_the_spans_that_touch_an_unknown_date(case: Case, coverage, start: datetime) -> None:
+    cal, [duration] = case
+    assume(not cal.always_open)
+    covered = replace(cal, coverage=coverage)
+    due = add_business_time(covered, start, duration)
+    assert due == add_business_time(cal, start, duration)  # coverage flags, it never moves a due time
+    assert covers(covered, start, due) == all(_known(coverage, day) for day in _dates_between(cal, start, due))
+    assert covers(cal, start, due)  # no coverage given: no limit
+
+
+@property_settings
+@given(case=with_durations(1), others=gapped_coverage(), start=instants, margin=st.integers(0, 20),
+       unknown=st.frozensets(st.dates(date(2024, 12, 1), date(2028, 6, 30)), max_size=30), as_workdays=st.booleans())
+def test_a_due_time_inside_coverage_stays_whatever_the_unknown_dates_turn_out_to_be(
+        case: Case, others, start: datetime, margin: int, unknown: frozenset[date], as_workdays: bool) -> None:
+    cal, [duration] = case
+    assume(not cal.always_open)
+    due = add_business_time(cal, start, duration)
+    span = _dates_between(cal, start, due)
+    # known: the span (a few days more on either side) and other ranges with gaps
+    coverage = (*others, (span[0] - timedelta(days=margin), span[-1] + timedelta(days=margin)))
+    covered = replace(cal, coverage=coverage)
+    assert covers(covered, start, due)
+    news = frozenset(day for day in unknown if not _known(coverage, day))
+    if as_workdays:
+        changed = replace(covered, workdays=(cal.workdays | news) - cal.holidays)
+    else:
+        changed = replace(covered, holidays=cal.holidays | news, workdays=cal.workdays - news)
+    assert add_business_time(changed, start, duration) == due
+
+
+def test_a_fault_reported_beyond_the_calendars_years_is_flagged() -> None:
+    """The issue's case: coverage through 2027, a general fault on Mon 2028-01-24 10:00."""
+    cal = replace(CHINA_OFFICE, coverage=((date(2025, 1, 1), date(2027, 12, 31)),))
+    start = datetime(2028, 1, 24, 10, tzinfo=SHANGHAI)
+    due = add_business_time(cal, start, 27 * HOUR)
+    assert not covers(cal, start, due)
+    assert covers(cal, datetime(2027, 12, 27, 10, tzinfo=SHANGHAI), datetime(2027, 12, 31, 18, tzinfo=SHANGHAI))
+    assert not covers(cal, datetime(2027, 12, 31, 10, tzinfo=SHANGHAI), datetime(2028, 1, 3, 10, tzinfo=SHANGHAI))
+
+
+def test_the_package_knows_china_only_for_years_with_the_official_notice() -> None:
+    assert package_knows("CN", 2026) and not package_knows("CN", 2027)
+    assert package_knows("DE", 2030)  # rule-based holidays
+    with pytest.raises(ValueError):
+        package_knows("XX", 2026)

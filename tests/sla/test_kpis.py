@@ -68,10 +68,11 @@ def test_ticket_figures_for_one_organisation(month):
 
 def test_compliance_per_metric_and_state_counts(month):
     data = kpis.dashboard(month.manager, kpis.Filters(**{**vars(MARCH), "organization": month.org_a.pk}))
-    # decided: T1 4 (arrival stopped), T2 6, T3 3 (follow-up running); on time: 4 + 1 + 3
-    assert data["compliance"] == {"met_on_time": 8, "total": 13, "rate": round(8 / 13, 4)}
+    # decided: T1 5 (its arrival, due 12:00, stopped at the 14:00 remote resolution is a
+    # miss), T2 6, T3 3 (arrival stopped in time, follow-up running); on time: 4 + 1 + 3
+    assert data["compliance"] == {"met_on_time": 8, "total": 14, "rate": round(8 / 14, 4)}
     rates = {row["metric"]: (row["met_on_time"], row["total"]) for row in data["compliance_by_metric"]}
-    assert rates == {"triage": (2, 3), "response": (2, 3), "departure": (1, 1), "arrival": (0, 1),
+    assert rates == {"triage": (2, 3), "response": (2, 3), "departure": (1, 1), "arrival": (0, 2),
                      "restore": (2, 3), "follow_up": (1, 2)}
     restore = next(row for row in data["compliance_by_metric"] if row["metric"] == "restore")
     assert restore["by_severity"] == [
@@ -81,9 +82,11 @@ def test_compliance_per_metric_and_state_counts(month):
     ]
     # met: T1 4, T2 6, T3 3; stopped: the arrivals of T1 and T3, both of T4; running: T3 follow-up
     assert data["clocks_by_state"] == {"running": 1, "paused": 0, "breached": 0, "met": 13, "stopped": 4}
-    assert data["breaches_by_centre"] == [{"service_center": month.local.pk, "name": "Local", "breaches": 5}]
-    assert [(row["engineer"], row["breaches"]) for row in data["breaches_by_engineer"]] == [
-        (month.engineer1.pk, 5)]
+    assert data["breaches_by_centre"] == [{"service_center": month.local.pk, "name": "Local", "breaches": 6,
+                                           "later_stopped": 1}]
+    assert [(row["engineer"], row["breaches"], row["later_stopped"]) for row in data["breaches_by_engineer"]] == [
+        (month.engineer1.pk, 5, 0), (month.engineer2.pk, 1, 1)]
+    assert data["breached_later_stopped"] == 1
 
 
 def test_mtbf_per_unit_and_organisation(month):
@@ -100,7 +103,7 @@ def test_weekly_series(month):
     data = kpis.dashboard(month.manager, kpis.Filters(**{**vars(MARCH), "organization": month.org_a.pk,
                                                          "bucket": "week"}))
     assert [(str(r["bucket"]), r["tickets"], r["mttr_hours"], r["met_on_time"], r["decided"]) for r in
-            data["series"]] == [("2026-03-02", 2, 27.0, 5, 10), ("2026-03-09", 2, 3.0, 3, 3)]
+            data["series"]] == [("2026-03-02", 2, 27.0, 5, 11), ("2026-03-09", 2, 3.0, 3, 3)]
 
 
 def test_filters_by_site_centre_and_severity(month):
@@ -128,3 +131,39 @@ def test_the_dashboard_is_a_fixed_number_of_queries(month, django_assert_num_que
     with django_assert_num_queries(11):
         after = kpis.dashboard(manager, MARCH)
     assert after["tickets_reported"] == before["tickets_reported"] + 10
+
+
+def test_a_miss_counts_whatever_happened_after_and_the_breach_lists_agree(world):
+    """A breach later stopped (remote resolution after the arrival deadline, a cancel
+    after a swept breach, a close without the follow-up call) is a miss in compliance
+    and in the breach lists alike."""
+    from sla.services import sweep
+
+    w, e, april = world, world.equipment_a, kpis.Filters(start=cst(2026, 4, 1), end=cst(2026, 5, 1))
+    # 1: arrival (major: 2 h) swept as breached, then resolved remotely: arrival stopped
+    t1 = triage(report(site=w.site_a, at=cst(2026, 4, 6, 10), equipment=e), cst(2026, 4, 6, 10, 5), "major",
+                assignee=w.engineer1)
+    move(t1, "responded", cst(2026, 4, 6, 10, 20))
+    sweep(now=cst(2026, 4, 6, 12, 30))
+    _resolve(t1, cst(2026, 4, 6, 13))
+    # 2: resolved on time, then closed without the call after the follow-up's due time
+    # (no sweep ran in between): the stop itself records the miss
+    t2 = triage(report(site=w.site_a, at=cst(2026, 4, 7, 10), equipment=e), cst(2026, 4, 7, 10, 5), "major",
+                assignee=w.engineer1)
+    move(t2, "responded", cst(2026, 4, 7, 10, 20))
+    _resolve(t2, cst(2026, 4, 7, 11))
+    move(t2, "closed", cst(2026, 4, 20, 10), status="closed")
+    # 3: cancelled before any due time: nothing decided
+    t3 = report(site=w.site_a, at=cst(2026, 4, 8, 10))
+    move(t3, "cancelled", cst(2026, 4, 8, 10, 5), status="cancelled")
+
+    data = kpis.dashboard(w.manager, april)
+    rates = {row["metric"]: (row["met_on_time"], row["total"]) for row in data["compliance_by_metric"]}
+    assert rates["arrival"] == (0, 1) and rates["follow_up"] == (0, 1)
+    misses = data["compliance"]["total"] - data["compliance"]["met_on_time"]
+    assert misses == 2
+    assert sum(r["breaches"] for r in data["breaches_by_centre"]) == misses
+    assert sum(r["breaches"] for r in data["breaches_by_engineer"]) == misses
+    assert data["breached_later_stopped"] == 2 == sum(r["later_stopped"] for r in data["breaches_by_centre"])
+    series = data["series"]
+    assert sum(r["decided"] - r["met_on_time"] for r in series) == misses

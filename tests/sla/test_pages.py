@@ -61,9 +61,10 @@ def test_csv_exports_of_clocks_and_kpis(client, world, tickets):
     client.force_login(world.manager)
     response = client.get("/sla/export/clocks.csv", MARCH)
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["ticket", "severity", "metric"] and len(rows) == 1 + 8
-    kpi_rows = list(csv.reader(io.StringIO(client.get("/sla/export/kpis.csv", MARCH).content.decode())))
+    kpi_rows = list(csv.reader(io.StringIO(
+        client.get("/sla/export/kpis.csv", MARCH).content.decode("utf-8-sig"))))
     assert ["triaged_within_15_min", "", "", "1", "2", "0.5"] in kpi_rows
     only_b = client.get("/sla/export/clocks.csv", {**MARCH, "organization": world.org_b.pk}).content.decode()
     assert tickets[1].number in only_b and tickets[0].number not in only_b

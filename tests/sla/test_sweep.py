@@ -91,13 +91,14 @@ def test_a_refused_escalation_keeps_the_breach(world):
     from tickets.models import Ticket
 
     ticket = triage(report(site=world.site_a, at=REPORTED), REPORTED, "major")
-    # already with an expert and no vendor known for the unit: tier 3 cannot open
-    Ticket.objects.filter(pk=ticket.pk).update(tier=2, assignee=world.expert)
+    # no active expert covers the site's centre: tier 2 cannot take it
+    world.expert.is_active = False
+    world.expert.save(update_fields=["is_active"])
     result = sweep(now=REPORTED + 25 * H)
     assert (result.breached, result.escalated) == (3, 0)
     assert ticket.sla_clocks.get(metric="restore").state == S.BREACHED
     ticket.refresh_from_db()
-    assert ticket.tier == 2
+    assert (ticket.tier, Ticket.objects.get(pk=ticket.pk).assignee_id) == (1, None)
 
 
 def test_the_task_sweeps_now(world):

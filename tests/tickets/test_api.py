@@ -71,7 +71,7 @@ def test_staff_registers_a_phone_report_and_must_name_the_organisation(world, ap
 
 
 def test_idempotency_key_on_create_makes_one_ticket(world, api):
-    client = api.as_user(world.customer_a)
+    client = api.as_token_user(world.customer_a)
     first = client.post("/api/v1/tickets/", report(world), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     second = client.post("/api/v1/tickets/", report(world), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == second.status_code == 201
@@ -300,3 +300,17 @@ def test_a_second_triage_from_a_stale_copy_is_409(world, build):
     with pytest.raises(InvalidTransition):
         services.ticket_triage(ticket=second, actor=world.manager, severity="general")
     assert Ticket.objects.get(pk=first.pk).severity == "major"
+
+
+def test_escalate_to_the_vendor_needs_no_vendor_name_when_the_model_has_none(world, api, build):
+    """API.md: `escalate {reason, vendor_case?}`; a model without vendor support is no 400."""
+    model = world.equipment_a.equipment_model
+    model.vendor_name = model.vendor_contact = model.vendor_email = ""
+    model.save()
+    ticket = build.ticket("in_progress")
+    assert api.as_user(world.engineer1).post(f"/api/v1/tickets/{ticket.pk}/escalate/",
+                                             {"reason": "Beyond tier 1"}).status_code == 200
+    third = api.as_user(world.expert).post(f"/api/v1/tickets/{ticket.pk}/escalate/",
+                                           {"reason": "Firmware bug", "vendor_case": "V-1"}, format="json")
+    assert third.status_code == 200, third.content
+    assert (third.json()["tier"], third.json()["vendor_name"], third.json()["vendor_case"]) == (3, "", "V-1")

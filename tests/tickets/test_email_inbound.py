@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from notifications.models import InboundEmail, Notification
+from notifications.models import Notification
 from tests.factories.tickets import png_bytes
-from tickets import inbound
-from tickets.models import Attachment, Comment, Ticket
+from tickets.models import Attachment, Comment, InboundEmail, Ticket
+from tickets.services import inbound
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parent / "data"
@@ -110,7 +110,7 @@ def test_an_unknown_sender_waits_in_the_dispatchers_queue(world, django_capture_
         "pending", "li.wei@unknown.test", "Li Wei", "Our UPS beeps", "Please help.")
     assert not Ticket.objects.exists()
     notification = Notification.objects.get(recipient=world.dispatcher)
-    assert notification.event == "inbound_email_pending" and notification.url == "/notifications/inbound/"
+    assert notification.event == "inbound_email_pending" and notification.url == "/tickets/inbound/"
     assert [m.to for m in mail.outbox] == [[world.dispatcher.email]]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.factories import UserFactory
+from tests.factories.documents import pdf_bytes
 from tests.factories.training import SessionFactory
 from training import services
 from training.models import Enrollment, Session, TrainingObligation
@@ -198,13 +199,13 @@ def test_courses_are_written_by_managers_only(api, world, operational):
 
 def test_course_material_upload_and_download(api, world, operational):
     client = api.as_user(world.manager)
-    upload = SimpleUploadedFile("manual.pdf", b"%PDF-1.4 manual", content_type="application/pdf")
+    upload = SimpleUploadedFile("manual.pdf", pdf_bytes(), content_type="application/pdf")
     response = client.post(f"{API}/courses/{operational.pk}/materials/", {"file": upload, "title": "Manual"},
                            format="multipart")
     assert response.status_code == 201, response.content
     url = response.json()["url"]
     download = api.as_user(world.customer_b).get(url)
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 manual"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf_bytes()
     bad = api.as_user(world.manager).post(f"{API}/courses/{operational.pk}/materials/", {
         "file": SimpleUploadedFile("x.exe", b"MZ", content_type="application/x-msdownload")}, format="multipart")
     assert bad.status_code == 400 and "file" in bad.json()
@@ -287,7 +288,7 @@ def _grow(world, operational, count, after_start):
                                           sites=[SiteFactory(organization=organization, service_center=world.local)])
         services.obligation_sync_for_contract(contract=contract)
         services.material_add(course=course, actor=world.manager, file=SimpleUploadedFile(
-            "m.pdf", b"%PDF-1.4", content_type="application/pdf"))
+            "m.pdf", pdf_bytes(), content_type="application/pdf"))
 
 
 @pytest.mark.parametrize(("user", "name", "expected"), [
@@ -312,3 +313,21 @@ def test_the_verification_code_reads_back_from_the_pdf_whatever_its_letters(worl
     for code in ("fiffl-Tfl_office_AVfi", "Wafflefi0-_ffi9ZZ"):  # ligature-prone letters
         certificate.code = code
         assert code in _pdf_text(services.render_certificate(certificate)).replace(" ", "")
+
+
+@pytest.mark.parametrize("language, title", [("zh-hans", "结业证书"), ("en", "Certificate of completion")])
+def test_the_certificate_pdf_is_in_the_readers_language(api, world, session_a, after_start, client, language,
+                                                       title):
+    enrollment = enrol(session_a, world.customer_a2, world.customer_a)
+    with after_start(session_a):
+        api.as_user(world.engineer1).post(f"{API}/enrollments/{enrollment.pk}/attendance/", {
+            "attended": True, "score": "92.5", "passed": True}, format="json")
+    world.customer_a.language = language
+    world.customer_a.save(update_fields=["language"])
+    other = "en" if language != "en" else "zh-hans"
+    pdf = api.as_user(world.customer_a).get(f"{API}/enrollments/{enrollment.pk}/certificate.pdf",
+                                            HTTP_ACCEPT_LANGUAGE=other)
+    assert title in _pdf_text(pdf.content)
+    client.force_login(world.customer_a)
+    page = client.get(f"/training/enrollments/{enrollment.pk}/certificate.pdf", HTTP_ACCEPT_LANGUAGE=other)
+    assert page.status_code == 200 and title in _pdf_text(b"".join(page) if page.streaming else page.content)

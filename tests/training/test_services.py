@@ -153,9 +153,14 @@ def test_a_cancelled_enrolment_takes_no_attendance(world, session_a, after_start
 def test_material_upload_checks_type_and_size(world, operational, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    pdf = SimpleUploadedFile("manual.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    from tests.factories.documents import pdf_bytes
+
+    pdf = SimpleUploadedFile("manual.pdf", pdf_bytes(), content_type="application/pdf")
     material = services.material_add(course=operational, actor=world.manager, file=pdf, title="Manual")
-    assert (material.content_type, material.size) == ("application/pdf", 13)
+    assert (material.content_type, material.size) == ("application/pdf", len(pdf_bytes()))
+    with pytest.raises(ServiceError):  # named and typed as a PDF, but not one
+        services.material_add(course=operational, actor=world.manager, file=SimpleUploadedFile(
+            "fake.pdf", b"%PDF-1.4 not really", content_type="application/pdf"))
     with pytest.raises(ServiceError):
         services.material_add(course=operational, actor=world.manager,
                               file=SimpleUploadedFile("run.exe", b"MZ", content_type="application/x-msdownload"))

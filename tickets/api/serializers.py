@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import User
@@ -28,6 +28,10 @@ class SlaClockSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
     met_at = serializers.DateTimeField(allow_null=True)
     breached = serializers.BooleanField()
+    round = serializers.IntegerField(help_text="Follow-up round, or the visit's departure/arrival clock.")
+    visit = serializers.IntegerField(allow_null=True)
+    beyond_coverage = serializers.BooleanField(
+        help_text="Due past the dates its business calendar has holidays for: the due time may move.")
 
     def to_representation(self, clock):
         get = clock.get if isinstance(clock, dict) else (lambda name: getattr(clock, name, None))
@@ -36,7 +40,8 @@ class SlaClockSerializer(serializers.Serializer):
             breached = bool(get("breached_at"))
         return super().to_representation({
             "metric": get("metric"), "state": get("state"), "due_at": get("due_at"), "met_at": get("met_at"),
-            "breached": bool(breached),
+            "breached": bool(breached), "round": get("round") or 1, "visit": get("visit_id"),
+            "beyond_coverage": bool(get("beyond_coverage")),
         })
 
 
@@ -135,10 +140,12 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="TicketReason")  # spare parts has a "Reason" too
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="VisitOptionalReason")
 class OptionalReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -279,7 +286,7 @@ class PhaseSerializer(serializers.Serializer):
 
 class PartItemSerializer(serializers.Serializer):
     part = serializers.IntegerField(min_value=1)
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     stockroom = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 

@@ -11,9 +11,9 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.roles import ALL_ROLES
 from servicedesk.api.filters import UpdatedAfterFilter
 from servicedesk.api.pagination import CursorPagination, PageNumberPagination
-from servicedesk.api.permissions import ALL_ROLES
 from servicedesk.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet, etag_for
 from tickets import documents, services
 from tickets.filters import TicketFilter, TicketSearchFilter, VisitFilter
@@ -41,10 +41,11 @@ def ticket_action(name: str, request_serializer, *, response=s.TicketSerializer,
     """POST tickets/{id}/<name>/ for the roles the transition table names."""
 
     def decorator(func):
-        func = extend_schema(request=request_serializer, responses={code: response}, summary=f"Ticket action “{name}”",
-                             **kwargs)(func)
-        return action(detail=True, methods=["post"], url_path=name, roles=TICKET_ACTION_ROLES[name],
+        # @action resets the function's kwargs: the schema goes on top of it
+        func = action(detail=True, methods=["post"], url_path=name, roles=TICKET_ACTION_ROLES[name],
                       filter_backends=[], pagination_class=None)(func)
+        return extend_schema(request=request_serializer, responses={code: response}, summary=f"Ticket action “{name}”",
+                             **kwargs)(func)
 
     return decorator
 

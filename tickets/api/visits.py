@@ -7,10 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from servicedesk.api.permissions import ALL_ROLES
+from accounts.roles import ALL_ROLES
 from servicedesk.api.views import etag_for
-from servicedesk.errors import ServiceError
-from tickets import documents, services
+from tickets import documents, ports, services
 from tickets.transitions import VISIT_ACTION_ROLES
 
 from . import serializers as s
@@ -19,34 +18,13 @@ from .renderers import IgnoreAccept
 
 def visit_action(name: str, request_serializer, **kwargs):
     def decorator(func):
-        func = extend_schema(request=request_serializer, responses={200: s.VisitSerializer},
-                             summary=f"Visit action “{name}”")(func)
-        return action(detail=True, methods=["post"], url_path=name, roles=VISIT_ACTION_ROLES[name],
+        # @action resets the function's kwargs: the schema goes on top of it
+        func = action(detail=True, methods=["post"], url_path=name, roles=VISIT_ACTION_ROLES[name],
                       filter_backends=[], pagination_class=None, **kwargs)(func)
+        return extend_schema(request=request_serializer, responses={200: s.VisitSerializer},
+                             summary=f"Visit action “{name}”")(func)
 
     return decorator
-
-
-def _resolve_parts(items: list[dict]) -> list[dict]:
-    """Part and stockroom ids → objects of the spare parts app."""
-    try:
-        from spareparts.models import Part, Stockroom
-    except ImportError as exc:
-        raise ServiceError("Spare parts are not available in this installation.") from exc
-    parts = Part.objects.in_bulk([item["part"] for item in items])
-    rooms = Stockroom.objects.in_bulk([item["stockroom"] for item in items if item.get("stockroom")])
-    resolved = []
-    for item in items:
-        part = parts.get(item["part"])
-        if part is None:
-            raise ServiceError("Unknown part.", field="items")
-        row = {"part": part, "quantity": item["quantity"]}
-        if item.get("stockroom"):
-            if item["stockroom"] not in rooms:
-                raise ServiceError("Unknown stockroom.", field="items")
-            row["stockroom"] = rooms[item["stockroom"]]
-        resolved.append(row)
-    return resolved
 
 
 class VisitActionsMixin:
@@ -79,7 +57,7 @@ class VisitActionsMixin:
         visit = self.get_object()
         serializer = s.PartsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        items = _resolve_parts(serializer.validated_data["items"])
+        items = ports.parts_resolve(serializer.validated_data["items"])
         services.visit_use_parts(visit=visit, actor=request.user, items=items)
         return self._reply(visit.pk)
 

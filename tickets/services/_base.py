@@ -11,6 +11,7 @@ from accounts.models import User
 from notifications.services import notify_after_commit  # noqa: F401 - the services call it through b.
 from servicedesk import clock
 from servicedesk.errors import InvalidTransition, PermissionDenied
+from tickets import ports
 from tickets.models import Ticket, TicketEvent, Visit
 from tickets.transitions import (
     TICKET_ACTION_ROLES,
@@ -143,9 +144,7 @@ def record(ticket: Ticket, *, kind: str, actor: User | None, at: datetime, from_
 
 def clocks(ticket: Ticket, event: str, *, at: datetime, actor=None, visit=None, data=None) -> None:
     """Tell the SLA engine, inside this transaction."""
-    from sla.services import clocks_on_ticket_event
-
-    clocks_on_ticket_event(ticket=ticket, event=event, at=at, actor=actor, visit=visit, data=data)
+    ports.sla_on_ticket_event(ticket=ticket, event=event, at=at, actor=actor, visit=visit, data=data)
 
 
 def customer_recipients(ticket: Ticket) -> list[User]:

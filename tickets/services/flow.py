@@ -171,10 +171,7 @@ def ticket_escalate(*, ticket: Ticket, actor: User | None, reason: str, expert: 
         ticket.vendor_name = vendor_name or (model.vendor_name if model else "")
         ticket.vendor_contact = vendor_contact or (
             ", ".join(filter(None, [model.vendor_contact, model.vendor_email])) if model else "")
-        ticket.vendor_case = vendor_case
-        if not ticket.vendor_name:
-            raise ServiceError(_("Name the vendor (the equipment model has no vendor support)."),
-                               field="vendor_name")
+        ticket.vendor_case = vendor_case  # API.md: {reason, vendor_case?}; no vendor name needed
         fields += ["vendor_name", "vendor_contact", "vendor_case"]
         data.update(vendor_name=ticket.vendor_name, vendor_case=vendor_case, vendor_contact=ticket.vendor_contact)
     ticket.tier, ticket.escalated_at = old_tier + 1, at

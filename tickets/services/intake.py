@@ -133,7 +133,7 @@ def comment_add(*, ticket: Ticket, author: User | None, body: str, internal: boo
     else:
         recipients = [*b.customer_recipients(ticket), ticket.assignee]
     b.notify_after_commit(recipients=recipients, event="ticket_commented", target=ticket, actor=author,
-                          context={"comment": comment.pk, "internal": internal})
+                          context={"comment": comment, "internal": internal})
     return comment
 
 

@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from servicedesk.errors import InvalidTransition, ServiceError
+from tickets import ports
 from tickets.models import Ticket, Visit
 
 from . import _base as b
+from .survey import current_round, survey_record_call, survey_url
 
 S = Ticket.Status
 OPEN_VISITS = (Visit.Status.DISPATCHED, Visit.Status.EN_ROUTE, Visit.Status.ON_SITE)
@@ -43,8 +45,10 @@ def ticket_resolve(*, ticket: Ticket, actor: User, resolution: str, cause: str, 
     b.record(ticket, kind="resolved", actor=actor, at=at, from_status=before, to_status=target,
              data={"resolution": resolution})
     b.clocks(ticket, "resolved", at=at, actor=actor)
-    b.notify_after_commit(recipients=b.customer_recipients(ticket), event="ticket_resolved", target=ticket,
-                          actor=actor)
+    # Each resolution opens a survey round; the customer's e-mail carries its link.
+    survey = {"survey_url": survey_url(ticket, current_round(ticket))}
+    b.notify_after_commit(recipients=b.customer_recipients(ticket), event="ticket_resolved",
+                          target=ticket, actor=actor, context=survey)
     return ticket
 
 
@@ -80,6 +84,8 @@ def ticket_follow_up(*, ticket: Ticket, actor: User, recurred: bool, satisfactio
         raise ServiceError(_("Give a satisfaction score from 1 to 5."), field="satisfaction")
     at, before = b.now(), ticket.status
     ticket.followed_up_at, ticket.satisfaction = at, satisfaction
+    if satisfaction is not None:
+        survey_record_call(ticket=ticket, score=satisfaction, actor=actor, at=at)
     data = {"recurred": bool(recurred), "satisfaction": satisfaction}
     if recurred:
         ticket.status, ticket.accepted_at = S.IN_PROGRESS, None
@@ -121,11 +127,7 @@ def ticket_reopen(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
 
 
 def _release_parts(visit: Visit, actor: User) -> None:
-    try:
-        from spareparts.services import parts_release_for_visit
-    except ImportError:  # spare parts not installed in this build
-        return
-    parts_release_for_visit(visit=visit, actor=actor)
+    ports.parts_release_for_visit(visit=visit, actor=actor)
 
 
 @transaction.atomic

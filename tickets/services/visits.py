@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from servicedesk.errors import InvalidTransition, PermissionDenied, ServiceError
+from tickets import ports
 from tickets.models import Ticket, Visit, VisitPhase
 
 from . import _base as b
@@ -27,6 +28,7 @@ def _start(visit: Visit, actor: User, action: str, *, customers_too: bool = Fals
 
 
 def _event(ticket, visit, *, kind, actor, at, note="", data=None, internal=False):
+    b.save(ticket)  # the ticket changed for `updated_after` syncs and its ETag (locked row)
     payload = {"visit": visit.pk, "visit_number": visit.number, **(data or {})}
     return b.record(ticket, kind=kind, actor=actor, at=at, from_status=ticket.status, note=note, data=payload,
                     internal=internal)
@@ -123,10 +125,6 @@ def visit_use_parts(*, visit: Visit, actor: User, items: list[dict]):
     parts use case owns the transaction and runs the visit's checks and timeline event
     inside it (`within`): a refusal rolls back all of it, yet the procurement request a
     shortage raises survives the refusal, as it must."""
-    try:
-        from spareparts.services import parts_use_on_visit
-    except ImportError as exc:
-        raise ServiceError(_("Spare parts are not available in this installation.")) from exc
     if not items:
         raise ServiceError(_("List at least one part."), field="items")
 
@@ -137,7 +135,7 @@ def visit_use_parts(*, visit: Visit, actor: User, items: list[dict]):
                data={"items": [{"part": getattr(item["part"], "pk", item["part"]), "quantity": item["quantity"]}
                                for item in items]})
 
-    return parts_use_on_visit(visit=visit, actor=actor, items=items, within=within)
+    return ports.parts_use_on_visit(visit=visit, actor=actor, items=items, within=within)
 
 
 @transaction.atomic
@@ -171,6 +169,7 @@ def visit_cancel(*, visit: Visit, actor: User, reason: str = "") -> Visit:
     visit.status, visit.cancelled_at, visit.cancel_reason = target, at, reason
     b.save(visit, "status", "cancelled_at", "cancel_reason")
     _event(ticket, visit, kind="visit_cancelled", actor=actor, at=at, note=reason)
+    b.clocks(ticket, "visit_cancelled", at=at, actor=actor, visit=visit)
     _release_parts(visit, actor)
     others_open = ticket.visits.filter(status__in=OPEN_VISITS).exclude(pk=visit.pk).exists()
     if ticket.status == Ticket.Status.ONSITE and not others_open and not ticket.visits.filter(

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -34,6 +36,7 @@ class CourseSerializer(serializers.ModelSerializer):
         model = Course
         fields = ["id", "kind", "title", "description", "duration_hours", "active", "materials", "created_at",
                   "updated_at"]
+        extra_kwargs = {"duration_hours": {"min_value": Decimal("0.1")}}  # the check constraint, as a field error
 
 
 class MaterialUploadSerializer(serializers.Serializer):

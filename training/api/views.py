@@ -1,8 +1,6 @@
 """Training over the API. Rows come from training.selectors; enrolment, attendance,
 cancellation and materials go through training.services."""
 
-from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -12,11 +10,10 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from servicedesk.api.permissions import ALL_ROLES, CUSTOMERS, DISPATCH, MANAGERS, STAFF
+from accounts.roles import ALL_ROLES, CUSTOMERS, DISPATCH, MANAGERS, STAFF
 from servicedesk.api.views import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
-from servicedesk.errors import Conflict
 from servicedesk.pdf import pdf_response
-from training import selectors, services
+from training import catalogue, selectors, services
 from training.models import Certificate, Course, Enrollment, Session, TrainingObligation
 
 from . import serializers as s
@@ -41,15 +38,12 @@ class CourseViewSet(ScopedModelViewSet):
     search_fields = ["title", "description"]
     ordering_fields = ["title", "kind", "updated_at"]
 
+    create_service = staticmethod(catalogue.course_create)
+    update_service = staticmethod(catalogue.course_update)
+    delete_service = staticmethod(catalogue.course_delete)
+
     def get_queryset(self):
         return selectors.courses_visible_to(self.request.user)
-
-    def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError as exc:
-            raise Conflict("The course has sessions; set it inactive instead of deleting it.") from exc
 
     @extend_schema(request={"multipart/form-data": s.MaterialUploadSerializer},
                    responses={201: s.CourseMaterialSerializer}, summary="Add a material file to the course")
@@ -83,30 +77,21 @@ class SessionViewSet(ScopedModelViewSet):
     search_fields = ["course__title", "place"]
     ordering_fields = ["starts_at", "updated_at"]
 
+    create_service = staticmethod(catalogue.session_create)
+    update_service = staticmethod(catalogue.session_update)
+    delete_service = staticmethod(catalogue.session_delete)
+
     def get_queryset(self):
         return selectors.sessions_visible_to(self.request.user)
-
-    def perform_update(self, serializer):
-        try:
-            with transaction.atomic():
-                serializer.save()
-        except IntegrityError as exc:  # capacity lowered while someone enrolled
-            raise Conflict("The session changed meanwhile (enrolments); reload it.") from exc
-
-    def perform_destroy(self, instance):
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError as exc:
-            raise Conflict("The session has enrolments; cancel them first.") from exc
 
 
 def _action(name: str, roles, request=None, **kwargs):
     def decorator(func):
-        func = extend_schema(request=request, responses={200: s.EnrollmentSerializer},
-                             summary=f"Enrolment action “{name}”", **kwargs)(func)
-        return action(detail=True, methods=["post"], url_path=name, roles=roles, filter_backends=[],
+        # @action resets the function's kwargs: the schema goes on top of it
+        func = action(detail=True, methods=["post"], url_path=name, roles=roles, filter_backends=[],
                       pagination_class=None)(func)
+        return extend_schema(request=request, responses={200: s.EnrollmentSerializer},
+                             summary=f"Enrolment action “{name}”", **kwargs)(func)
 
     return decorator
 
@@ -156,7 +141,8 @@ class EnrollmentViewSet(ScopedCreateListRetrieveViewSet):
         certificate = Certificate.objects.select_related(
             "enrollment__session__course", "enrollment__session__trainer", "enrollment__trainee",
         ).get(enrollment=enrollment)  # none yet: 404
-        return pdf_response(services.render_certificate(certificate), services.certificate_filename(certificate))
+        return pdf_response(services.render_certificate(certificate, language=request.user.language),
+                            services.certificate_filename(certificate))
 
 
 class ObligationViewSet(ScopedReadOnlyViewSet):

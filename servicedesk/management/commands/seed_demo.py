@@ -3,7 +3,6 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_USERNAMES
 from servicedesk.demo import seed
 
 
@@ -27,4 +26,4 @@ class Command(BaseCommand):
             self.stdout.write("Demo accounts existed already; their passwords are unchanged.")
             return
         shown = ctx.password if not generated or created else "(unchanged)"
-        self.stdout.write(f"Demo logins ({', '.join(DEMO_USERNAMES)}), password: {shown}")
+        self.stdout.write(f"Demo logins ({', '.join(ctx.users)}), password: {shown}")

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tickets.inbound import ingest_message
+from tickets.services.inbound import ingest_message
 
 
 class Command(BaseCommand):
