@@ -206,7 +206,7 @@ TICKET_TIMES = ["created_at", "updated_at", "reported_at", "triaged_at", "respon
 CLOCK_COLUMNS = [
     "id", "created_at", "updated_at", "metric", "severity", "duration", "clock_kind", "warning_ratio",
     "started_at", "due_at", "warn_at", "met_at", "paused_at", "paused_total", "pauses", "state", "breached",
-    "warned_at", "breached_at", "calendar_id", "ticket_id", "visit_id", "policy_id",
+    "warned_at", "breached_at", "calendar_id", "ticket_id", "visit_id", "policy_id", "round", "beyond_coverage",
 ]
 CLOCK_TIMES = ["created_at", "updated_at", "started_at", "due_at", "warn_at", "met_at", "paused_at", "warned_at",
                "breached_at"]
@@ -289,7 +289,7 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
         w_c.add((new_id(Clock), started, met or started, metric, severity, seconds, kind, ratio, started, due, warn,
                  met, None, 0, "[]", state, breached, warn if warn < end and state != "met" else None,
                  due if breached else None, p.calendar if kind == "business" else None, ticket_id, visit,
-                 p.policy))
+                 p.policy, 1, False))
         return due if state in ("running", "breached") else None
 
     def event(ticket_id, kind, at, frm, to, actor):

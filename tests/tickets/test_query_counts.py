@@ -10,9 +10,10 @@ from tests.factories.tickets import TicketFactory
 from tickets import services
 
 pytestmark = pytest.mark.django_db
-# The goal is 12; reached so far: 15 on PostgreSQL (the number is one nextval),
-# two more on SQLite (the year's counter row: read, lock, update). See bench/README.md.
-CREATE_QUERIES = {"postgresql": 15}.get(connection.vendor, 17)
+# The goal is 12; reached so far: 17 on PostgreSQL since main's SLA rounds and
+# coverage (15 before; the number is one nextval), two more on SQLite (the year's
+# counter row: read, lock, update). See bench/README.md.
+CREATE_QUERIES = {"postgresql": 17}.get(connection.vendor, 19)
 
 
 def _fresh(user):
