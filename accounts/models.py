@@ -4,7 +4,7 @@ from zoneinfo import available_timezones
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -147,11 +147,14 @@ class User(AbstractUser):
         local children; None means no restriction (admins, and staff without centres)."""
         if self.is_admin_role or not self.pk:
             return None
-        own = list(self.service_centers.values_list("id", flat=True))
-        if not own:
+        # One query: the user's own centres (marked) and their children.
+        through = User.service_centers.through
+        rows = list(ServiceCenter.objects.filter(Q(staff=self) | Q(parent__staff=self))
+                    .annotate(own=Exists(through.objects.filter(user_id=self.pk, servicecenter_id=OuterRef("pk"))))
+                    .values_list("id", "own").distinct())
+        if not any(own for _id, own in rows):
             return None
-        children = ServiceCenter.objects.filter(parent_id__in=own).values_list("id", flat=True)
-        return frozenset(own) | frozenset(children)
+        return frozenset(pk for pk, _own in rows)
 
 
 class EngineerProfile(TimeStampedModel):

@@ -118,6 +118,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": None}
+# Issue 15 (speed at a million tickets): PostgreSQL session settings chosen by measurement
+# (bench/README.md): no parallel workers for request queries (a Gather cost ~100 ms of
+# start-up on 2 busy cores for a 12 ms search) and no JIT (no query of ours reaches its
+# threshold at 1 M tickets; compiling would only add latency when one does).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------

@@ -4,7 +4,7 @@ Tickets show their clocks through `prefetch_clocks` (one query for a whole list)
 `clocks_for_ticket` (served from that prefetch when present); the dispatcher queue
 orders by `order_by_nearest_due`."""
 
-from django.db.models import F, Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, Prefetch, QuerySet
 
 from accounts.models import User
 
@@ -68,18 +68,11 @@ def clocks_for_ticket(ticket) -> list[Clock]:
     return sorted(clocks, key=lambda c: (METRIC_ORDER.index(c.metric) if c.metric in METRIC_ORDER else 99, c.round))
 
 
-def nearest_due_subquery():
-    """The earliest due time of the ticket's clocks still counting (running or breached)."""
-    running = (Clock.objects.filter(ticket=OuterRef("pk"), state__in=[Clock.State.RUNNING, Clock.State.BREACHED])
-               .values("ticket").annotate(nearest=Min("due_at")).values("nearest"))
-    return Subquery(running)
-
-
 def order_by_nearest_due(queryset: QuerySet) -> QuerySet:
-    """Tickets annotated with `nearest_due_at` and ordered by it (tickets without a
-    counting clock last, then newest report first)."""
-    return queryset.annotate(nearest_due_at=nearest_due_subquery()).order_by(
-        F("nearest_due_at").asc(nulls_last=True), "-reported_at")
+    """Tickets ordered by `nearest_due_at` (kept by the SLA engine with the clocks):
+    tickets without a counting clock last, then newest report first. On open tickets
+    this reads the partial index `tickets_queue_due_idx` in order."""
+    return queryset.order_by(F("nearest_due_at").asc(nulls_last=True), "-reported_at")
 
 
 def about_to_breach(user: User, *, now, limit: int = 20) -> QuerySet[Clock]:

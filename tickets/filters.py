@@ -1,5 +1,7 @@
 import django_filters
+from rest_framework.filters import SearchFilter
 
+from . import search
 from .models import Ticket, Visit
 
 
@@ -39,3 +41,19 @@ class VisitFilter(django_filters.FilterSet):
     class Meta:
         model = Visit
         fields = ["status", "ticket", "engineer", "organization"]
+
+
+class TicketSearchFilter(SearchFilter):
+    """`?search=`: an exact ticket number through the unique index, else words in the
+    title, symptom and comments through the full-text index (tickets.search)."""
+
+    def filter_queryset(self, request, queryset, view):
+        query = request.query_params.get(self.search_param, "")
+        return search.search(queryset, query) if query.strip() else queryset
+
+    def get_schema_operation_parameters(self, view):
+        return [{
+            "name": self.search_param, "required": False, "in": "query",
+            "description": "A ticket number (exact) or words of the title, symptom or comments.",
+            "schema": {"type": "string"},
+        }]

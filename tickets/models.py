@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -119,7 +120,16 @@ class Ticket(TimeStampedModel):
     escalated_at = models.DateTimeField(_("last escalated at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    history = HistoricalRecords()
+    # Kept by the SLA engine with the clocks (same transaction): the earliest due time of
+    # the ticket's counting clocks, so the dispatcher queue is read in order from an index.
+    nearest_due_at = models.DateTimeField(_("nearest due"), null=True, blank=True, editable=False)
+    # Title, symptom and customer-visible comments as search tokens (tickets.search):
+    # the full-text index `tickets_ticket_search_idx` is built on it.
+    search_document = models.TextField(blank=True, default="", editable=False)
+    # PostgreSQL: to_tsvector('simple', search_document), set by a trigger (and by
+    # load_volume's COPY) and indexed with GIN; unused elsewhere.
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["nearest_due_at", "search_document", "search_vector"])
 
     class Meta:
         ordering = ["-reported_at"]
@@ -129,6 +139,14 @@ class Ticket(TimeStampedModel):
             # Dispatcher queue and customer lists: open tickets by status, newest first.
             models.Index(fields=["status", "-reported_at"], name="tickets_status_reported_idx"),
             models.Index(fields=["organization", "-reported_at"], name="tickets_org_reported_idx"),
+            # Resolution-based KPIs (MTTR, remote rate, follow-up) take the tickets resolved in
+            # the period: with reported_at's index, the dashboard's OR becomes a BitmapOr.
+            models.Index(fields=["resolved_at"], name="tickets_resolved_at_idx"),
+            # The dispatcher queue: open tickets, nearest due first (none last: PostgreSQL's
+            # ascending order puts NULLs last), newest first.
+            models.Index(fields=["nearest_due_at", "-reported_at"],
+                         condition=Q(status__in=["new", "triaged", "in_progress", "waiting_customer", "onsite"]),
+                         name="tickets_queue_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(

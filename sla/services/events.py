@@ -35,8 +35,9 @@ from django.utils import timezone
 
 from sla import deadlines
 from sla.models import Clock, ClockKind, Metric, Policy, Target
+from tickets.models import Ticket
 
-from .config import policy_for, touch_tickets
+from .config import policy_for
 
 M = Metric
 S = Clock.State
@@ -48,16 +49,23 @@ SAVED_FIELDS = [
 ]
 
 
+COUNTING = (S.RUNNING, S.BREACHED)
+
+
 class _TicketClocks:
     """The locked clocks of one ticket and the policy they run on, for one event. A
     metric may have several rounds (follow-up per resolution, departure per visit):
     `current(metric)` is the latest."""
 
-    def __init__(self, ticket):
+    def __init__(self, ticket, *, new: bool = False):
         self.ticket = ticket
-        locked = (Clock.objects.select_for_update(of=("self",)).select_related("calendar").filter(ticket=ticket)
-                  .order_by("metric", "round", "pk"))
-        self.rows: list[Clock] = list(locked)
+        self.new = new
+        if new:  # a ticket reported in this transaction has no clocks yet
+            self.rows: list[Clock] = []
+        else:
+            locked = (Clock.objects.select_for_update(of=("self",)).select_related("calendar")
+                      .filter(ticket=ticket).order_by("metric", "round", "pk"))
+            self.rows = list(locked)
         self.changed: list[Clock] = []
         self.calendars = deadlines.Calendars()
         self._targets = None
@@ -183,14 +191,30 @@ class _TicketClocks:
         self._mark(clock)
 
     def save(self) -> None:
-        if self.changed:
-            touch_tickets([self.ticket.pk])
-            self.ticket.updated_at = timezone.now()
+        if not self.changed:
+            return
+        fresh = [clock for clock in self.changed if clock.pk is None]
         for clock in self.changed:
-            if clock.pk is None:
-                clock.save(force_insert=True)
-            else:
+            if clock.pk is not None:
                 clock.save(update_fields=SAVED_FIELDS)
+        if fresh:
+            Clock.objects.bulk_create(fresh)
+        # The request answers with the ticket's clocks: these (locked) are all of them,
+        # so a prefetch left on this ticket object by an earlier event stays true.
+        ordered = sorted(self.rows, key=lambda c: (c.started_at, c.pk))
+        cached = Clock.objects.filter(ticket=self.ticket)
+        cached._result_cache, cached._prefetch_done = ordered, True
+        self.ticket._prefetched_objects_cache = {"sla_clocks": cached}
+        self._touch_ticket()
+
+    def _touch_ticket(self) -> None:
+        """One UPDATE of the ticket: `updated_at` (its clocks changed: ETag and mobile
+        sync follow it) and `nearest_due_at` (the dispatcher queue's order, read through
+        an index): the earliest due time of its counting clocks."""
+        nearest = min((c.due_at for c in self.rows if c.state in COUNTING), default=None)
+        now = timezone.now()
+        Ticket.objects.filter(pk=self.ticket.pk).update(updated_at=now, nearest_due_at=nearest)
+        self.ticket.updated_at, self.ticket.nearest_due_at = now, nearest
 
 
 def _reported(run: _TicketClocks, at, visit, data) -> None:
@@ -293,7 +317,8 @@ def clocks_on_ticket_event(*, ticket, event: str, at: datetime, actor=None, visi
     handler = HANDLERS.get(event)
     if handler is None:
         return
-    with transaction.atomic():
-        run = _TicketClocks(ticket)
+    with transaction.atomic(savepoint=False):
+        # "reported" comes once, from the creating transaction: there are no clocks to lock.
+        run = _TicketClocks(ticket, new=event == "reported")
         handler(run, at, visit, data)
         run.save()

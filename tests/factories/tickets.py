@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from tickets import search
 from tickets.models import InboundEmail, Ticket, TicketEvent, Visit
 
 from .assets import SiteFactory
@@ -25,6 +26,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     organization = factory.SelfAttribute("site.organization")
     channel = Ticket.Channel.PORTAL
     reported_at = factory.LazyFunction(timezone.now)
+    search_document = factory.LazyAttribute(lambda o: search.document(o.title, o.description))
 
 
 class TicketEventFactory(factory.django.DjangoModelFactory):

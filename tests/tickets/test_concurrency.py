@@ -68,4 +68,7 @@ def test_fifty_concurrent_creations_get_fifty_distinct_numbers(world):
     assert all(isinstance(number, str) for number in numbers), numbers
     assert len(set(numbers)) == 50
     assert Ticket.objects.count() == 50
-    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 51))
+    # Numbers come from a PostgreSQL sequence (docs/decisions.md: gaps allowed), which
+    # outlives the tables the test flushes: a run of 50, not necessarily from 1.
+    values = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
+    assert values == list(range(values[0], values[0] + 50))

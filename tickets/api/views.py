@@ -2,18 +2,21 @@
 through tickets.services; the actions and their roles come from tickets.transitions."""
 
 from django.http import FileResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.roles import ALL_ROLES
+from servicedesk.api.filters import UpdatedAfterFilter
 from servicedesk.api.pagination import CursorPagination, PageNumberPagination
 from servicedesk.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet, etag_for
 from tickets import documents, services
-from tickets.filters import TicketFilter, VisitFilter
+from tickets.filters import TicketFilter, TicketSearchFilter, VisitFilter
 from tickets.models import Ticket, Visit
 from tickets.selectors import (
     attachments_visible_to,
@@ -60,13 +63,17 @@ class TicketViewSet(ScopedModelViewSet):
     read_roles = ALL_ROLES
     write_roles = ALL_ROLES
     filterset_class = TicketFilter
-    search_fields = ["number", "title", "description"]
+    filter_backends = [DjangoFilterBackend, UpdatedAfterFilter, TicketSearchFilter, OrderingFilter]
     ordering_fields = ["reported_at", "updated_at", "severity"]
 
     def get_queryset(self):
         from tickets.selectors import tickets_visible_to
 
-        return tickets_visible_to(self.request.user)
+        qs = tickets_visible_to(self.request.user)
+        if self.action == "list":
+            # What the serializer reads: four joins instead of seven (planning time).
+            qs = qs.select_related(None).select_related("organization", "site", "equipment", "assignee")
+        return qs
 
     def get_serializer_class(self):
         if self.action == "partial_update":

@@ -4,8 +4,7 @@ rules, timeline events, SLA clock events and notifications after commit."""
 import logging
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -13,7 +12,7 @@ from notifications.services import notify_after_commit  # noqa: F401 - the servi
 from servicedesk import clock
 from servicedesk.errors import InvalidTransition, PermissionDenied
 from tickets import ports
-from tickets.models import NumberSequence, Ticket, TicketEvent, Visit
+from tickets.models import Ticket, TicketEvent, Visit
 from tickets.transitions import (
     TICKET_ACTION_ROLES,
     TICKET_TRANSITIONS,
@@ -33,20 +32,9 @@ def now() -> datetime:
 
 # --- numbers -------------------------------------------------------------------
 def next_number(prefix: str, *, at: datetime | None = None) -> str:
-    """`PREFIX-YYYY-NNNNNN`, unique under concurrency: the year's counter row is created
-    in a savepoint (a concurrent creator's IntegrityError means it exists) and then
-    locked and incremented inside the caller's transaction."""
-    year = timezone.localtime(at or now()).year
-    if not NumberSequence.objects.filter(prefix=prefix, year=year).exists():
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.create(prefix=prefix, year=year)
-        except IntegrityError:
-            pass  # another transaction created it first
-    sequence = NumberSequence.objects.select_for_update().get(prefix=prefix, year=year)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"{prefix}-{year}-{sequence.last_value:06d}"
+    from tickets.services.numbers import next_number as draw
+
+    return draw(prefix, at=at)
 
 
 # --- locking and rules ---------------------------------------------------------
@@ -172,6 +160,10 @@ def dispatchers_for(ticket: Ticket) -> list[User]:
     without centres cover everything too."""
     center = ticket.site.service_center
     centers = [center.pk] + ([center.parent_id] if center.parent_id else [])
-    qs = User.objects.filter(role=R.DISPATCHER, is_active=True)
-    covering = list(qs.filter(service_centers__in=centers).distinct())
-    return covering + list(qs.filter(service_centers__isnull=True))
+    # One query: the covering dispatchers, then those without centres.
+    rows = (User.objects.filter(role=R.DISPATCHER, is_active=True)
+            .filter(Q(service_centers__in=centers) | Q(service_centers__isnull=True))
+            .annotate(covers=Exists(User.service_centers.through.objects.filter(
+                user_id=OuterRef("pk"), servicecenter_id__in=centers)))
+            .distinct())
+    return sorted(rows, key=lambda user: (not user.covers, user.pk))

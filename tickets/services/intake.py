@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from servicedesk.errors import InvalidTransition, PermissionDenied, ServiceError
+from tickets import search
 from tickets.models import Attachment, Comment, Ticket
 
 from . import _base as b
@@ -61,7 +62,7 @@ def ticket_create(*, actor: User | None, organization, site, title: str, descrip
         number=b.next_number("FR", at=at), kind=kind, channel=channel, title=title.strip(),
         description=description, impact=impact, urgency=urgency, organization=organization, site=site,
         equipment=equipment, reporter=reporter, contact_name=contact_name, contact_email=contact_email,
-        contact_phone=contact_phone, reported_at=at,
+        contact_phone=contact_phone, reported_at=at, search_document=search.document(title, description),
     )
     b.record(ticket, kind="reported", actor=actor, at=at, to_status=ticket.status,
              data={"channel": channel})
@@ -96,7 +97,11 @@ def ticket_edit(*, ticket: Ticket, actor: User, **changes) -> Ticket:
         return ticket
     for name, value in changed.items():
         setattr(ticket, name, value)
-    b.save(ticket, *changed)
+    text_changed = bool({"title", "description"} & set(changed))
+    if text_changed:
+        comments = ticket.comments.filter(internal=False).order_by("created_at", "id").values_list("body", flat=True)
+        ticket.search_document = search.document(ticket.title, ticket.description, *comments)
+    b.save(ticket, *changed, *(("search_document",) if text_changed else ()))
     b.record(ticket, kind="edited", actor=actor, at=b.now(), from_status=ticket.status,
              data={"fields": sorted(changed)})
     return ticket
@@ -116,7 +121,11 @@ def comment_add(*, ticket: Ticket, author: User | None, body: str, internal: boo
     comment = Comment.objects.create(ticket=ticket, author=author, body=body, internal=internal, via_email=via_email)
     b.record(ticket, kind="comment", actor=author, at=at, from_status=ticket.status, note=body,
              internal=internal, data={"comment": comment.pk})
-    b.save(ticket)  # the ticket changed for `updated_after` syncs
+    if internal:
+        b.save(ticket)  # the ticket changed for `updated_after` syncs
+    else:
+        ticket.search_document = search.append(ticket.search_document, body)
+        b.save(ticket, "search_document")
     if author is not None and author.is_customer:
         recipients = [ticket.assignee] if ticket.assignee else b.dispatchers_for(ticket)
     elif internal:

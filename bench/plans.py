@@ -1,0 +1,67 @@
+"""EXPLAIN (ANALYZE, BUFFERS) of the queue, dashboard and search queries, built by the
+same code the views run (bench/run.py --explain, or on its own):
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench1m .venv/bin/python bench/plans.py
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _plans():
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from accounts.models import Organization, User
+    from sla import kpis
+    from sla.selectors import order_by_nearest_due
+    from tickets import search
+    from tickets.models import Ticket
+    from tickets.selectors import tickets_visible_to
+
+    dispatcher = User.objects.get(username="dispatcher")
+    manager = User.objects.get(username="manager")
+    org = Organization.objects.order_by("pk").first()
+    today = timezone.localdate()
+    number = Ticket.objects.order_by("-pk").values_list("number", flat=True).first()
+    listing = (tickets_visible_to(dispatcher).select_related(None)
+               .select_related("organization", "site", "equipment", "assignee").order_by("-reported_at", "-id"))
+    rows = tickets_visible_to(dispatcher).select_related(None).select_related("site", "assignee")
+    yield "queue page (open tickets, nearest due first)", order_by_nearest_due(
+        rows.filter(status__in=Ticket.OPEN_STATUSES))[:31]
+    yield "list API (newest first)", listing[:31]
+    yield f"search by number ({number})", search.search(listing, number)[:31]
+    yield "search word en (compressor)", search.search(listing, "compressor")[:31]
+    yield "search word zh (漏水)", search.search(listing, "漏水")[:31]
+    for label, start, organization in (("one organisation, a month", today.replace(day=1), org.pk),
+                                       ("global, a year", today - timedelta(days=364), None)):
+        f = kpis.filters_for(start=start, end=today, organization=organization)
+        tickets = kpis.scoped_tickets(manager, f)
+        clocks = kpis.period_clocks(tickets, f)
+        yield f"dashboard {label}: clock figures", clocks.values(
+            "metric", "ticket__severity", "state", "breached").annotate(n=Count("pk")).order_by()
+        yield f"dashboard {label}: ticket figures", tickets.filter(kpis._reported(f) | kpis._resolved(f)).values(
+            "pk")
+
+
+def print_plans():
+    for label, queryset in _plans():
+        print(f"\n### {label}\n\n```")
+        print(queryset.explain(analyze=True, buffers=True))
+        print("```")
+
+
+if __name__ == "__main__":
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL",
+                                                "postgres://postgres@127.0.0.1:5432/bench1m")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    import django
+
+    django.setup()
+    print_plans()
