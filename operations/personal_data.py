@@ -21,6 +21,9 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from tickets import search
+from tickets.models import Ticket
+
 from .models import PersonalDataRequest
 
 # Files a person made: (model, the foreign key to the person, the file field).
@@ -298,6 +301,7 @@ def anonymise_person(*, user, actor) -> PersonalDataRequest:
         replacements.sort(key=lambda pair: len(pair[0]), reverse=True)
         user_tables = {user_model, _history_of(user_model)}
         changed = _replace_everywhere(replacements, skip=user_tables)
+        _reindex_tickets(person)
         _forget_in_admin_log(user, alias)
         _forget_stored_responses(user, person)
         values = {
@@ -323,6 +327,24 @@ def anonymise_person(*, user, actor) -> PersonalDataRequest:
         )
         transaction.on_commit(lambda: [default_storage.delete(path) for path in removed])
     return audit
+
+
+def _reindex_tickets(person: Person) -> None:
+    """The ticket search document keeps words lower-cased and Chinese as pairs
+    (tickets.search), so the plain replacement above misses it: rebuild it wherever one
+    of the person's values stood."""
+    match = Q()
+    for value in person.strings:
+        document = search.document(value)
+        if document:
+            match |= Q(search_document__contains=document)
+    if not match:
+        return
+    for ticket in Ticket.objects.filter(match):
+        comments = ticket.comments.filter(internal=False).order_by("created_at", "id")
+        bodies = comments.values_list("body", flat=True)
+        ticket.search_document = search.document(ticket.title, ticket.description, *bodies)
+        ticket.save(update_fields=["search_document"])
 
 
 def _forget_in_admin_log(user, alias):
