@@ -12,7 +12,19 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_filter = ["role", "organization", "is_active"]
     list_select_related = ["organization"]
     fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("Servicedesk"), {"fields": ["role", "organization", "service_centers", "phone", "language", "time_zone"]}),
+        (
+            _("Servicedesk"),
+            {
+                "fields": [
+                    "role",
+                    "organization",
+                    "service_centers",
+                    "phone",
+                    "language",
+                    "time_zone",
+                ]
+            },
+        ),
     )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (
         (_("Servicedesk"), {"fields": ["role", "organization", "email"]}),

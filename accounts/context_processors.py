@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-R = User.Role
-EVERYONE = set(R)
+Role = User.Role
+EVERYONE = set(Role)
 STAFF = set(User.STAFF_ROLES)
 CUSTOMERS = set(User.CUSTOMER_ROLES)
 
@@ -12,22 +12,22 @@ CUSTOMERS = set(User.CUSTOMER_ROLES)
 # so an app adds its pages here once and the menu follows.
 NAVIGATION = [
     (_("Home"), "home", EVERYONE),
-    (_("Queue"), "tickets:queue", {R.DISPATCHER, R.MANAGER, R.ADMIN}),
-    (_("My work"), "tickets:my_work", {R.ENGINEER, R.EXPERT}),
+    (_("Queue"), "tickets:queue", {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}),
+    (_("My work"), "tickets:my_work", {Role.ENGINEER, Role.EXPERT}),
     (_("Fault reports"), "tickets:list", EVERYONE),
-    (_("Report a fault"), "tickets:create", CUSTOMERS | {R.DISPATCHER}),
+    (_("Report a fault"), "tickets:create", CUSTOMERS | {Role.DISPATCHER}),
     (_("Visits"), "tickets:visit_list", STAFF),
     (_("Inspections"), "inspections:list", EVERYONE),
-    (_("Calendar"), "inspections:calendar", {R.DISPATCHER, R.MANAGER, R.ADMIN}),
+    (_("Calendar"), "inspections:calendar", {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}),
     (_("Spare parts"), "spareparts:stock", STAFF),
     (_("Training"), "training:catalogue", EVERYONE),
     (_("Service archive"), "tickets:archive", CUSTOMERS),
     (_("Knowledge base"), "kb:list", EVERYONE),
     (_("Sites"), "assets:site_list", EVERYONE),
     (_("Equipment"), "assets:equipment_list", EVERYONE),
-    (_("SLA dashboard"), "sla:dashboard", {R.MANAGER, R.ADMIN, R.DISPATCHER}),
-    (_("Inbound e-mail"), "tickets:inbound", {R.DISPATCHER, R.MANAGER, R.ADMIN}),
-    (_("Users"), "accounts:user_list", {R.CUSTOMER_ADMIN, R.ADMIN}),
+    (_("SLA dashboard"), "sla:dashboard", {Role.MANAGER, Role.ADMIN, Role.DISPATCHER}),
+    (_("Inbound e-mail"), "tickets:inbound", {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}),
+    (_("Users"), "accounts:user_list", {Role.CUSTOMER_ADMIN, Role.ADMIN}),
 ]
 
 
@@ -43,8 +43,13 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"label": label, "url": url, "active": request.path == url or (
-            url != "/" and request.path.startswith(url))})
+        items.append(
+            {
+                "label": label,
+                "url": url,
+                "active": request.path == url or (url != "/" and request.path.startswith(url)),
+            }
+        )
     return {"nav_items": items}
 
 
@@ -52,8 +57,11 @@ def background_status(request):
     """Managers and admins see a banner when the worker or beat stopped
     (servicedesk.heartbeats); everyone else pays nothing."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not (
-            user.role == R.MANAGER or user.is_admin_role):
+    if (
+        user is None
+        or not user.is_authenticated
+        or not (user.role == Role.MANAGER or user.is_admin_role)
+    ):
         return {}
     from django.db import DatabaseError
 

@@ -41,12 +41,18 @@ class ServiceCenter(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.LOCAL)
     parent = models.ForeignKey(
-        "self", verbose_name=_("regional parent"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("regional parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -80,21 +86,34 @@ class User(AbstractUser):
     FIELD_ROLES = frozenset({Role.ENGINEER, Role.EXPERT})
     DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.MANAGER, Role.ADMIN})
 
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CUSTOMER, db_index=True)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.CUSTOMER, db_index=True
+    )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        Organization,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     service_centers = models.ManyToManyField(
         ServiceCenter, verbose_name=_("service centres"), blank=True, related_name="staff"
     )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     language = models.CharField(
-        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
     )
-    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai"
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[service_centers])
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=[service_centers]
+    )
 
     objects = UserManager()
 
@@ -105,8 +124,10 @@ class User(AbstractUser):
         constraints = [
             # Customers always belong to an organisation; staff never do.
             models.CheckConstraint(
-                condition=(Q(role__in=["customer", "customer_admin"], organization__isnull=False)
-                           | (~Q(role__in=["customer", "customer_admin"]) & Q(organization__isnull=True))),
+                condition=(
+                    Q(role__in=["customer", "customer_admin"], organization__isnull=False)
+                    | (~Q(role__in=["customer", "customer_admin"]) & Q(organization__isnull=True))
+                ),
                 name="accounts_user_customer_has_organization",
             ),
         ]
@@ -149,9 +170,14 @@ class User(AbstractUser):
             return None
         # One query: the user's own centres (marked) and their children.
         through = User.service_centers.through
-        rows = list(ServiceCenter.objects.filter(Q(staff=self) | Q(parent__staff=self))
-                    .annotate(own=Exists(through.objects.filter(user_id=self.pk, servicecenter_id=OuterRef("pk"))))
-                    .values_list("id", "own").distinct())
+        rows = list(
+            ServiceCenter.objects.filter(Q(staff=self) | Q(parent__staff=self))
+            .annotate(
+                own=Exists(through.objects.filter(user_id=self.pk, servicecenter_id=OuterRef("pk")))
+            )
+            .values_list("id", "own")
+            .distinct()
+        )
         if not any(own for _id, own in rows):
             return None
         return frozenset(pk for pk, _own in rows)
@@ -165,9 +191,14 @@ class EngineerProfile(TimeStampedModel):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="engineer_profile")
     tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, default=Tier.ENGINEER)
-    skills = models.CharField(_("skills"), max_length=500, blank=True, help_text=_("Comma-separated."))
+    skills = models.CharField(
+        _("skills"), max_length=500, blank=True, help_text=_("Comma-separated.")
+    )
     service_center = models.ForeignKey(
-        ServiceCenter, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="engineers"
+        ServiceCenter,
+        verbose_name=_("service centre"),
+        on_delete=models.PROTECT,
+        related_name="engineers",
     )
     history = HistoricalRecords()
 

@@ -23,7 +23,9 @@ def service_centers_visible_to(user: User) -> QuerySet[ServiceCenter]:
 
 
 def users_visible_to(user: User) -> QuerySet[User]:
-    qs = User.objects.select_related("organization", "engineer_profile").prefetch_related("service_centers")
+    qs = User.objects.select_related("organization", "engineer_profile").prefetch_related(
+        "service_centers"
+    )
     if user.is_admin_role:
         return qs
     if user.is_customer:

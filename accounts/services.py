@@ -17,13 +17,17 @@ def _check_managed(actor: User, *, role: str, organization, service_centers=None
         return
     if service_centers:
         # Service centres decide which staff work a user sees: staff-only, admins set them.
-        raise ServiceError(_("Only administrators assign service centres."), field="service_centers")
+        raise ServiceError(
+            _("Only administrators assign service centres."), field="service_centers"
+        )
     if actor.role != User.Role.CUSTOMER_ADMIN:
         raise PermissionDenied(_("Only administrators and customer admins manage users."))
     if role not in User.CUSTOMER_ROLES:
         raise ServiceError(_("A customer admin can only create customer accounts."), field="role")
     if organization is not None and organization.pk != actor.organization_id:
-        raise ServiceError(_("A customer admin can only manage their own organisation."), field="organization")
+        raise ServiceError(
+            _("A customer admin can only manage their own organisation."), field="organization"
+        )
 
 
 @transaction.atomic
@@ -31,8 +35,12 @@ def user_create(*, actor: User, password: str | None = None, service_centers=(),
     if actor.role == User.Role.CUSTOMER_ADMIN:
         fields["organization"] = actor.organization
     fields.setdefault("role", User.Role.CUSTOMER)
-    _check_managed(actor, role=fields["role"], organization=fields.get("organization"),
-                   service_centers=service_centers)
+    _check_managed(
+        actor,
+        role=fields["role"],
+        organization=fields.get("organization"),
+        service_centers=service_centers,
+    )
     user = User(**fields)
     if password:
         validate_password(password, user)
@@ -47,10 +55,14 @@ def user_create(*, actor: User, password: str | None = None, service_centers=(),
 
 
 @transaction.atomic
-def user_update(*, actor: User, user: User, password: str | None = None, service_centers=None, **fields) -> User:
+def user_update(
+    *, actor: User, user: User, password: str | None = None, service_centers=None, **fields
+) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_managed(
-        actor, role=fields.get("role", user.role), organization=fields.get("organization", user.organization),
+        actor,
+        role=fields.get("role", user.role),
+        organization=fields.get("organization", user.organization),
         service_centers=service_centers,
     )
     if user.pk == actor.pk and not fields.get("is_active", True):
@@ -73,6 +85,8 @@ def user_update(*, actor: User, user: User, password: str | None = None, service
 
 # --- organisations and service centres (admins) ------------------------------------
 organization_create, organization_update, organization_delete = crud.EntityServices(
-    Organization, roles=ADMINS).functions
+    Organization, roles=ADMINS
+).functions
 service_center_create, service_center_update, service_center_delete = crud.EntityServices(
-    ServiceCenter, roles=ADMINS).functions
+    ServiceCenter, roles=ADMINS
+).functions

@@ -22,7 +22,15 @@ class EquipmentModelAdmin(SimpleHistoryAdmin):
 
 @admin.register(Equipment)
 class EquipmentAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "serial_number", "site", "equipment_model", "critical", "status", "firmware_version"]
+    list_display = [
+        "name",
+        "serial_number",
+        "site",
+        "equipment_model",
+        "critical",
+        "status",
+        "firmware_version",
+    ]
     list_filter = ["critical", "status", "equipment_model"]
     list_select_related = ["site", "equipment_model"]
     search_fields = ["name", "serial_number"]
@@ -30,7 +38,14 @@ class EquipmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(ServiceContract)
 class ServiceContractAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "organization", "starts_on", "ends_on", "delivery_date", "inspection_frequency"]
+    list_display = [
+        "number",
+        "organization",
+        "starts_on",
+        "ends_on",
+        "delivery_date",
+        "inspection_frequency",
+    ]
     list_select_related = ["organization"]
     filter_horizontal = ["sites"]
     search_fields = ["number", "title"]

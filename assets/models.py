@@ -16,12 +16,21 @@ class Site(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     code = models.SlugField(_("code"), max_length=50, unique=True)
     address = models.TextField(_("address"), blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    service_center = models.ForeignKey(
-        ServiceCenter, verbose_name=_("responsible service centre"), on_delete=models.PROTECT, related_name="sites"
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
-    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai")
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    service_center = models.ForeignKey(
+        ServiceCenter,
+        verbose_name=_("responsible service centre"),
+        on_delete=models.PROTECT,
+        related_name="sites",
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai"
+    )
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     history = HistoricalRecords()
@@ -31,7 +40,9 @@ class Site(TimeStampedModel):
         verbose_name = _("site")
         verbose_name_plural = _("sites")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="assets_site_unique_name_per_org"),
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="assets_site_unique_name_per_org"
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="assets_site_latitude_range",
@@ -78,7 +89,9 @@ class Equipment(TimeStampedModel):
         DEGRADED = "degraded", _("degraded")
         DOWN = "down", _("down")
 
-    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="equipment")
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="equipment"
+    )
     equipment_model = models.ForeignKey(
         EquipmentModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="units"
     )
@@ -89,9 +102,13 @@ class Equipment(TimeStampedModel):
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
     warranty_end = models.DateField(_("warranty ends"), null=True, blank=True)
     critical = models.BooleanField(
-        _("critical"), default=False, help_text=_("Key equipment or core module: preventive maintenance applies.")
+        _("critical"),
+        default=False,
+        help_text=_("Key equipment or core module: preventive maintenance applies."),
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPERATIONAL)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPERATIONAL
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -110,18 +127,28 @@ class ServiceContract(TimeStampedModel):
         QUARTERLY = "quarterly", _("quarterly")
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="contracts"
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="contracts",
     )
     number = models.CharField(_("contract number"), max_length=50, unique=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    sites = models.ManyToManyField(Site, verbose_name=_("covered sites"), related_name="contracts", blank=True)
+    sites = models.ManyToManyField(
+        Site, verbose_name=_("covered sites"), related_name="contracts", blank=True
+    )
     starts_on = models.DateField(_("valid from"))
     ends_on = models.DateField(_("valid until"))
     delivery_date = models.DateField(
-        _("delivery date"), null=True, blank=True, help_text=_("Project hand-over; training falls due a month later.")
+        _("delivery date"),
+        null=True,
+        blank=True,
+        help_text=_("Project hand-over; training falls due a month later."),
     )
     inspection_frequency = models.CharField(
-        _("inspection frequency"), max_length=20, choices=InspectionFrequency.choices,
+        _("inspection frequency"),
+        max_length=20,
+        choices=InspectionFrequency.choices,
         default=InspectionFrequency.QUARTERLY,
     )
     training_entitlement = models.PositiveIntegerField(
@@ -129,8 +156,13 @@ class ServiceContract(TimeStampedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     sla_policy = models.ForeignKey(
-        "sla.Policy", verbose_name=_("SLA policy"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="contracts", help_text=_("Empty: the default SLA policy applies."),
+        "sla.Policy",
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        help_text=_("Empty: the default SLA policy applies."),
     )
     history = HistoricalRecords(m2m_fields=[sites])
 

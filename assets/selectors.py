@@ -36,5 +36,7 @@ def contracts_visible_to(user: User) -> QuerySet[ServiceContract]:
         return qs.filter(organization_id=user.organization_id)
     if user.center_ids is None:
         return qs
-    covered = Site.objects.filter(organization=OuterRef("organization"), service_center_id__in=user.center_ids)
+    covered = Site.objects.filter(
+        organization=OuterRef("organization"), service_center_id__in=user.center_ids
+    )
     return qs.filter(Exists(covered))

@@ -32,13 +32,19 @@ def _contract_changed(contract: ServiceContract, actor) -> None:
 
 
 site_create, site_update, site_delete = EntityServices(
-    Site, roles=DISPATCH, visible=sites_visible_to, check_input=_check_site_input).functions
+    Site, roles=DISPATCH, visible=sites_visible_to, check_input=_check_site_input
+).functions
 equipment_model_create, equipment_model_update, equipment_model_delete = EntityServices(
-    EquipmentModel, roles=DISPATCH).functions
+    EquipmentModel, roles=DISPATCH
+).functions
 equipment_create, equipment_update, equipment_delete = EntityServices(
-    Equipment, roles=DISPATCH, visible=equipment_visible_to,
-    check_input=_check_equipment_input).functions
+    Equipment, roles=DISPATCH, visible=equipment_visible_to, check_input=_check_equipment_input
+).functions
 contract_create, contract_update, contract_delete = EntityServices(
-    ServiceContract, roles=MANAGERS, visible=contracts_visible_to,
+    ServiceContract,
+    roles=MANAGERS,
+    visible=contracts_visible_to,
     check_input=_check_contract_input,
-    after_save=_contract_changed, many=["sites"]).functions
+    after_save=_contract_changed,
+    many=["sites"],
+).functions

@@ -17,7 +17,9 @@ def site_list(request):
     query = request.GET.get("q", "").strip()
     sites = sites_visible_to(request.user)
     if query:
-        sites = sites.filter(Q(name__icontains=query) | Q(code__icontains=query) | Q(address__icontains=query))
+        sites = sites.filter(
+            Q(name__icontains=query) | Q(code__icontains=query) | Q(address__icontains=query)
+        )
     return render(request, "assets/site_list.html", {"page": _page(request, sites), "q": query})
 
 
@@ -26,7 +28,11 @@ def site_detail(request, pk):
     site = get_object_or_404(sites_visible_to(request.user), pk=pk)
     equipment = equipment_visible_to(request.user).filter(site=site)
     contracts = contracts_visible_to(request.user).filter(sites=site)
-    return render(request, "assets/site_detail.html", {"site": site, "equipment": equipment, "contracts": contracts})
+    return render(
+        request,
+        "assets/site_detail.html",
+        {"site": site, "equipment": equipment, "contracts": contracts},
+    )
 
 
 @login_required
@@ -35,10 +41,14 @@ def equipment_list(request):
     units = equipment_visible_to(request.user)
     if query:
         units = units.filter(
-            Q(name__icontains=query) | Q(serial_number__icontains=query)
-            | Q(equipment_model__model_number__icontains=query) | Q(site__name__icontains=query)
+            Q(name__icontains=query)
+            | Q(serial_number__icontains=query)
+            | Q(equipment_model__model_number__icontains=query)
+            | Q(site__name__icontains=query)
         )
-    return render(request, "assets/equipment_list.html", {"page": _page(request, units), "q": query})
+    return render(
+        request, "assets/equipment_list.html", {"page": _page(request, units), "q": query}
+    )
 
 
 @login_required

@@ -16,9 +16,18 @@ from rest_framework.permissions import AllowAny  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
-ROWS = [{"id": i, "number": f"FR-2026-{i:06d}", "title": "Pump does not start", "status": "triaged",
-         "severity": "urgent", "site_name": "Plant A", "sla": [{"metric": "restore", "state": "running"}]}
-        for i in range(30)]
+ROWS = [
+    {
+        "id": i,
+        "number": f"FR-2026-{i:06d}",
+        "title": "Pump does not start",
+        "status": "triaged",
+        "severity": "urgent",
+        "site_name": "Plant A",
+        "sla": [{"metric": "restore", "state": "running"}],
+    }
+    for i in range(30)
+]
 
 
 class NoDatabaseView(APIView):

@@ -29,24 +29,38 @@ def _plans():
     org = Organization.objects.order_by("pk").first()
     today = timezone.localdate()
     number = Ticket.objects.order_by("-pk").values_list("number", flat=True).first()
-    listing = (tickets_visible_to(dispatcher).select_related(None)
-               .select_related("organization", "site", "equipment", "assignee").order_by("-reported_at", "-id"))
+    listing = (
+        tickets_visible_to(dispatcher)
+        .select_related(None)
+        .select_related("organization", "site", "equipment", "assignee")
+        .order_by("-reported_at", "-id")
+    )
     rows = tickets_visible_to(dispatcher).select_related(None).select_related("site", "assignee")
-    yield "queue page (open tickets, nearest due first)", order_by_nearest_due(
-        rows.filter(status__in=Ticket.OPEN_STATUSES))[:31]
+    yield (
+        "queue page (open tickets, nearest due first)",
+        order_by_nearest_due(rows.filter(status__in=Ticket.OPEN_STATUSES))[:31],
+    )
     yield "list API (newest first)", listing[:31]
     yield f"search by number ({number})", search.search(listing, number)[:31]
     yield "search word en (compressor)", search.search(listing, "compressor")[:31]
     yield "search word zh (漏水)", search.search(listing, "漏水")[:31]
-    for label, start, organization in (("one organisation, a month", today.replace(day=1), org.pk),
-                                       ("global, a year", today - timedelta(days=364), None)):
+    for label, start, organization in (
+        ("one organisation, a month", today.replace(day=1), org.pk),
+        ("global, a year", today - timedelta(days=364), None),
+    ):
         f = kpis.filters_for(start=start, end=today, organization=organization)
         tickets = kpis.scoped_tickets(manager, f)
         clocks = kpis.period_clocks(tickets, f)
-        yield f"dashboard {label}: clock figures", clocks.values(
-            "metric", "ticket__severity", "state", "breached").annotate(n=Count("pk")).order_by()
-        yield f"dashboard {label}: ticket figures", tickets.filter(kpis._reported(f) | kpis._resolved(f)).values(
-            "pk")
+        yield (
+            f"dashboard {label}: clock figures",
+            clocks.values("metric", "ticket__severity", "state", "breached")
+            .annotate(n=Count("pk"))
+            .order_by(),
+        )
+        yield (
+            f"dashboard {label}: ticket figures",
+            tickets.filter(kpis._reported(f) | kpis._resolved(f)).values("pk"),
+        )
 
 
 def print_plans():
@@ -57,8 +71,9 @@ def print_plans():
 
 
 if __name__ == "__main__":
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL",
-                                                "postgres://postgres@127.0.0.1:5432/bench1m")
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench1m"
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicedesk.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     import django

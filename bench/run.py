@@ -45,9 +45,22 @@ class Server:
     def __init__(self, app: str, port: int, env: dict, workers: int):
         self.port = port
         self.proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), app, "--bind", f"{HOST}:{port}", "--workers", str(workers),
-             "--log-level", "warning", "--timeout", "300"],
-            cwd=ROOT, env=env, start_new_session=True)
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                app,
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--timeout",
+                "300",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
 
     def wait(self, path: str, headers: dict) -> None:
         deadline = time.monotonic() + 60
@@ -138,9 +151,15 @@ def credentials():
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
         out[username] = {
-            "api": {"Authorization": f"Bearer {RefreshToken.for_user(user).access_token}",
-                    "X-Forwarded-Proto": "https", "Accept": "application/json"},
-            "page": {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "X-Forwarded-Proto": "https"},
+            "api": {
+                "Authorization": f"Bearer {RefreshToken.for_user(user).access_token}",
+                "X-Forwarded-Proto": "https",
+                "Accept": "application/json",
+            },
+            "page": {
+                "Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}",
+                "X-Forwarded-Proto": "https",
+            },
         }
     return out
 
@@ -158,7 +177,9 @@ def cases(creds):
     lo, hi = bounds["lo"], bounds["hi"]
     span = max(hi - lo, 1)
     ids = [lo + (i * 7919) % span for i in range(64)]
-    numbers = list(Ticket.objects.filter(pk__in=ids).values_list("number", flat=True)) or ["FR-2026-000001"]
+    numbers = list(Ticket.objects.filter(pk__in=ids).values_list("number", flat=True)) or [
+        "FR-2026-000001"
+    ]
     org = Organization.objects.order_by("pk").first()
     site = Site.objects.filter(organization=org).order_by("pk").first()
     today = date.today()
@@ -169,49 +190,105 @@ def cases(creds):
         return lambda i: ("GET", path(i) if callable(path) else path, headers, None, 200)
 
     def create(i):
-        body = json.dumps({"organization": org.pk, "site": site.pk, "title": f"Bench pump alarm {i}",
-                           "description": "Alarm sounds every few minutes.", "channel": "phone"})
-        return ("POST", "/api/v1/tickets/", {**dispatcher["api"], "Content-Type": "application/json"}, body, 201)
+        body = json.dumps(
+            {
+                "organization": org.pk,
+                "site": site.pk,
+                "title": f"Bench pump alarm {i}",
+                "description": "Alarm sounds every few minutes.",
+                "channel": "phone",
+            }
+        )
+        return (
+            "POST",
+            "/api/v1/tickets/",
+            {**dispatcher["api"], "Content-Type": "application/json"},
+            body,
+            201,
+        )
 
     dash = "/api/v1/sla/dashboard/?from={}&to={}"
     return [
         ("list API", 50, get("/api/v1/tickets/?page_size=30", dispatcher["api"])),
         ("queue page", 100, get("/tickets/queue/", dispatcher["page"])),
-        ("detail API", 50, get(lambda i: f"/api/v1/tickets/{ids[i % len(ids)]}/", dispatcher["api"])),
+        (
+            "detail API",
+            50,
+            get(lambda i: f"/api/v1/tickets/{ids[i % len(ids)]}/", dispatcher["api"]),
+        ),
         ("detail page", 100, get(lambda i: f"/tickets/{ids[i % len(ids)]}/", dispatcher["page"])),
         ("create API", 60, create),
-        ("dashboard org month", 150, get(dash.format(*month) + f"&organization={org.pk}", manager["api"])),
-        ("dashboard org year", 150, get(dash.format(*year) + f"&organization={org.pk}", manager["api"])),
+        (
+            "dashboard org month",
+            150,
+            get(dash.format(*month) + f"&organization={org.pk}", manager["api"]),
+        ),
+        (
+            "dashboard org year",
+            150,
+            get(dash.format(*year) + f"&organization={org.pk}", manager["api"]),
+        ),
         ("dashboard global month", 500, get(dash.format(*month), manager["api"])),
         ("dashboard global year", 500, get(dash.format(*year), manager["api"])),
-        ("search number", 20, get(lambda i: f"/api/v1/tickets/?search={numbers[i % len(numbers)]}",
-                                  dispatcher["api"])),
+        (
+            "search number",
+            20,
+            get(
+                lambda i: f"/api/v1/tickets/?search={numbers[i % len(numbers)]}", dispatcher["api"]
+            ),
+        ),
         ("search word en", 100, get("/api/v1/tickets/?search=compressor", dispatcher["api"])),
-        ("search word zh", 100, get("/api/v1/tickets/?search=%E6%BC%8F%E6%B0%B4", dispatcher["api"])),  # 漏水
+        (
+            "search word zh",
+            100,
+            get("/api/v1/tickets/?search=%E6%BC%8F%E6%B0%B4", dispatcher["api"]),
+        ),  # 漏水
     ]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=40, help="requests per case and concurrency")
+    parser.add_argument(
+        "--requests", type=int, default=40, help="requests per case and concurrency"
+    )
     parser.add_argument("--concurrency", default="1,8")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8150)))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", default="", help="comma-separated case names (default: all)")
-    parser.add_argument("--smoke", action="store_true", help="exit 0 when every case answers (no targets)")
-    parser.add_argument("--explain", action="store_true", help="print the EXPLAIN plans after the table")
+    parser.add_argument(
+        "--smoke", action="store_true", help="exit 0 when every case answers (no targets)"
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print the EXPLAIN plans after the table"
+    )
     args = parser.parse_args()
     # A TERM (timeout, Ctrl-C from a wrapper) still stops both gunicorns (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     database = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     secret = secrets.token_urlsafe(40)
-    env = {**os.environ, "DATABASE_URL": database, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secret,
-           "DJANGO_ALLOWED_HOSTS": HOST, "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secret,
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("REDIS_URL", None)
-    setup_django({"DATABASE_URL": database, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secret,
-                  "DJANGO_ALLOWED_HOSTS": HOST})
-    subprocess.run([str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                   env=env, check=True)
+    setup_django(
+        {
+            "DATABASE_URL": database,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secret,
+            "DJANGO_ALLOWED_HOSTS": HOST,
+        }
+    )
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     creds = credentials()
     selected = cases(creds)
     if args.only:
@@ -227,8 +304,12 @@ def main():
         levels = [int(c) for c in args.concurrency.split(",")]
         rows, failures = [], []
         for name, target, make in selected:
-            warm, _wall, _errors = run_batch(app.port, make, 2, 1)  # warm the workers (imports, caches)
-            slow = bool(warm) and max(warm) > 2.0  # seconds: a few requests tell enough, keep the run bounded
+            warm, _wall, _errors = run_batch(
+                app.port, make, 2, 1
+            )  # warm the workers (imports, caches)
+            slow = (
+                bool(warm) and max(warm) > 2.0
+            )  # seconds: a few requests tell enough, keep the run bounded
             for c in levels:
                 app_lat, nodb_lat, app_wall, nodb_wall = [], [], 0.0, 0.0
                 # Interleave in rounds so drifting load on the shared machine hits both alike.
@@ -247,9 +328,24 @@ def main():
                 rps = len(app_lat) / app_wall if app_wall else 0
                 nodb_rps = len(nodb_lat) / nodb_wall if nodb_wall else 0
                 p95 = percentile(app_lat, 95) * 1000
-                rows.append((name, c, percentile(app_lat, 50) * 1000, p95, percentile(app_lat, 99) * 1000, rps,
-                             nodb_rps, percentile(nodb_lat, 50) * 1000, target if c == 1 else None))
-                print(f"  {name} c={c}: p95 {p95:.0f} ms, {rps:.1f} req/s", file=sys.stderr, flush=True)
+                rows.append(
+                    (
+                        name,
+                        c,
+                        percentile(app_lat, 50) * 1000,
+                        p95,
+                        percentile(app_lat, 99) * 1000,
+                        rps,
+                        nodb_rps,
+                        percentile(nodb_lat, 50) * 1000,
+                        target if c == 1 else None,
+                    )
+                )
+                print(
+                    f"  {name} c={c}: p95 {p95:.0f} ms, {rps:.1f} req/s",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 print_row(rows[-1], file=sys.stderr)
     finally:
         app.stop()
@@ -269,7 +365,10 @@ def main():
 
 
 def print_table(rows):
-    print("\n| case | c | p50 ms | p95 ms | p99 ms | req/s | no-db req/s | ratio to no-db | target p95 | met |")
+    print(
+        "\n| case | c | p50 ms | p95 ms | p99 ms | req/s | no-db req/s | ratio to no-db | target "
+        "p95 | met |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print_row(row)
@@ -284,8 +383,13 @@ def print_row(row, file=None):
         goal, met = "≥ 25 % of no-db", "yes" if nodb_rps and rps / nodb_rps >= 0.25 else "no"
     else:
         goal, met = "—", "—"
-    print(f"| {name} | {c} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {rps:.1f} | {nodb_rps:.1f} | {ratio} | {goal} "
-          f"| {met} |", file=file or sys.stdout, flush=True)
+    print(
+        f"| {name} | {c} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {rps:.1f} | {nodb_rps:.1f} | "
+        f"{ratio} | {goal} "
+        f"| {met} |",
+        file=file or sys.stdout,
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,13 @@ def recreate_database(url: str) -> None:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-                             password=parts.password or None, dbname="postgres")
+    admin = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+    )
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -51,9 +56,15 @@ def recreate_database(url: str) -> None:
 
 
 def setup_django(database_url: str, redis_url: str) -> None:
-    os.environ.update({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "DJANGO_DEBUG": "1",
-                       "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
-                       "LOG_LEVEL": os.environ.get("LOG_LEVEL", "ERROR")})
+    os.environ.update(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "DJANGO_DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
+            "LOG_LEVEL": os.environ.get("LOG_LEVEL", "ERROR"),
+        }
+    )
     import django
 
     django.setup()
@@ -80,29 +91,58 @@ def build(clock_count: int) -> dict:
     now = timezone.now()
     tickets = clock_count // len(METRICS) + 1
     started = time.perf_counter()
-    rows = [Ticket(number=f"BENCH-{i:07d}", title=f"Bench fault {i}", description="Benchmark ticket.",
-                   organization_id=site.organization_id, site=site, status="triaged", severity="major",
-                   tier=1, reported_at=now - timedelta(minutes=5), triaged_at=now - timedelta(minutes=4))
-            for i in range(tickets)]
+    rows = [
+        Ticket(
+            number=f"BENCH-{i:07d}",
+            title=f"Bench fault {i}",
+            description="Benchmark ticket.",
+            organization_id=site.organization_id,
+            site=site,
+            status="triaged",
+            severity="major",
+            tier=1,
+            reported_at=now - timedelta(minutes=5),
+            triaged_at=now - timedelta(minutes=4),
+        )
+        for i in range(tickets)
+    ]
     Ticket.objects.bulk_create(rows, batch_size=5000)
-    ids = list(Ticket.objects.filter(number__startswith="BENCH-").order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        Ticket.objects.filter(number__startswith="BENCH-")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     clocks, n = [], 0
     for ticket_id in ids:
         for metric in METRICS:
             if n == clock_count:
                 break
             due = now + timedelta(minutes=60 + (n % 2820))  # spread over 1 … 48 h
-            clocks.append(Clock(ticket_id=ticket_id, metric=metric, policy=policy, severity="major",
-                                duration=timedelta(hours=24), clock_kind="24x7", started_at=now - timedelta(minutes=5),
-                                due_at=due, warn_at=due - timedelta(minutes=30), state="running"))
+            clocks.append(
+                Clock(
+                    ticket_id=ticket_id,
+                    metric=metric,
+                    policy=policy,
+                    severity="major",
+                    duration=timedelta(hours=24),
+                    clock_kind="24x7",
+                    started_at=now - timedelta(minutes=5),
+                    due_at=due,
+                    warn_at=due - timedelta(minutes=30),
+                    state="running",
+                )
+            )
             n += 1
     Clock.objects.bulk_create(clocks, batch_size=5000)
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"built_s": time.perf_counter() - started, "tickets": len(ids),
-            "running": Clock.objects.filter(state="running").count()}
+    return {
+        "built_s": time.perf_counter() - started,
+        "tickets": len(ids),
+        "running": Clock.objects.filter(state="running").count(),
+    }
 
 
 def explain(now) -> list[str]:
@@ -116,11 +156,22 @@ def explain(now) -> list[str]:
 
     from sla.models import Clock
 
-    due = Clock.objects.filter(state="running", due_at__lte=now).order_by("due_at").values_list("pk", flat=True)[:500]
-    warn = (Clock.objects.filter(Q(state="running", warned_at=None, warn_at__lte=now) & Q(due_at__gt=now))
-            .order_by("warn_at").values_list("pk", flat=True)[:500])
-    return [f"-- breach scan\n{due.explain(analyze=True, buffers=True)}",
-            f"-- warning scan\n{warn.explain(analyze=True, buffers=True)}"]
+    due = (
+        Clock.objects.filter(state="running", due_at__lte=now)
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    warn = (
+        Clock.objects.filter(
+            Q(state="running", warned_at=None, warn_at__lte=now) & Q(due_at__gt=now)
+        )
+        .order_by("warn_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    return [
+        f"-- breach scan\n{due.explain(analyze=True, buffers=True)}",
+        f"-- warning scan\n{warn.explain(analyze=True, buffers=True)}",
+    ]
 
 
 def time_sweep(now, batch_size: int):
@@ -140,7 +191,8 @@ def make_due(count: int, round_no: int, now) -> int:
             """UPDATE sla_clock SET due_at = %s, warn_at = %s
                WHERE id IN (SELECT id FROM sla_clock WHERE state = 'running' AND id %% 49 = %s
                             ORDER BY id LIMIT %s)""",
-            [now - timedelta(minutes=1), now - timedelta(minutes=20), round_no, count])
+            [now - timedelta(minutes=1), now - timedelta(minutes=20), round_no, count],
+        )
         return cursor.rowcount
 
 
@@ -168,8 +220,10 @@ def main() -> int:
 
     purge_queue(redis_url)
     built = build(args.clocks)
-    print(f"built {built['tickets']} tickets and {args.clocks} clocks in {built['built_s']:.1f} s; "
-          f"{built['running']} running clocks in all")
+    print(
+        f"built {built['tickets']} tickets and {args.clocks} clocks in {built['built_s']:.1f} s; "
+        f"{built['running']} running clocks in all"
+    )
 
     timings = {"none due": [], "1,000 due": []}
     outcomes = []
@@ -187,17 +241,24 @@ def main() -> int:
     plans = explain(timezone.now())
     purge_queue(redis_url)
 
-    print(f"\nsweep over {built['running']} running clocks, {args.repeat} runs each (batch size {args.batch_size}):")
+    print(
+        f"\nsweep over {built['running']} running clocks, {args.repeat} runs each (batch size "
+        f"{args.batch_size}):"
+    )
     missed = False
     for case, values in timings.items():
         median, best = statistics.median(values), min(values)
         ok = median < TARGETS_MS[case]
         missed |= not ok
-        print(f"  {case:10s} median {median:8.1f} ms   min {best:8.1f} ms   "
-              f"target < {TARGETS_MS[case]} ms: {'PASS' if ok else 'FAIL'}")
+        print(
+            f"  {case:10s} median {median:8.1f} ms   min {best:8.1f} ms   "
+            f"target < {TARGETS_MS[case]} ms: {'PASS' if ok else 'FAIL'}"
+        )
     made, last = outcomes[-1]
-    print(f"  each 1,000-due run: {made} clocks made due -> breached {last.breached}, "
-          f"escalated {last.escalated}; {notifications} breach notifications in all")
+    print(
+        f"  each 1,000-due run: {made} clocks made due -> breached {last.breached}, "
+        f"escalated {last.escalated}; {notifications} breach notifications in all"
+    )
     print("\nEXPLAIN (ANALYZE, BUFFERS) of the sweep's scans, none due:")
     for plan in plans:
         print(plan)

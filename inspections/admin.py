@@ -47,7 +47,14 @@ class InspectionAdmin(SimpleHistoryAdmin):
 
 @admin.register(MaintenancePlan)
 class MaintenancePlanAdmin(SimpleHistoryAdmin):
-    list_display = ["equipment", "task_kind", "interval_count", "interval_unit", "start_date", "active"]
+    list_display = [
+        "equipment",
+        "task_kind",
+        "interval_count",
+        "interval_unit",
+        "start_date",
+        "active",
+    ]
     list_select_related = ["equipment"]
 
 

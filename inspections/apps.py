@@ -19,5 +19,6 @@ class InspectionsConfig(AppConfig):
 
         from .services import reports
 
-        outbox.register(reports.REPORT_KIND, reports.compose_report_email,
-                        sent=reports.mark_report_sent)
+        outbox.register(
+            reports.REPORT_KIND, reports.compose_report_email, sent=reports.mark_report_sent
+        )

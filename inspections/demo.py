@@ -16,21 +16,33 @@ from .models import (
     MaintenancePlan,
 )
 
-K = ChecklistItem.Kind
-PWF = K.PASS_WARN_FAIL
-RUNNING, PERFORMANCE, SECURITY = "System running state 系统运行状态", "Equipment performance 设备性能", \
-    "Data security 数据安全"
+Kind = ChecklistItem.Kind
+PWF = Kind.PASS_WARN_FAIL
+RUNNING, PERFORMANCE, SECURITY = (
+    "System running state 系统运行状态",
+    "Equipment performance 设备性能",
+    "Data security 数据安全",
+)
 ITEMS = [
     # (order, section, kind, label, unit, min, max, required)
     (10, RUNNING, PWF, "Control system running normally 控制系统运行正常", "", None, None, True),
     (20, RUNNING, PWF, "Alarm log reviewed 告警日志已检查", "", None, None, True),
-    (30, PERFORMANCE, K.NUMBER, "UPS battery voltage UPS电池电压", "V", "12.0", "14.4", True),
-    (40, PERFORMANCE, K.NUMBER, "Cabinet temperature 机柜温度", "°C", "5", "40", True),
+    (30, PERFORMANCE, Kind.NUMBER, "UPS battery voltage UPS电池电压", "V", "12.0", "14.4", True),
+    (40, PERFORMANCE, Kind.NUMBER, "Cabinet temperature 机柜温度", "°C", "5", "40", True),
     (50, PERFORMANCE, PWF, "Fans and filters clean 风扇滤网清洁", "", None, None, True),
     (60, SECURITY, PWF, "Backups complete and restorable 备份完整可恢复", "", None, None, True),
     (70, SECURITY, PWF, "Accounts and passwords reviewed 账号口令已审查", "", None, None, True),
-    (80, SECURITY, K.TEXT, "Software versions 软件版本", "", None, None, False),
-    (90, "General 综合", K.PHOTO, "Photo of the control cabinet 控制柜照片", "", None, None, False),
+    (80, SECURITY, Kind.TEXT, "Software versions 软件版本", "", None, None, False),
+    (
+        90,
+        "General 综合",
+        Kind.PHOTO,
+        "Photo of the control cabinet 控制柜照片",
+        "",
+        None,
+        None,
+        False,
+    ),
 ]
 
 
@@ -40,56 +52,114 @@ def _template():
         defaults={"description": "System running state, equipment performance, data security."},
     )
     for order, section, kind, label, unit, low, high, required in ITEMS:
-        ChecklistItem.objects.get_or_create(template=template, order=order, defaults={
-            "section": section, "kind": kind, "label": label, "unit": unit, "required": required,
-            "min_value": Decimal(low) if low else None, "max_value": Decimal(high) if high else None})
+        ChecklistItem.objects.get_or_create(
+            template=template,
+            order=order,
+            defaults={
+                "section": section,
+                "kind": kind,
+                "label": label,
+                "unit": unit,
+                "required": required,
+                "min_value": Decimal(low) if low else None,
+                "max_value": Decimal(high) if high else None,
+            },
+        )
     return template
 
 
 def _plan(name, *, site, contract, recurrence, anchor, engineer, template):
-    plan, _ = InspectionPlan.objects.get_or_create(name=name, site=site, defaults={
-        "contract": contract, "recurrence": recurrence, "anchor_date": anchor, "active_from": anchor,
-        "default_engineer": engineer, "checklist_template": template})
+    plan, _ = InspectionPlan.objects.get_or_create(
+        name=name,
+        site=site,
+        defaults={
+            "contract": contract,
+            "recurrence": recurrence,
+            "anchor_date": anchor,
+            "active_from": anchor,
+            "default_engineer": engineer,
+            "checklist_template": template,
+        },
+    )
     return plan
 
 
 def _completed_inspection(plan, engineer, template):
     day = date(2026, 1, 15)
-    inspection, created = Inspection.objects.get_or_create(plan=plan, scheduled_for=day, defaults={
-        "site": plan.site, "checklist_template": template, "assignee": engineer,
-        "service_center": plan.site.service_center, "status": Inspection.Status.COMPLETED,
-        "findings": "UPS battery voltage slightly low. 电池电压偏低。",
-        "recommendations": "Replace the UPS battery string within a month. 建议一个月内更换电池组。"})
+    inspection, created = Inspection.objects.get_or_create(
+        plan=plan,
+        scheduled_for=day,
+        defaults={
+            "site": plan.site,
+            "checklist_template": template,
+            "assignee": engineer,
+            "service_center": plan.site.service_center,
+            "status": Inspection.Status.COMPLETED,
+            "findings": "UPS battery voltage slightly low. 电池电压偏低。",
+            "recommendations": (
+                "Replace the UPS battery string within a month. 建议一个月内更换电池组。"
+            ),
+        },
+    )
     if not created:
         return inspection
     at = timezone.make_aware(timezone.datetime(2026, 1, 15, 15, 30))
-    Inspection.objects.filter(pk=inspection.pk).update(started_at=at - timedelta(hours=2), completed_at=at,
-                                                       completed_on=day, report_sent_at=at)
+    Inspection.objects.filter(pk=inspection.pk).update(
+        started_at=at - timedelta(hours=2), completed_at=at, completed_on=day, report_sent_at=at
+    )
     values = {30: Decimal("11.800"), 40: Decimal("27.000")}
     for item in template.items.all():
         value = values.get(item.order)
         out = item.is_out_of_limit(value)
-        InspectionResult.objects.get_or_create(inspection=inspection, item=item, defaults={
-            "outcome": InspectionResult.Outcome.WARNING if out else InspectionResult.Outcome.OK, "value": value,
-            "out_of_limit": out, "recorded_by": engineer,
-            "text": "PLC V2.9.1, SCADA 5.2" if item.kind == K.TEXT else ""})
+        InspectionResult.objects.get_or_create(
+            inspection=inspection,
+            item=item,
+            defaults={
+                "outcome": InspectionResult.Outcome.WARNING if out else InspectionResult.Outcome.OK,
+                "value": value,
+                "out_of_limit": out,
+                "recorded_by": engineer,
+                "text": "PLC V2.9.1, SCADA 5.2" if item.kind == Kind.TEXT else "",
+            },
+        )
     return inspection
 
 
 def seed(ctx):
     template = _template()
     engineer = ctx.users["engineer1"]
-    monthly = _plan("Site A monthly inspection 月度巡检", site=ctx["site_a"], contract=ctx["contract_a"],
-                    recurrence=InspectionPlan.Recurrence.MONTHLY, anchor=date(2026, 1, 15), engineer=engineer,
-                    template=template)
-    _plan("Site B quarterly inspection 季度巡检", site=ctx["site_b"], contract=ctx["contract_b"],
-          recurrence=InspectionPlan.Recurrence.QUARTERLY, anchor=date(2026, 2, 10),
-          engineer=ctx.users["engineer2"], template=template)
+    monthly = _plan(
+        "Site A monthly inspection 月度巡检",
+        site=ctx["site_a"],
+        contract=ctx["contract_a"],
+        recurrence=InspectionPlan.Recurrence.MONTHLY,
+        anchor=date(2026, 1, 15),
+        engineer=engineer,
+        template=template,
+    )
+    _plan(
+        "Site B quarterly inspection 季度巡检",
+        site=ctx["site_b"],
+        contract=ctx["contract_b"],
+        recurrence=InspectionPlan.Recurrence.QUARTERLY,
+        anchor=date(2026, 2, 10),
+        engineer=ctx.users["engineer2"],
+        template=template,
+    )
     ctx["inspection_plan_a"] = monthly
     ctx["inspection_a_completed"] = _completed_inspection(monthly, engineer, template)
     plc = ctx["equipment:a-plc-001"]
-    for kind, count, start in [(MaintenancePlan.TaskKind.FIRMWARE_UPDATE, 6, date(2026, 4, 1)),
-                               (MaintenancePlan.TaskKind.CALIBRATION, 3, date(2026, 3, 1))]:
-        MaintenancePlan.objects.get_or_create(equipment=plc, task_kind=kind, defaults={
-            "interval_count": count, "interval_unit": MaintenancePlan.IntervalUnit.MONTHS, "start_date": start,
-            "assignee": engineer})
+    for kind, count, start in [
+        (MaintenancePlan.TaskKind.FIRMWARE_UPDATE, 6, date(2026, 4, 1)),
+        (MaintenancePlan.TaskKind.CALIBRATION, 3, date(2026, 3, 1)),
+    ]:
+        MaintenancePlan.objects.get_or_create(
+            equipment=plc,
+            task_kind=kind,
+            defaults={
+                "interval_count": count,
+                "interval_unit": MaintenancePlan.IntervalUnit.MONTHS,
+                "start_date": start,
+                "assignee": engineer,
+            },
+        )

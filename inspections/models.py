@@ -38,16 +38,29 @@ class ChecklistItem(TimeStampedModel):
         PHOTO = "photo", _("photo")
 
     template = models.ForeignKey(
-        ChecklistTemplate, verbose_name=_("checklist template"), on_delete=models.CASCADE, related_name="items"
+        ChecklistTemplate,
+        verbose_name=_("checklist template"),
+        on_delete=models.CASCADE,
+        related_name="items",
     )
     order = models.PositiveSmallIntegerField(_("order"))
-    section = models.CharField(_("section"), max_length=100, blank=True,
-                               help_text=_("E.g. system running state, equipment performance, data security."))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PASS_WARN_FAIL)
+    section = models.CharField(
+        _("section"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. system running state, equipment performance, data security."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.PASS_WARN_FAIL
+    )
     label = models.CharField(_("label"), max_length=200)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
-    min_value = models.DecimalField(_("lower limit"), max_digits=12, decimal_places=3, null=True, blank=True)
-    max_value = models.DecimalField(_("upper limit"), max_digits=12, decimal_places=3, null=True, blank=True)
+    min_value = models.DecimalField(
+        _("lower limit"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("upper limit"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
     required = models.BooleanField(_("required"), default=True)
     history = HistoricalRecords()
 
@@ -57,11 +70,16 @@ class ChecklistItem(TimeStampedModel):
         verbose_name_plural = _("checklist items")
         constraints = [
             # The order is the item's place on the printed checklist: one item per place.
-            models.UniqueConstraint(fields=["template", "order"], name="inspections_checklistitem_unique_order"),
+            models.UniqueConstraint(
+                fields=["template", "order"], name="inspections_checklistitem_unique_order"
+            ),
             # A range with its ends swapped would flag every value.
             models.CheckConstraint(
-                condition=(Q(min_value__isnull=True) | Q(max_value__isnull=True)
-                           | Q(min_value__lte=models.F("max_value"))),
+                condition=(
+                    Q(min_value__isnull=True)
+                    | Q(max_value__isnull=True)
+                    | Q(min_value__lte=models.F("max_value"))
+                ),
                 name="inspections_checklistitem_limits_ordered",
             ),
         ]
@@ -73,7 +91,8 @@ class ChecklistItem(TimeStampedModel):
         if value is None or self.kind != self.Kind.NUMBER:
             return False
         return (self.min_value is not None and value < self.min_value) or (
-            self.max_value is not None and value > self.max_value)
+            self.max_value is not None and value > self.max_value
+        )
 
 
 class InspectionPlan(TimeStampedModel):
@@ -83,31 +102,57 @@ class InspectionPlan(TimeStampedModel):
         RRULE = "rrule", _("custom rule (RFC 5545 RRULE)")
 
     name = models.CharField(_("name"), max_length=200)
-    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="inspection_plans")
-    contract = models.ForeignKey(
-        ServiceContract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="inspection_plans"
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="inspection_plans"
     )
-    recurrence = models.CharField(_("recurrence"), max_length=20, choices=Recurrence.choices,
-                                  default=Recurrence.MONTHLY)
+    contract = models.ForeignKey(
+        ServiceContract,
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        related_name="inspection_plans",
+    )
+    recurrence = models.CharField(
+        _("recurrence"), max_length=20, choices=Recurrence.choices, default=Recurrence.MONTHLY
+    )
     rrule = models.CharField(
-        _("RRULE"), max_length=500, blank=True,
+        _("RRULE"),
+        max_length=500,
+        blank=True,
         help_text=_("For a custom rule, e.g. FREQ=MONTHLY;BYDAY=1MO (first Monday of each month)."),
     )
     anchor_date = models.DateField(
-        _("first date"), help_text=_("The first inspection; monthly and quarterly plans repeat its day of month.")
+        _("first date"),
+        help_text=_("The first inspection; monthly and quarterly plans repeat its day of month."),
     )
-    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, blank=True,
-                                 help_text=_("Empty: the site's time zone."))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        blank=True,
+        help_text=_("Empty: the site's time zone."),
+    )
     default_engineer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("default engineer"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("default engineer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     service_center = models.ForeignKey(
-        ServiceCenter, verbose_name=_("service centre"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text=_("Empty: the site's responsible centre."),
+        ServiceCenter,
+        verbose_name=_("service centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the site's responsible centre."),
     )
     checklist_template = models.ForeignKey(
-        ChecklistTemplate, verbose_name=_("checklist template"), on_delete=models.PROTECT, related_name="plans"
+        ChecklistTemplate,
+        verbose_name=_("checklist template"),
+        on_delete=models.PROTECT,
+        related_name="plans",
     )
     active_from = models.DateField(_("active from"))
     active_until = models.DateField(_("active until"), null=True, blank=True)
@@ -120,12 +165,14 @@ class InspectionPlan(TimeStampedModel):
         verbose_name_plural = _("inspection plans")
         constraints = [
             models.CheckConstraint(
-                condition=Q(active_until__isnull=True) | Q(active_until__gte=models.F("active_from")),
+                condition=Q(active_until__isnull=True)
+                | Q(active_until__gte=models.F("active_from")),
                 name="inspections_inspectionplan_active_period",
             ),
             # A custom recurrence without a rule would generate nothing, silently.
             models.CheckConstraint(
-                condition=~Q(recurrence="rrule") | ~Q(rrule=""), name="inspections_inspectionplan_rrule_given",
+                condition=~Q(recurrence="rrule") | ~Q(rrule=""),
+                name="inspections_inspectionplan_rrule_given",
             ),
         ]
 
@@ -148,34 +195,58 @@ class Inspection(TimeStampedModel):
     OPEN_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
 
     plan = models.ForeignKey(
-        InspectionPlan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.PROTECT,
+        InspectionPlan,
+        verbose_name=_("plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="inspections",
     )
-    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="inspections")
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="inspections"
+    )
     checklist_template = models.ForeignKey(
-        ChecklistTemplate, verbose_name=_("checklist template"), on_delete=models.PROTECT, related_name="+"
+        ChecklistTemplate,
+        verbose_name=_("checklist template"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     scheduled_for = models.DateField(_("scheduled for"))
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("engineer"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("engineer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="inspections",
     )
     service_center = models.ForeignKey(
-        ServiceCenter, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="inspections"
+        ServiceCenter,
+        verbose_name=_("service centre"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED,
-                              db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED, db_index=True
+    )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_on = models.DateField(
-        _("completed on"), null=True, blank=True, help_text=_("The site's local date of completion.")
+        _("completed on"),
+        null=True,
+        blank=True,
+        help_text=_("The site's local date of completion."),
     )
     missed_at = models.DateTimeField(_("marked missed at"), null=True, blank=True)
     findings = models.TextField(_("findings"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("acknowledged by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     report_sent_at = models.DateTimeField(_("report e-mailed at"), null=True, blank=True)
@@ -188,7 +259,9 @@ class Inspection(TimeStampedModel):
         constraints = [
             # Exactly one inspection per plan and date, however often and however many
             # workers run the generator: it inserts with ON CONFLICT DO NOTHING against this.
-            models.UniqueConstraint(fields=["plan", "scheduled_for"], name="inspections_inspection_unique_plan_date"),
+            models.UniqueConstraint(
+                fields=["plan", "scheduled_for"], name="inspections_inspection_unique_plan_date"
+            ),
         ]
         indexes = [
             # mark_missed: open inspections by date.
@@ -206,21 +279,40 @@ class InspectionResult(TimeStampedModel):
         FAULT = "fault", _("fault")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
-    item = models.ForeignKey(ChecklistItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OK)
-    value = models.DecimalField(_("measured value"), max_digits=12, decimal_places=3, null=True, blank=True)
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OK
+    )
+    value = models.DecimalField(
+        _("measured value"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
     text = models.TextField(_("note"), blank=True)
     photo = models.FileField(_("photo"), upload_to="inspections/%Y/%m/", blank=True)
     out_of_limit = models.BooleanField(_("out of limit"), default=False)
     equipment = models.ForeignKey(
-        Equipment, verbose_name=_("equipment"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Equipment,
+        verbose_name=_("equipment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     ticket = models.ForeignKey(
-        "tickets.Ticket", verbose_name=_("fault report"), null=True, blank=True, on_delete=models.SET_NULL,
+        "tickets.Ticket",
+        verbose_name=_("fault report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="inspection_findings",
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -230,7 +322,9 @@ class InspectionResult(TimeStampedModel):
         verbose_name_plural = _("inspection results")
         constraints = [
             # One result per checklist item; recording again updates it.
-            models.UniqueConstraint(fields=["inspection", "item"], name="inspections_inspectionresult_unique_item"),
+            models.UniqueConstraint(
+                fields=["inspection", "item"], name="inspections_inspectionresult_unique_item"
+            ),
         ]
 
     def __str__(self):
@@ -250,19 +344,27 @@ class MaintenancePlan(TimeStampedModel):
         MONTHS = "months", _("months")
 
     equipment = models.ForeignKey(
-        Equipment, verbose_name=_("equipment"), on_delete=models.PROTECT, related_name="maintenance_plans",
+        Equipment,
+        verbose_name=_("equipment"),
+        on_delete=models.PROTECT,
+        related_name="maintenance_plans",
         help_text=_("Critical equipment only."),
     )
     task_kind = models.CharField(_("task"), max_length=20, choices=TaskKind.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
     instructions = models.TextField(_("instructions"), blank=True)
     interval_count = models.PositiveSmallIntegerField(_("every"))
-    interval_unit = models.CharField(_("interval unit"), max_length=10, choices=IntervalUnit.choices,
-                                     default=IntervalUnit.MONTHS)
+    interval_unit = models.CharField(
+        _("interval unit"), max_length=10, choices=IntervalUnit.choices, default=IntervalUnit.MONTHS
+    )
     start_date = models.DateField(_("first due date"))
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("default engineer"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("default engineer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -272,7 +374,9 @@ class MaintenancePlan(TimeStampedModel):
         verbose_name = _("maintenance plan")
         verbose_name_plural = _("maintenance plans")
         constraints = [
-            models.CheckConstraint(condition=Q(interval_count__gte=1), name="inspections_maintenanceplan_interval"),
+            models.CheckConstraint(
+                condition=Q(interval_count__gte=1), name="inspections_maintenanceplan_interval"
+            ),
         ]
 
     def __str__(self):
@@ -288,24 +392,41 @@ class MaintenanceTask(TimeStampedModel):
 
     OPEN_STATUSES = (Status.DUE, Status.OVERDUE)
 
-    plan = models.ForeignKey(MaintenancePlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="tasks")
+    plan = models.ForeignKey(
+        MaintenancePlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="tasks"
+    )
     equipment = models.ForeignKey(
-        Equipment, verbose_name=_("equipment"), on_delete=models.PROTECT, related_name="maintenance_tasks"
+        Equipment,
+        verbose_name=_("equipment"),
+        on_delete=models.PROTECT,
+        related_name="maintenance_tasks",
     )
     task_kind = models.CharField(_("task"), max_length=20, choices=MaintenancePlan.TaskKind.choices)
     due_on = models.DateField(_("due on"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DUE, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DUE, db_index=True
+    )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("engineer"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("engineer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="maintenance_tasks",
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("done by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     notes = models.TextField(_("notes"), blank=True)
-    previous_firmware_version = models.CharField(_("previous firmware version"), max_length=100, blank=True)
+    previous_firmware_version = models.CharField(
+        _("previous firmware version"), max_length=100, blank=True
+    )
     new_firmware_version = models.CharField(_("new firmware version"), max_length=100, blank=True)
     overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
     history = HistoricalRecords()
@@ -316,10 +437,13 @@ class MaintenanceTask(TimeStampedModel):
         verbose_name_plural = _("maintenance tasks")
         constraints = [
             # Exactly one task per plan and due date, however often the generator runs.
-            models.UniqueConstraint(fields=["plan", "due_on"], name="inspections_maintenancetask_unique_plan_date"),
+            models.UniqueConstraint(
+                fields=["plan", "due_on"], name="inspections_maintenancetask_unique_plan_date"
+            ),
             # A firmware update is only done with the version it installed.
             models.CheckConstraint(
-                condition=~Q(status="done", task_kind="firmware_update") | ~Q(new_firmware_version=""),
+                condition=~Q(status="done", task_kind="firmware_update")
+                | ~Q(new_firmware_version=""),
                 name="inspections_maintenancetask_firmware_version_recorded",
             ),
         ]

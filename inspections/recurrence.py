@@ -80,8 +80,16 @@ def validate_rrule(text: str, *, anchor: date | None = None, zone: str = "UTC") 
     parse_rrule(text, anchor=anchor or date(2000, 1, 1), zone=zone)
 
 
-def occurrences(*, recurrence: str, anchor: date, start: date, end: date, rule: str = "",
-                zone: str = "UTC", until: date | None = None) -> list[date]:
+def occurrences(
+    *,
+    recurrence: str,
+    anchor: date,
+    start: date,
+    end: date,
+    rule: str = "",
+    zone: str = "UTC",
+    until: date | None = None,
+) -> list[date]:
     """The plan's dates within [start, end] (and not after `until`, the plan's last
     active day). `zone` is the plan's time zone, which only matters for a UTC UNTIL."""
     if until is not None:
@@ -93,12 +101,16 @@ def occurrences(*, recurrence: str, anchor: date, start: date, end: date, rule: 
         return every_n_months(anchor, STEP_MONTHS[recurrence], start, end)
     if recurrence == RRULE:
         parsed = parse_rrule(rule, anchor=anchor, zone=zone)
-        days = parsed.between(datetime.combine(start, time.min), datetime.combine(end, time.max), inc=True)
+        days = parsed.between(
+            datetime.combine(start, time.min), datetime.combine(end, time.max), inc=True
+        )
         return sorted({moment.date() for moment in days})
     raise ValueError(f"unknown recurrence {recurrence!r}")
 
 
-def interval_dates(*, start_date: date, count: int, unit: str, start: date, end: date) -> list[date]:
+def interval_dates(
+    *, start_date: date, count: int, unit: str, start: date, end: date
+) -> list[date]:
     """Maintenance: start_date + k × count days/weeks/months within [start, end]."""
     if count < 1:
         raise ValueError("the interval must be at least 1")

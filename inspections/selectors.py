@@ -19,7 +19,9 @@ from .models import (
 )
 
 
-def _scope(user: User, *, org: str, centers: tuple[str, ...], assignee: str | None = None) -> Q | None:
+def _scope(
+    user: User, *, org: str, centers: tuple[str, ...], assignee: str | None = None
+) -> Q | None:
     """The filter for this user; None means everything, and an impossible Q nothing."""
     if not user.is_authenticated:
         return Q(pk__in=[])
@@ -49,48 +51,92 @@ def checklist_templates_visible_to(user: User) -> QuerySet[ChecklistTemplate]:
 
 def plans_visible_to(user: User) -> QuerySet[InspectionPlan]:
     qs = InspectionPlan.objects.select_related(
-        "site", "site__organization", "site__service_center", "contract", "default_engineer", "service_center",
+        "site",
+        "site__organization",
+        "site__service_center",
+        "contract",
+        "default_engineer",
+        "service_center",
         "checklist_template",
     )
-    q = _scope(user, org="site__organization_id", centers=("site__service_center_id", "service_center_id"),
-               assignee="default_engineer")
+    q = _scope(
+        user,
+        org="site__organization_id",
+        centers=("site__service_center_id", "service_center_id"),
+        assignee="default_engineer",
+    )
     return _filter(qs, q)
 
 
 def inspections_visible_to(user: User) -> QuerySet[Inspection]:
     qs = Inspection.objects.select_related(
-        "plan", "site", "site__organization", "assignee", "service_center", "checklist_template", "acknowledged_by",
+        "plan",
+        "site",
+        "site__organization",
+        "assignee",
+        "service_center",
+        "checklist_template",
+        "acknowledged_by",
     )
-    q = _scope(user, org="site__organization_id", centers=("site__service_center_id", "service_center_id"),
-               assignee="assignee")
+    q = _scope(
+        user,
+        org="site__organization_id",
+        centers=("site__service_center_id", "service_center_id"),
+        assignee="assignee",
+    )
     return _filter(qs, q)
 
 
 def with_results(qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
     """Results (with their items, equipment and ticket) and the checklist's items: two
     queries whatever the number of inspections."""
-    results = Prefetch("results", queryset=InspectionResult.objects.select_related(
-        "item", "equipment", "ticket").order_by("item__order", "id"))
-    items = Prefetch("checklist_template__items", queryset=ChecklistItem.objects.order_by("order", "id"))
+    results = Prefetch(
+        "results",
+        queryset=InspectionResult.objects.select_related("item", "equipment", "ticket").order_by(
+            "item__order", "id"
+        ),
+    )
+    items = Prefetch(
+        "checklist_template__items", queryset=ChecklistItem.objects.order_by("order", "id")
+    )
     return qs.prefetch_related(results, items)
 
 
 def reports_for_organization(user: User) -> QuerySet[Inspection]:
     """The service archive's inspection reports: completed inspections in scope."""
-    return inspections_visible_to(user).filter(status=Inspection.Status.COMPLETED).order_by("-completed_at", "-id")
+    return (
+        inspections_visible_to(user)
+        .filter(status=Inspection.Status.COMPLETED)
+        .order_by("-completed_at", "-id")
+    )
 
 
 def maintenance_plans_visible_to(user: User) -> QuerySet[MaintenancePlan]:
     qs = MaintenancePlan.objects.select_related(
-        "equipment", "equipment__site", "equipment__site__organization", "assignee")
-    q = _scope(user, org="equipment__site__organization_id", centers=("equipment__site__service_center_id",),
-               assignee="assignee")
+        "equipment", "equipment__site", "equipment__site__organization", "assignee"
+    )
+    q = _scope(
+        user,
+        org="equipment__site__organization_id",
+        centers=("equipment__site__service_center_id",),
+        assignee="assignee",
+    )
     return _filter(qs, q)
 
 
 def maintenance_tasks_visible_to(user: User) -> QuerySet[MaintenanceTask]:
     qs = MaintenanceTask.objects.select_related(
-        "plan", "equipment", "equipment__site", "equipment__site__organization", "assignee", "done_by")
-    q = _scope(user, org="equipment__site__organization_id", centers=("equipment__site__service_center_id",),
-               assignee="assignee")
+        "plan",
+        "equipment",
+        "equipment__site",
+        "equipment__site__organization",
+        "assignee",
+        "done_by",
+    )
+    q = _scope(
+        user,
+        org="equipment__site__organization_id",
+        centers=("equipment__site__service_center_id",),
+        assignee="assignee",
+    )
     return _filter(qs, q)

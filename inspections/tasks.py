@@ -19,8 +19,11 @@ def mark_missed() -> dict:
 
 @shared_task(name="inspections.tasks.send_report", acks_late=True)
 def send_report(inspection_id: int) -> bool:
-    inspection = Inspection.objects.select_related("site", "site__organization", "plan").filter(
-        pk=inspection_id).first()
+    inspection = (
+        Inspection.objects.select_related("site", "site__organization", "plan")
+        .filter(pk=inspection_id)
+        .first()
+    )
     if inspection is None:
         return False
     return services.send_report(inspection=inspection)

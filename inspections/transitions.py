@@ -5,25 +5,25 @@ from accounts.models import User
 
 from .models import Inspection, MaintenanceTask
 
-S = Inspection.Status
-T = MaintenanceTask.Status
-R = User.Role
+Status = Inspection.Status
+TaskStatus = MaintenanceTask.Status
+Role = User.Role
 
-FIELD = frozenset({R.ENGINEER, R.EXPERT})
-DISPATCH = frozenset({R.DISPATCHER, R.MANAGER, R.ADMIN})
+FIELD = frozenset({Role.ENGINEER, Role.EXPERT})
+DISPATCH = frozenset({Role.DISPATCHER, Role.MANAGER, Role.ADMIN})
 CUSTOMERS = frozenset(User.CUSTOMER_ROLES)
 STAFF = frozenset(User.STAFF_ROLES)
 
 # action → {from status: to status}
 INSPECTION_TRANSITIONS = {
-    "start": {S.SCHEDULED: S.IN_PROGRESS},
-    "results": {S.IN_PROGRESS: S.IN_PROGRESS},
-    "complete": {S.IN_PROGRESS: S.COMPLETED},
-    "cancel": {S.SCHEDULED: S.CANCELLED, S.IN_PROGRESS: S.CANCELLED},
-    "miss": {S.SCHEDULED: S.MISSED, S.IN_PROGRESS: S.MISSED},
-    "acknowledge": {S.COMPLETED: S.COMPLETED},
-    "assign": {S.SCHEDULED: S.SCHEDULED, S.IN_PROGRESS: S.IN_PROGRESS},
-    "raise_ticket": {S.IN_PROGRESS: S.IN_PROGRESS, S.COMPLETED: S.COMPLETED},
+    "start": {Status.SCHEDULED: Status.IN_PROGRESS},
+    "results": {Status.IN_PROGRESS: Status.IN_PROGRESS},
+    "complete": {Status.IN_PROGRESS: Status.COMPLETED},
+    "cancel": {Status.SCHEDULED: Status.CANCELLED, Status.IN_PROGRESS: Status.CANCELLED},
+    "miss": {Status.SCHEDULED: Status.MISSED, Status.IN_PROGRESS: Status.MISSED},
+    "acknowledge": {Status.COMPLETED: Status.COMPLETED},
+    "assign": {Status.SCHEDULED: Status.SCHEDULED, Status.IN_PROGRESS: Status.IN_PROGRESS},
+    "raise_ticket": {Status.IN_PROGRESS: Status.IN_PROGRESS, Status.COMPLETED: Status.COMPLETED},
 }
 INSPECTION_ACTION_ROLES = {
     "start": FIELD | DISPATCH,
@@ -36,9 +36,9 @@ INSPECTION_ACTION_ROLES = {
 }
 
 TASK_TRANSITIONS = {
-    "complete": {T.DUE: T.DONE, T.OVERDUE: T.DONE},
-    "skip": {T.DUE: T.SKIPPED, T.OVERDUE: T.SKIPPED},
-    "overdue": {T.DUE: T.OVERDUE},
+    "complete": {TaskStatus.DUE: TaskStatus.DONE, TaskStatus.OVERDUE: TaskStatus.DONE},
+    "skip": {TaskStatus.DUE: TaskStatus.SKIPPED, TaskStatus.OVERDUE: TaskStatus.SKIPPED},
+    "overdue": {TaskStatus.DUE: TaskStatus.OVERDUE},
 }
 TASK_ACTION_ROLES = {
     "complete": FIELD | DISPATCH,
@@ -52,5 +52,8 @@ def next_status(table: dict, action: str, current: str) -> str | None:
 
 def allowed_actions(table: dict, roles_table: dict, status: str, user) -> list[str]:
     """The actions a page shows as buttons for this user and status."""
-    return [action for action, roles in roles_table.items()
-            if next_status(table, action, status) and (user.is_admin_role or user.role in roles)]
+    return [
+        action
+        for action, roles in roles_table.items()
+        if next_status(table, action, status) and (user.is_admin_role or user.role in roles)
+    ]

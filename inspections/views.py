@@ -25,8 +25,8 @@ from .models import ChecklistItem, Inspection, MaintenanceTask
 from .transitions import INSPECTION_ACTION_ROLES, INSPECTION_TRANSITIONS, allowed_actions
 
 PAGE_SIZE = 50
-R = User.Role
-DISPATCH = {R.DISPATCHER, R.MANAGER, R.ADMIN}
+Role = User.Role
+DISPATCH = {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}
 
 
 def _page(request, queryset):
@@ -57,26 +57,44 @@ def inspection_list(request):
         qs = qs.filter(assignee=user)
     if user.role in User.FIELD_ROLES and not status:
         qs = qs.filter(status__in=Inspection.OPEN_STATUSES).order_by("scheduled_for", "id")
-    return render(request, "inspections/list.html", {
-        "page": _page(request, qs), "status": status, "statuses": Inspection.Status.choices, "mine": mine,
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "inspections/list.html",
+        {
+            "page": _page(request, qs),
+            "status": status,
+            "statuses": Inspection.Status.choices,
+            "mine": mine,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
 def archive(request):
-    return render(request, "inspections/archive.html",
-                  {"page": _page(request, selectors.reports_for_organization(request.user))})
+    return render(
+        request,
+        "inspections/archive.html",
+        {"page": _page(request, selectors.reports_for_organization(request.user))},
+    )
 
 
 @login_required
 def inspection_detail(request, pk):
     inspection = _inspection(request, pk)
-    actions = allowed_actions(INSPECTION_TRANSITIONS, INSPECTION_ACTION_ROLES, inspection.status, request.user)
-    return render(request, "inspections/detail.html", {
-        "inspection": inspection, "actions": actions, "results": list(inspection.results.all()),
-        "can_raise": "raise_ticket" in actions,
-    })
+    actions = allowed_actions(
+        INSPECTION_TRANSITIONS, INSPECTION_ACTION_ROLES, inspection.status, request.user
+    )
+    return render(
+        request,
+        "inspections/detail.html",
+        {
+            "inspection": inspection,
+            "actions": actions,
+            "results": list(inspection.results.all()),
+            "can_raise": "raise_ticket" in actions,
+        },
+    )
 
 
 def _rows(inspection):
@@ -92,13 +110,16 @@ def checklist(request, pk):
     if request.method == "POST":
         entries, photos = _posted_results(request, inspection)
         try:
-            services.inspection_record_results(inspection=inspection, actor=request.user, results=entries,
-                                               photos=photos)
+            services.inspection_record_results(
+                inspection=inspection, actor=request.user, results=entries, photos=photos
+            )
             messages.success(request, _("Results saved."))
         except ServiceError as exc:
             messages.error(request, exc.message)
         return redirect("inspections:checklist", pk=pk)
-    return render(request, "inspections/checklist.html", {"inspection": inspection, "rows": _rows(inspection)})
+    return render(
+        request, "inspections/checklist.html", {"inspection": inspection, "rows": _rows(inspection)}
+    )
 
 
 def _posted_results(request, inspection):
@@ -111,7 +132,9 @@ def _posted_results(request, inspection):
         if f"photo_{key}" in request.FILES:
             photos[item.pk] = request.FILES[f"photo_{key}"]
         if outcome or value or text:
-            entries.append({"item": item.pk, "outcome": outcome, "value": value or None, "text": text})
+            entries.append(
+                {"item": item.pk, "outcome": outcome, "value": value or None, "text": text}
+            )
     return entries, photos
 
 
@@ -120,12 +143,16 @@ def _posted_results(request, inspection):
 def check_value(request, pk, item_pk):
     """htmx: the out-of-limit flag for a value being typed."""
     inspection = _inspection(request, pk, results=False)
-    item = get_object_or_404(ChecklistItem, pk=item_pk, template_id=inspection.checklist_template_id)
+    item = get_object_or_404(
+        ChecklistItem, pk=item_pk, template_id=inspection.checklist_template_id
+    )
     try:
         value = Decimal(request.GET.get(f"value_{item.pk}", "").replace(",", "."))
     except ArithmeticError:
         value = None
-    return render(request, "inspections/_limit_flag.html", {"item": item, "out": item.is_out_of_limit(value)})
+    return render(
+        request, "inspections/_limit_flag.html", {"item": item, "out": item.is_out_of_limit(value)}
+    )
 
 
 def _run(request, call, success):
@@ -140,8 +167,11 @@ def _run(request, call, success):
 @require_POST
 def start(request, pk):
     inspection = _inspection(request, pk, results=False)
-    _run(request, lambda: services.inspection_start(inspection=inspection, actor=request.user),
-         _("Inspection started."))
+    _run(
+        request,
+        lambda: services.inspection_start(inspection=inspection, actor=request.user),
+        _("Inspection started."),
+    )
     return redirect("inspections:checklist", pk=pk)
 
 
@@ -150,9 +180,12 @@ def start(request, pk):
 def complete(request, pk):
     inspection = _inspection(request, pk, results=False)
     try:
-        services.inspection_complete(inspection=inspection, actor=request.user,
-                                     findings=request.POST.get("findings", ""),
-                                     recommendations=request.POST.get("recommendations", ""))
+        services.inspection_complete(
+            inspection=inspection,
+            actor=request.user,
+            findings=request.POST.get("findings", ""),
+            recommendations=request.POST.get("recommendations", ""),
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("inspections:checklist", pk=pk)
@@ -164,8 +197,11 @@ def complete(request, pk):
 @require_POST
 def acknowledge(request, pk):
     inspection = _inspection(request, pk, results=False)
-    _run(request, lambda: services.inspection_acknowledge(inspection=inspection, actor=request.user),
-         _("Thank you: the report is acknowledged."))
+    _run(
+        request,
+        lambda: services.inspection_acknowledge(inspection=inspection, actor=request.user),
+        _("Thank you: the report is acknowledged."),
+    )
     return redirect("inspections:detail", pk=pk)
 
 
@@ -173,9 +209,13 @@ def acknowledge(request, pk):
 @require_POST
 def cancel(request, pk):
     inspection = _inspection(request, pk, results=False)
-    _run(request, lambda: services.inspection_cancel(inspection=inspection, actor=request.user,
-                                                     reason=request.POST.get("reason", "")),
-         _("Inspection cancelled."))
+    _run(
+        request,
+        lambda: services.inspection_cancel(
+            inspection=inspection, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        _("Inspection cancelled."),
+    )
     return redirect("inspections:detail", pk=pk)
 
 
@@ -185,20 +225,26 @@ def raise_ticket(request, pk, result_pk):
     inspection = _inspection(request, pk, results=False)
     result = get_object_or_404(inspection.results.all(), pk=result_pk)
     try:
-        ticket = services.inspection_raise_ticket(result=result, actor=request.user, channel=Ticket.Channel.PORTAL)
+        ticket = services.inspection_raise_ticket(
+            result=result, actor=request.user, channel=Ticket.Channel.PORTAL
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Fault report %(number)s raised.") % {"number": ticket.number})
-    back = "inspections:checklist" if request.POST.get("next") == "checklist" else "inspections:detail"
+    back = (
+        "inspections:checklist" if request.POST.get("next") == "checklist" else "inspections:detail"
+    )
     return redirect(back, pk=pk)
 
 
 @login_required
 def report_pdf(request, pk):
     inspection = _inspection(request, pk, results=False)
-    return pdf_response(services.render_report(inspection, language=request.user.language),
-                        services.report_filename(inspection))
+    return pdf_response(
+        services.render_report(inspection, language=request.user.language),
+        services.report_filename(inspection),
+    )
 
 
 @login_required
@@ -226,26 +272,43 @@ def calendar(request):
     first = _month(request.GET.get("month", ""))
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
     center, engineer = _int(request.GET.get("center")), _int(request.GET.get("engineer"))
-    inspections = selectors.inspections_visible_to(request.user).filter(scheduled_for__range=(first, last))
+    inspections = selectors.inspections_visible_to(request.user).filter(
+        scheduled_for__range=(first, last)
+    )
     tasks = selectors.maintenance_tasks_visible_to(request.user).filter(due_on__range=(first, last))
     if center:
         inspections = inspections.filter(service_center_id=center)
         tasks = tasks.filter(equipment__site__service_center_id=center)
     if engineer:
-        inspections, tasks = inspections.filter(assignee_id=engineer), tasks.filter(assignee_id=engineer)
+        inspections, tasks = (
+            inspections.filter(assignee_id=engineer),
+            tasks.filter(assignee_id=engineer),
+        )
     by_day: dict[date, list] = {}
     for inspection in inspections.exclude(status=Inspection.Status.CANCELLED):
         by_day.setdefault(inspection.scheduled_for, []).append(("inspection", inspection))
     for task in tasks:
         by_day.setdefault(task.due_on, []).append(("task", task))
-    weeks = [[(day, by_day.get(day, [])) for day in week]
-             for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)]
-    return render(request, "inspections/calendar.html", {
-        "month": first, "weeks": weeks, "prev": (first - timedelta(days=1)).strftime("%Y-%m"),
-        "next": (last + timedelta(days=1)).strftime("%Y-%m"), "center": center, "engineer": engineer,
-        "centers": service_centers_visible_to(request.user), "engineers": engineers_of(request.user),
-        "agenda": sorted(by_day.items()), "today": timezone.localdate(),
-    })
+    weeks = [
+        [(day, by_day.get(day, [])) for day in week]
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    return render(
+        request,
+        "inspections/calendar.html",
+        {
+            "month": first,
+            "weeks": weeks,
+            "prev": (first - timedelta(days=1)).strftime("%Y-%m"),
+            "next": (last + timedelta(days=1)).strftime("%Y-%m"),
+            "center": center,
+            "engineer": engineer,
+            "centers": service_centers_visible_to(request.user),
+            "engineers": engineers_of(request.user),
+            "agenda": sorted(by_day.items()),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -257,16 +320,29 @@ def maintenance(request):
         tasks = tasks.filter(status=status)
     else:
         tasks = tasks.filter(status__in=MaintenanceTask.OPEN_STATUSES)
-    return render(request, "inspections/maintenance.html", {
-        "page": _page(request, tasks), "status": status, "statuses": MaintenanceTask.Status.choices,
-    })
+    return render(
+        request,
+        "inspections/maintenance.html",
+        {
+            "page": _page(request, tasks),
+            "status": status,
+            "statuses": MaintenanceTask.Status.choices,
+        },
+    )
 
 
 @login_required
 @require_POST
 def task_complete(request, pk):
     task = get_object_or_404(selectors.maintenance_tasks_visible_to(request.user), pk=pk)
-    _run(request, lambda: services.maintenance_task_complete(
-        task=task, actor=request.user, notes=request.POST.get("notes", ""),
-        new_version=request.POST.get("new_version", "")), _("Maintenance task done."))
+    _run(
+        request,
+        lambda: services.maintenance_task_complete(
+            task=task,
+            actor=request.user,
+            notes=request.POST.get("notes", ""),
+            new_version=request.POST.get("new_version", ""),
+        ),
+        _("Maintenance task done."),
+    )
     return redirect("inspections:maintenance")

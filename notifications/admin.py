@@ -22,8 +22,16 @@ class NotificationAdmin(admin.ModelAdmin):
 class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Outbound messages; `failed` ones (retries used up) are where admins see them."""
 
-    list_display = ["created_at", "channel", "kind", "status", "attempts", "next_attempt_at",
-                    "sent_at", "last_error"]
+    list_display = [
+        "created_at",
+        "channel",
+        "kind",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
     list_filter = ["status", "channel", "kind"]
     search_fields = ["key", "last_error"]
     date_hierarchy = "created_at"
@@ -32,6 +40,13 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Retry the selected failed messages"))
     def retry(self, request, queryset):
         count = outbox.retry_failed(queryset)
-        self.message_user(request, ngettext(
-            "%(count)d message will be sent again.", "%(count)d messages will be sent again.",
-            count) % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message will be sent again.",
+                "%(count)d messages will be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

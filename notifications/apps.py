@@ -9,8 +9,11 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from . import outbox, services
 
-        outbox.register(services.EMAIL_KIND, services.compose_notification_email,
-                        sent=services.mark_notification_emailed)
+        outbox.register(
+            services.EMAIL_KIND,
+            services.compose_notification_email,
+            sent=services.mark_notification_emailed,
+        )
         from .channels import senders  # webhooks, WeCom, DingTalk, SMS (issue 17)
 
         senders.register()

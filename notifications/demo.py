@@ -20,7 +20,9 @@ def _add(user, event, target):
     key = {"recipient": user, "event": event, "target_type": target_type, "target_id": target.pk}
     if Notification.objects.filter(**key).exists():
         return  # the ticket services' own notification, or a previous run's
-    Notification.objects.create(**key, verb=verb, target_label=str(target)[:300], emailed_at=timezone.now())
+    Notification.objects.create(
+        **key, verb=verb, target_label=str(target)[:300], emailed_at=timezone.now()
+    )
 
 
 def seed(ctx):

@@ -28,9 +28,13 @@ VISIT_CANCELLED = "visit_cancelled"
 TICKET_RESOLVED = "ticket_resolved"
 TICKET_ACCEPTED = "ticket_accepted"
 FOLLOW_UP = "follow_up"
-TICKET_FOLLOWED_UP = "ticket_followed_up"  # the name tickets.services sends; same templates as FOLLOW_UP
+TICKET_FOLLOWED_UP = (
+    "ticket_followed_up"  # the name tickets.services sends; same templates as FOLLOW_UP
+)
 COMMENT_ADDED = "comment_added"
-TICKET_COMMENTED = "ticket_commented"  # the name tickets.services sends; same templates as COMMENT_ADDED
+TICKET_COMMENTED = (
+    "ticket_commented"  # the name tickets.services sends; same templates as COMMENT_ADDED
+)
 TICKET_REOPENED = "ticket_reopened"
 TICKET_CANCELLED = "ticket_cancelled"
 # --- inbound e-mail (sent by tickets.inbound) -------------------------------------
@@ -51,48 +55,114 @@ class Event:
         return self.template or self.name
 
 
-EVENTS: dict[str, Event] = {event.name: event for event in [
-    Event(TICKET_REPORTED, "A new fault report arrived (to the dispatchers).",
-          _("New fault report %(target)s")),
-    Event(TICKET_RECEIVED, "The report was received, with its number (to the reporter or the organisation's contacts).",
-          _("Your fault report %(target)s was received")),
-    Event(TICKET_TRIAGED, "The report was triaged and assigned (to the customer).",
-          _("Your fault report %(target)s was triaged")),
-    Event(TICKET_ASSIGNED, "A ticket was assigned to an engineer (to the engineer).",
-          _("Fault report %(target)s was assigned to you")),
-    Event(TICKET_WAITING_CUSTOMER, "The engineer waits for the customer (to the customer).",
-          _("Fault report %(target)s is waiting for your answer")),
-    Event(TICKET_RESUMED, "Work resumed after waiting for the customer (to the assignee).",
-          _("Work on fault report %(target)s resumed")),
-    Event(TICKET_ESCALATED, "The ticket was escalated (to the expert who now owns it).",
-          _("Fault report %(target)s was escalated to you")),
-    Event(VISIT_DISPATCHED, "An on-site visit was dispatched (to the engineer and to the customer: who and when).",
-          _("On-site visit %(target)s dispatched")),
-    Event(VISIT_SIGNED, "The customer signed the service confirmation (to the engineer).",
-          _("Service confirmation of visit %(target)s signed")),
-    Event(VISIT_COMPLETED, "The on-site visit was completed (to the customer).",
-          _("On-site visit %(target)s completed")),
-    Event(VISIT_CANCELLED, "The on-site visit was cancelled (to the engineer).",
-          _("On-site visit %(target)s cancelled")),
-    Event(TICKET_RESOLVED, "The fault was resolved, with cause, solution and prevention (to the customer).",
-          _("Fault report %(target)s was resolved")),
-    Event(TICKET_ACCEPTED, "The customer accepted the repair (to the assignee).",
-          _("The customer accepted the repair of %(target)s")),
-    Event(FOLLOW_UP, "Follow-up recorded: thanks and satisfaction (to the customer).",
-          _("Thank you for your feedback on %(target)s")),
-    Event(TICKET_FOLLOWED_UP, "Follow-up recorded: thanks and satisfaction (to the customer).",
-          _("Thank you for your feedback on %(target)s"), template=FOLLOW_UP),
-    Event(COMMENT_ADDED, "A non-internal comment was added (to the other side).",
-          _("New comment on %(target)s")),
-    Event(TICKET_COMMENTED, "A comment was added (to the other side; internal ones only to staff).",
-          _("New comment on %(target)s"), template=COMMENT_ADDED),
-    Event(TICKET_REOPENED, "The ticket was reopened (to the assignee or the customer).",
-          _("Fault report %(target)s was reopened")),
-    Event(TICKET_CANCELLED, "The ticket was cancelled (to the customer and the assignee).",
-          _("Fault report %(target)s was cancelled")),
-    Event(INBOUND_EMAIL_PENDING, "An e-mail from an unknown sender waits for registration (to the dispatchers).",
-          _("An e-mail from %(target)s waits for registration")),
-]}
+EVENTS: dict[str, Event] = {
+    event.name: event
+    for event in [
+        Event(
+            TICKET_REPORTED,
+            "A new fault report arrived (to the dispatchers).",
+            _("New fault report %(target)s"),
+        ),
+        Event(
+            TICKET_RECEIVED,
+            "The report was received, with its number (to the reporter or the organisation's "
+            "contacts).",
+            _("Your fault report %(target)s was received"),
+        ),
+        Event(
+            TICKET_TRIAGED,
+            "The report was triaged and assigned (to the customer).",
+            _("Your fault report %(target)s was triaged"),
+        ),
+        Event(
+            TICKET_ASSIGNED,
+            "A ticket was assigned to an engineer (to the engineer).",
+            _("Fault report %(target)s was assigned to you"),
+        ),
+        Event(
+            TICKET_WAITING_CUSTOMER,
+            "The engineer waits for the customer (to the customer).",
+            _("Fault report %(target)s is waiting for your answer"),
+        ),
+        Event(
+            TICKET_RESUMED,
+            "Work resumed after waiting for the customer (to the assignee).",
+            _("Work on fault report %(target)s resumed"),
+        ),
+        Event(
+            TICKET_ESCALATED,
+            "The ticket was escalated (to the expert who now owns it).",
+            _("Fault report %(target)s was escalated to you"),
+        ),
+        Event(
+            VISIT_DISPATCHED,
+            "An on-site visit was dispatched (to the engineer and to the customer: who and when).",
+            _("On-site visit %(target)s dispatched"),
+        ),
+        Event(
+            VISIT_SIGNED,
+            "The customer signed the service confirmation (to the engineer).",
+            _("Service confirmation of visit %(target)s signed"),
+        ),
+        Event(
+            VISIT_COMPLETED,
+            "The on-site visit was completed (to the customer).",
+            _("On-site visit %(target)s completed"),
+        ),
+        Event(
+            VISIT_CANCELLED,
+            "The on-site visit was cancelled (to the engineer).",
+            _("On-site visit %(target)s cancelled"),
+        ),
+        Event(
+            TICKET_RESOLVED,
+            "The fault was resolved, with cause, solution and prevention (to the customer).",
+            _("Fault report %(target)s was resolved"),
+        ),
+        Event(
+            TICKET_ACCEPTED,
+            "The customer accepted the repair (to the assignee).",
+            _("The customer accepted the repair of %(target)s"),
+        ),
+        Event(
+            FOLLOW_UP,
+            "Follow-up recorded: thanks and satisfaction (to the customer).",
+            _("Thank you for your feedback on %(target)s"),
+        ),
+        Event(
+            TICKET_FOLLOWED_UP,
+            "Follow-up recorded: thanks and satisfaction (to the customer).",
+            _("Thank you for your feedback on %(target)s"),
+            template=FOLLOW_UP,
+        ),
+        Event(
+            COMMENT_ADDED,
+            "A non-internal comment was added (to the other side).",
+            _("New comment on %(target)s"),
+        ),
+        Event(
+            TICKET_COMMENTED,
+            "A comment was added (to the other side; internal ones only to staff).",
+            _("New comment on %(target)s"),
+            template=COMMENT_ADDED,
+        ),
+        Event(
+            TICKET_REOPENED,
+            "The ticket was reopened (to the assignee or the customer).",
+            _("Fault report %(target)s was reopened"),
+        ),
+        Event(
+            TICKET_CANCELLED,
+            "The ticket was cancelled (to the customer and the assignee).",
+            _("Fault report %(target)s was cancelled"),
+        ),
+        Event(
+            INBOUND_EMAIL_PENDING,
+            "An e-mail from an unknown sender waits for registration (to the dispatchers).",
+            _("An e-mail from %(target)s waits for registration"),
+        ),
+    ]
+}
 
 GENERIC_VERB = _("New update on %(target)s")
 GENERIC_VERB_WITHOUT_TARGET = _("You have a new notification")

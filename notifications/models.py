@@ -13,21 +13,31 @@ class Notification(TimeStampedModel):
     sends twice)."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     event = models.SlugField(_("event"), max_length=60)
     verb = models.CharField(_("text"), max_length=500, help_text=_("In the recipient's language."))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("target_type", "target_id")
     target_label = models.CharField(_("about"), max_length=300, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
-    context = models.JSONField(default=dict, blank=True, help_text=_("Extra values for the e-mail."))
+    context = models.JSONField(
+        default=dict, blank=True, help_text=_("Extra values for the e-mail.")
+    )
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
@@ -38,7 +48,9 @@ class Notification(TimeStampedModel):
         indexes = [
             # The bell (unread count of one user) and the list (one user's, unread first
             # filtered, newest first) read only this index.
-            models.Index(fields=["recipient", "read_at", "-created_at"], name="notif_recipient_read_idx"),
+            models.Index(
+                fields=["recipient", "read_at", "-created_at"], name="notif_recipient_read_idx"
+            ),
         ]
 
     def __str__(self):
@@ -67,11 +79,16 @@ class OutboxMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     key = models.CharField(
-        _("deduplication key"), max_length=200, null=True, blank=True, unique=True,
+        _("deduplication key"),
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
         help_text=_("Enqueuing the same key twice keeps one message."),
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"))
     lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
@@ -110,14 +127,19 @@ class ChannelEndpoint(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBHOOK)
     url = models.URLField(_("URL"), max_length=500)
-    secret = models.CharField(_("secret"), max_length=200, blank=True,
-                              help_text=_("Signs webhook bodies; the DingTalk robot's signing "
-                                          "secret."))
+    secret = models.CharField(
+        _("secret"),
+        max_length=200,
+        blank=True,
+        help_text=_("Signs webhook bodies; the DingTalk robot's signing secret."),
+    )
     events = models.JSONField(_("events"), default=list, blank=True)
-    service_center_id = models.PositiveBigIntegerField(_("only for service centre"), null=True,
-                                                       blank=True)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
-                                default=settings.LANGUAGE_CODE)
+    service_center_id = models.PositiveBigIntegerField(
+        _("only for service centre"), null=True, blank=True
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -137,19 +159,22 @@ class ChannelPreference(TimeStampedModel):
         EMAIL = "email", _("e-mail")
         SMS = "sms", _("SMS")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="channel_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_preferences"
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     enabled = models.BooleanField(_("enabled"), default=True)
-    events = models.JSONField(_("events"), default=list, blank=True,
-                              help_text=_("Empty: every event."))
+    events = models.JSONField(
+        _("events"), default=list, blank=True, help_text=_("Empty: every event.")
+    )
 
     class Meta:
         verbose_name = _("channel preference")
         verbose_name_plural = _("channel preferences")
         constraints = [
-            models.UniqueConstraint(fields=["user", "channel"],
-                                    name="notifications_channelpref_once"),
+            models.UniqueConstraint(
+                fields=["user", "channel"], name="notifications_channelpref_once"
+            ),
         ]
 
     def __str__(self):

@@ -123,8 +123,9 @@ def deliver_after_commit() -> None:
     # Once per savepoint context: a rolled back savepoint drops its callbacks, and one
     # registered under the same savepoints as now already covers this row.
     here = set(connection.savepoint_ids)
-    if not any(callback is _kick and sids == here
-               for sids, callback, _robust in connection.run_on_commit):
+    if not any(
+        callback is _kick and sids == here for sids, callback, _robust in connection.run_on_commit
+    ):
         transaction.on_commit(_kick)
 
 
@@ -139,8 +140,11 @@ def _kick() -> None:
             broker.ensure_connection(max_retries=0, timeout=2)
             deliver_outbox.apply_async(connection=broker, retry=False)
     except Exception as exc:  # noqa: BLE001 - whatever the broker raised, the row is safe
-        log.warning("outbox: the fast path could not reach the broker (%s); "
-                    "the periodic delivery will send it", exc)
+        log.warning(
+            "outbox: the fast path could not reach the broker (%s); "
+            "the periodic delivery will send it",
+            exc,
+        )
 
 
 # --- deliver -----------------------------------------------------------------------

@@ -35,8 +35,17 @@ def notify(*, recipients, event: str, target=None, context=None, actor=None) -> 
     inspection…): one in-app notification per active recipient (duplicates and the
     actor left out), its text in the recipient's language, and an e-mail each sent by
     a task enqueued after commit (a rolled back transaction sends nothing)."""
-    return notify_many([{"recipients": recipients, "event": event, "target": target, "context": context,
-                         "actor": actor}])
+    return notify_many(
+        [
+            {
+                "recipients": recipients,
+                "event": event,
+                "target": target,
+                "context": context,
+                "actor": actor,
+            }
+        ]
+    )
 
 
 def notify_many(batch: list[dict]) -> list[Notification]:
@@ -56,12 +65,19 @@ def notify_many(batch: list[dict]) -> list[Notification]:
         return []
     created = Notification.objects.bulk_create(rows)
     chosen = routing.Preferences(created)  # the recipients' channel choices (issue 17)
-    outbox.enqueue_many([
-        OutboxMessage(kind=EMAIL_KIND, payload={"notification": notification.pk},
-                      key=f"{EMAIL_KIND}:{notification.pk}")
-        for notification in created
-        if notification.recipient.email and chosen.wants_email(notification)
-    ] + chosen.sms_messages(created) + endpoints)
+    outbox.enqueue_many(
+        [
+            OutboxMessage(
+                kind=EMAIL_KIND,
+                payload={"notification": notification.pk},
+                key=f"{EMAIL_KIND}:{notification.pk}",
+            )
+            for notification in created
+            if notification.recipient.email and chosen.wants_email(notification)
+        ]
+        + chosen.sms_messages(created)
+        + endpoints
+    )
     return created
 
 
@@ -78,11 +94,19 @@ def _rows(*, recipients, event: str, target=None, context=None, actor=None) -> l
     for user in people:
         with translation.override(user.language or settings.LANGUAGE_CODE):
             verb = events.verb_for(event, label)
-        rows.append(Notification(
-            recipient=user, event=event, verb=verb[:500], actor=actor if getattr(actor, "pk", None) else None,
-            target_type=target_type, target_id=target.pk if target is not None else None,
-            target_label=label[:300], url=url[:500], context=stored,
-        ))
+        rows.append(
+            Notification(
+                recipient=user,
+                event=event,
+                verb=verb[:500],
+                actor=actor if getattr(actor, "pk", None) else None,
+                target_type=target_type,
+                target_id=target.pk if target is not None else None,
+                target_label=label[:300],
+                url=url[:500],
+                context=stored,
+            )
+        )
     return rows
 
 
@@ -165,7 +189,9 @@ def _restore(value):
     if isinstance(value, dict):
         if set(value) == {MODEL_KEY, "pk"}:
             try:
-                return apps.get_model(value[MODEL_KEY])._default_manager.filter(pk=value["pk"]).first()
+                return (
+                    apps.get_model(value[MODEL_KEY])._default_manager.filter(pk=value["pk"]).first()
+                )
             except LookupError:
                 return None
         return {key: _restore(item) for key, item in value.items()}
@@ -175,19 +201,36 @@ def _restore(value):
 
 
 # --- e-mail ------------------------------------------------------------------------
-def send_templated_mail(*, recipients, template: str, context: dict, attachments: Iterable = (),
-                        language: str | None = None) -> int:
+def send_templated_mail(
+    *,
+    recipients,
+    template: str,
+    context: dict,
+    attachments: Iterable = (),
+    language: str | None = None,
+) -> int:
     """Render and send at once (see `templated_messages`); returns how many messages
     were sent. Use cases enqueue through the outbox instead, so that nothing is lost."""
-    messages = templated_messages(recipients=recipients, template=template, context=context,
-                                  attachments=attachments, language=language)
+    messages = templated_messages(
+        recipients=recipients,
+        template=template,
+        context=context,
+        attachments=attachments,
+        language=language,
+    )
     if not messages:
         return 0
     return get_connection().send_messages(messages) or 0
 
 
-def templated_messages(*, recipients, template: str, context: dict, attachments: Iterable = (),
-                       language: str | None = None) -> list[EmailMultiAlternatives]:
+def templated_messages(
+    *,
+    recipients,
+    template: str,
+    context: dict,
+    attachments: Iterable = (),
+    language: str | None = None,
+) -> list[EmailMultiAlternatives]:
     """Render `<template>_subject.txt`, `<template>.txt` and `<template>.html` for each
     recipient (a user or an e-mail address) in the recipient's language (else
     `language`, else settings.LANGUAGE_CODE) and time zone: one HTML + text message
@@ -207,13 +250,20 @@ def templated_messages(*, recipients, template: str, context: dict, attachments:
             continue
         seen.add(address.lower())
         with translation.override(lang), timezone.override(zone):
-            values = {"site_url": settings.SITE_URL.rstrip("/"), **context, "recipient": user,
-                      "recipient_address": address, "LANGUAGE_CODE": lang}
+            values = {
+                "site_url": settings.SITE_URL.rstrip("/"),
+                **context,
+                "recipient": user,
+                "recipient_address": address,
+                "LANGUAGE_CODE": lang,
+            }
             subject = " ".join(render_to_string(f"{template}_subject.txt", values).split())
             text = render_to_string(f"{template}.txt", values)
             html = render_to_string(f"{template}.html", values)
         message = EmailMultiAlternatives(
-            subject=subject, body=text, to=[address],
+            subject=subject,
+            body=text,
+            to=[address],
             # Auto-Submitted keeps out-of-office replies from looping back as comments.
             headers={"Auto-Submitted": "auto-generated"},
         )
@@ -249,9 +299,15 @@ def email_context(notification: Notification) -> dict:
     context = _restore(notification.context or {})
     target = notification.target if notification.target_type_id else None
     link = target_url(notification)
-    values = {**context, "notification": notification, "event": notification.event, "verb": notification.verb,
-              "target": target, "actor": notification.actor,
-              "url": settings.SITE_URL.rstrip("/") + link if link.startswith("/") else link}
+    values = {
+        **context,
+        "notification": notification,
+        "event": notification.event,
+        "verb": notification.verb,
+        "target": target,
+        "actor": notification.actor,
+        "url": settings.SITE_URL.rstrip("/") + link if link.startswith("/") else link,
+    }
     if target is not None:
         label = target._meta.label_lower
         if label == "tickets.ticket":
@@ -275,22 +331,29 @@ def compose_notification_email(message: OutboxMessage) -> EmailMultiAlternatives
     """The outbox's `notification_email` kind: the e-mail of one notification, or None
     when there is nothing to send (deleted, already e-mailed, recipient inactive or
     without an address)."""
-    notification = (Notification.objects.select_related("recipient", "actor", "target_type")
-                    .filter(pk=message.payload.get("notification")).first())
+    notification = (
+        Notification.objects.select_related("recipient", "actor", "target_type")
+        .filter(pk=message.payload.get("notification"))
+        .first()
+    )
     if notification is None or notification.emailed_at is not None:
         return None
     recipient = notification.recipient
     if not recipient.is_active or not recipient.email:
         return None
-    messages = templated_messages(recipients=[recipient], template=template_for(notification),
-                                  context=email_context(notification))
+    messages = templated_messages(
+        recipients=[recipient],
+        template=template_for(notification),
+        context=email_context(notification),
+    )
     return messages[0] if messages else None
 
 
 def mark_notification_emailed(message: OutboxMessage) -> None:
     """Runs in the transaction that marks the outbox row sent."""
-    Notification.objects.filter(pk=message.payload.get("notification"),
-                                emailed_at__isnull=True).update(emailed_at=timezone.now())
+    Notification.objects.filter(
+        pk=message.payload.get("notification"), emailed_at__isnull=True
+    ).update(emailed_at=timezone.now())
 
 
 def notification_send_email(*, notification_id: int) -> bool:
@@ -315,4 +378,6 @@ def notification_mark_read(*, notification: Notification, actor) -> Notification
 def notifications_mark_all_read(*, actor) -> int:
     """Mark all of the actor's unread notifications read; returns how many."""
     at = timezone.now()
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=at, updated_at=at)
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=at, updated_at=at
+    )

@@ -26,8 +26,11 @@ def notification_list(request):
 @login_required
 @require_GET
 def bell(request):
-    return render(request, "notifications/includes/bell_badge.html",
-                  {"unread": selectors.unread_count(request.user)})
+    return render(
+        request,
+        "notifications/includes/bell_badge.html",
+        {"unread": selectors.unread_count(request.user)},
+    )
 
 
 @login_required

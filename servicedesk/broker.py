@@ -61,8 +61,7 @@ class Channel(filesystem.Channel):
     def _put(self, queue, payload, **kwargs):
         # Sorted by time across processes (nanoseconds, zero-padded), then unique.
         name = f"{time.time_ns():020d}_{uuid.uuid4().hex}.{queue}.msg"
-        _write_atomically(self.data_folder_out, self.tmp_folder, name,
-                          str_to_bytes(dumps(payload)))
+        _write_atomically(self.data_folder_out, self.tmp_folder, name, str_to_bytes(dumps(payload)))
 
     def _get(self, queue):
         wanted = f"{queue}.msg"
@@ -99,8 +98,9 @@ class Channel(filesystem.Channel):
             rows = self.get_table(exchange)
             if row not in rows:
                 rows.insert(0, row)
-                _write_atomically(str(self.control_folder), self.tmp_folder, file.name,
-                                  str_to_bytes(dumps(rows)))
+                _write_atomically(
+                    str(self.control_folder), self.tmp_folder, file.name, str_to_bytes(dumps(rows))
+                )
 
 
 class Transport(filesystem.Transport):

@@ -25,7 +25,11 @@ def _ensure_filesystem_broker_folders(sender, **kwargs):
 # schedule first fires one interval after start, so without this a restarted (or
 # freshly set up) service would wait up to an hour to generate today's inspections.
 CATCH_UP_ON_START = (
-    "sla-sweep", "inspections-generate", "inspections-mark-missed", "training-obligations", "spareparts-reorder",
+    "sla-sweep",
+    "inspections-generate",
+    "inspections-mark-missed",
+    "training-obligations",
+    "spareparts-reorder",
     "notifications-deliver-outbox",  # issue 11: what waited in the outbox goes out at once
 )
 
@@ -36,7 +40,9 @@ def catch_up_on_start(sender, **kwargs):
     for name in CATCH_UP_ON_START:
         if name in schedule:
             entry = schedule[name]
-            sender.app.send_task(entry["task"], kwargs=entry.get("kwargs") or {}, **(entry.get("options") or {}))
+            sender.app.send_task(
+                entry["task"], kwargs=entry.get("kwargs") or {}, **(entry.get("options") or {})
+            )
 
 
 # Heartbeats (servicedesk.heartbeats): the worker and beat each record that they are

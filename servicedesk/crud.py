@@ -76,9 +76,17 @@ class EntityServices:
     a port); `many` names the many-to-many fields. An app exposes them under its own
     names: `site_create, site_update, site_delete = EntityServices(Site, ...).functions`."""
 
-    def __init__(self, model: type[Model], *, roles: Iterable[str], visible: Callable | None = None,
-                 check_input: Callable | None = None, after_save: Callable | None = None,
-                 many: Iterable[str] = (), in_use=IN_USE):
+    def __init__(
+        self,
+        model: type[Model],
+        *,
+        roles: Iterable[str],
+        visible: Callable | None = None,
+        check_input: Callable | None = None,
+        after_save: Callable | None = None,
+        many: Iterable[str] = (),
+        in_use=IN_USE,
+    ):
         self.model, self.roles, self.visible = model, frozenset(roles), visible
         self.check_input, self.after_save = check_input, after_save
         self.many, self.in_use = tuple(many), in_use

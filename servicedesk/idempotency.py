@@ -173,8 +173,9 @@ def _release_unreleased() -> None:
         except IndexError:
             return
         try:
-            IdempotencyKey.objects.filter(pk=pk, response_status__isnull=True,
-                                          lease_until=lease).delete()
+            IdempotencyKey.objects.filter(
+                pk=pk, response_status__isnull=True, lease_until=lease
+            ).delete()
         except DatabaseError:
             _unreleased.append((pk, lease))
             return

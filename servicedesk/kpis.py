@@ -21,8 +21,16 @@ def local_day(moment: date | datetime) -> date:
     return moment
 
 
-def scope_q(*, site_path: str, organization=None, site=None, service_center=None,
-            organization_path: str = "", center_path: str = "", with_children: bool = True) -> Q:
+def scope_q(
+    *,
+    site_path: str,
+    organization=None,
+    site=None,
+    service_center=None,
+    organization_path: str = "",
+    center_path: str = "",
+    with_children: bool = True,
+) -> Q:
     """The filters as a Q on rows that reach their site through `site_path` ("site",
     "ticket__site"…). The organisation is `<site_path>__organization` unless
     `organization_path` says otherwise, the centre `<site_path>__service_center`

@@ -45,6 +45,7 @@ class UploadLimitMiddleware:
             length = 0
         if length > settings.MAX_UPLOAD_SIZE + self.MARGIN:
             return JsonResponse(
-                {"detail": _("The upload is over the size limit."), "code": "payload_too_large"}, status=413
+                {"detail": _("The upload is over the size limit."), "code": "payload_too_large"},
+                status=413,
             )
         return self.get_response(request)

@@ -35,7 +35,9 @@ class IdempotencyKey(models.Model):
     class Meta:
         constraints = [
             # One stored response per user and key: the database settles races.
-            models.UniqueConstraint(fields=["user", "key"], name="servicedesk_idempotencykey_unique_user_key"),
+            models.UniqueConstraint(
+                fields=["user", "key"], name="servicedesk_idempotencykey_unique_user_key"
+            ),
         ]
 
     def __str__(self):

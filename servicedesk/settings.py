@@ -107,7 +107,9 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'servicedesk.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + immediate transactions + a busy timeout let the web server and the
     # Celery worker write side by side without "database is locked".
@@ -115,7 +117,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
     }
     DATABASES["default"]["TEST"] = {"NAME": None}
 # Issue 15 (speed at a million tickets): PostgreSQL session settings chosen by measurement
@@ -123,13 +127,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # start-up on 2 busy cores for a 12 ms search) and no JIT (no query of ours reaches its
 # threshold at 1 M tickets; compiling would only add latency when one does).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c max_parallel_workers_per_gather=0"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     CELERY_BROKER_URL = REDIS_URL
     # Background work (issue 11): an unacknowledged message comes back after 10
     # minutes, above the longest hard time limit, so a running task is never doubled.
@@ -147,7 +155,9 @@ else:
         "store_processed": False,
         "polling_interval": 0.2,
     }
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None  # results are not needed in production
+CELERY_RESULT_BACKEND = (
+    os.environ.get("CELERY_RESULT_BACKEND") or None
+)  # results are not needed in production
 CELERY_TASK_IGNORE_RESULT = not CELERY_RESULT_BACKEND
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -184,17 +194,37 @@ CELERY_TIMEZONE = "UTC"
 # Periodic work. Each entry names a task that derives its work from database
 # state, so a missed run only delays work. Apps add their entries here.
 CELERY_BEAT_SCHEDULE = {
-    "servicedesk-heartbeat": {"task": "servicedesk.tasks.heartbeat", "schedule": timedelta(minutes=5)},
-    "notifications-deliver-outbox": {"task": "notifications.tasks.deliver_outbox",  # issue 11
-                                     "schedule": timedelta(seconds=30)},
+    "servicedesk-heartbeat": {
+        "task": "servicedesk.tasks.heartbeat",
+        "schedule": timedelta(minutes=5),
+    },
+    "notifications-deliver-outbox": {
+        "task": "notifications.tasks.deliver_outbox",  # issue 11
+        "schedule": timedelta(seconds=30),
+    },
     "sla-sweep": {"task": "sla.tasks.sweep_clocks", "schedule": timedelta(minutes=1)},
     # issue 14: next year's holidays when the package knows them; 90-day coverage notice
-    "sla-calendar-coverage": {"task": "sla.tasks.calendar_coverage", "schedule": timedelta(hours=24)},
+    "sla-calendar-coverage": {
+        "task": "sla.tasks.calendar_coverage",
+        "schedule": timedelta(hours=24),
+    },
     "tickets-poll-imap": {"task": "tickets.tasks.poll_imap", "schedule": timedelta(minutes=2)},
-    "inspections-generate": {"task": "inspections.tasks.generate_due", "schedule": timedelta(hours=1)},
-    "inspections-mark-missed": {"task": "inspections.tasks.mark_missed", "schedule": timedelta(hours=1)},
-    "spareparts-reorder": {"task": "spareparts.tasks.check_reorder_points", "schedule": timedelta(minutes=15)},
-    "training-obligations": {"task": "training.tasks.check_obligations", "schedule": timedelta(hours=1)},
+    "inspections-generate": {
+        "task": "inspections.tasks.generate_due",
+        "schedule": timedelta(hours=1),
+    },
+    "inspections-mark-missed": {
+        "task": "inspections.tasks.mark_missed",
+        "schedule": timedelta(hours=1),
+    },
+    "spareparts-reorder": {
+        "task": "spareparts.tasks.check_reorder_points",
+        "schedule": timedelta(minutes=15),
+    },
+    "training-obligations": {
+        "task": "training.tasks.check_obligations",
+        "schedule": timedelta(hours=1),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -237,9 +267,17 @@ MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_SIZE + 256 * 1024  # multipart framing
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ALLOWED_UPLOAD_TYPES = {
-    "image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf", "text/plain",
-    "text/csv", "application/zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "message/rfc822",
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+    "application/zip",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "message/rfc822",
 }
 
 # --- E-mail ---------------------------------------------------------------
@@ -248,7 +286,9 @@ if os.environ.get("EMAIL_URL"):
 else:
     EMAIL_BACKEND = os.environ.get(
         "EMAIL_BACKEND",
-        "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+        "django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend",
     )
     EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
@@ -300,7 +340,9 @@ SIMPLE_JWT = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Servicedesk API",
-    "DESCRIPTION": "After-sales service desk: fault reports, SLA, inspections, spare parts, training.",
+    "DESCRIPTION": (
+        "After-sales service desk: fault reports, SLA, inspections, spare parts, training."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -342,8 +384,13 @@ LOGGING = {
         "json": {"()": "operations.logs.JsonFormatter"},
         "text": {"()": "operations.logs.TextFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
-                             "filters": ["request_id"]}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
@@ -372,9 +419,16 @@ INSTALLED_APPS += ["rest_framework_simplejwt.token_blacklist", "axes", "csp"]
 # django-axes counts failed logins (page login, token endpoint) per account and per
 # client address; a locked-out caller gets 429 with Retry-After (accounts.security).
 # AxesBackend only checks the lockout (and serves get_user); ModelBackend logs in.
-AUTHENTICATION_BACKENDS = ["accounts.security.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
-MIDDLEWARE += ["csp.middleware.CSPMiddleware", "servicedesk.security.PermissionsPolicyMiddleware",
-               "servicedesk.security.AuditMiddleware", "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "accounts.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "servicedesk.security.PermissionsPolicyMiddleware",
+    "servicedesk.security.AuditMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
@@ -386,15 +440,18 @@ AXES_VERBOSE = False  # accounts.security writes one structured line per lockout
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", 0))
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",))
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 # Password reset requests per client address and per e-mail address in an hour.
 PASSWORD_RESET_RATE = {"ip": 10, "email": 3, "window": 3600}
-SIMPLE_JWT.update({
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
-    "TOKEN_OBTAIN_SERIALIZER": "accounts.tokens.TokenObtainPairSerializer",
-})
+SIMPLE_JWT.update(
+    {
+        "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
+        "ROTATE_REFRESH_TOKENS": True,
+        "BLACKLIST_AFTER_ROTATION": True,
+        "TOKEN_OBTAIN_SERIALIZER": "accounts.tokens.TokenObtainPairSerializer",
+    }
+)
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "accounts.tokens.JWTAuthentication",  # refuses tokens issued before a password change
     "rest_framework.authentication.SessionAuthentication",
@@ -425,6 +482,8 @@ PERMISSIONS_POLICY = (
 )
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "servicedesk.api.schema.AutoSchema"
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
-    "drf_spectacular.hooks.postprocess_schema_enums", "servicedesk.api.schema.add_error_responses"]
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "servicedesk.api.schema.add_error_responses",
+]
 SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["servicedesk.security.ApiDocsPermission"]
 LOGGING["loggers"]["servicedesk.audit"] = {"level": "INFO"}

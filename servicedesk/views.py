@@ -83,8 +83,12 @@ def healthz(request):
         results.update(dict.fromkeys(heartbeats.NAMES, "unknown"))
     failed = [name for name, value in results.items() if value in ("failed", "stale")]
     rounded = {name: None if age is None else round(age) for name, age in ages.items()}
-    body = {"status": "failed" if failed else "ok", **results, "failed": failed,
-            "heartbeat_age": rounded}
+    body = {
+        "status": "failed" if failed else "ok",
+        **results,
+        "failed": failed,
+        "heartbeat_age": rounded,
+    }
     return JsonResponse(body, status=503 if failed else 200)
 
 

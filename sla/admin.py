@@ -29,7 +29,9 @@ class BusinessCalendarAdmin(SimpleHistoryAdmin):
     inlines = [WorkingWindowInline, CalendarDayInline]
     actions = ["import_holidays"]
 
-    @admin.action(description=_("Import public holidays and make-up days (this year to two years ahead)"))
+    @admin.action(
+        description=_("Import public holidays and make-up days (this year to two years ahead)")
+    )
     def import_holidays(self, request, queryset):
         from django.utils import timezone
 
@@ -37,13 +39,20 @@ class BusinessCalendarAdmin(SimpleHistoryAdmin):
         for calendar in queryset:
             try:
                 written = services.calendar_import_holidays(
-                    calendar=calendar, country=calendar.country, years=range(year, year + 3),
-                    subdiv=calendar.subdivision or None, actor=request.user)
+                    calendar=calendar,
+                    country=calendar.country,
+                    years=range(year, year + 3),
+                    subdiv=calendar.subdivision or None,
+                    actor=request.user,
+                )
             except ServiceError as exc:
                 self.message_user(request, f"{calendar}: {exc.message}", messages.ERROR)
             else:
-                self.message_user(request, _("%(calendar)s: %(holidays)d holidays, %(workdays)d make-up days.") % {
-                    "calendar": calendar, "holidays": written[0], "workdays": written[1]})
+                self.message_user(
+                    request,
+                    _("%(calendar)s: %(holidays)d holidays, %(workdays)d make-up days.")
+                    % {"calendar": calendar, "holidays": written[0], "workdays": written[1]},
+                )
 
 
 class TargetInline(admin.TabularInline):

@@ -53,12 +53,18 @@ class BusinessCalendar:
     _makeup: _Offsets = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.always_open and (self.windows or self.holidays or self.workdays or self.makeup_windows):
+        if self.always_open and (
+            self.windows or self.holidays or self.workdays or self.makeup_windows
+        ):
             raise ValueError("a 24x7 calendar takes no windows, holidays or workdays")
         if self.holidays & self.workdays:
-            raise ValueError(f"dates both holiday and workday: {sorted(self.holidays & self.workdays)}")
+            raise ValueError(
+                f"dates both holiday and workday: {sorted(self.holidays & self.workdays)}"
+            )
         if set(self.windows) - set(range(7)):
-            raise ValueError(f"weekdays must be 0 (Monday) to 6 (Sunday), got {sorted(self.windows)}")
+            raise ValueError(
+                f"weekdays must be 0 (Monday) to 6 (Sunday), got {sorted(self.windows)}"
+            )
         weekly = tuple(_offsets(self.windows.get(weekday, ())) for weekday in range(7))
         if self.makeup_windows is None:
             makeup = next((offsets for offsets in weekly if offsets), ())
@@ -66,7 +72,9 @@ class BusinessCalendar:
             makeup = _offsets(self.makeup_windows)
             object.__setattr__(self, "makeup_windows", tuple(self.makeup_windows))
         # A read-only copy, so that a caller mutating its dict cannot change a calendar.
-        object.__setattr__(self, "windows", MappingProxyType({k: tuple(v) for k, v in self.windows.items()}))
+        object.__setattr__(
+            self, "windows", MappingProxyType({k: tuple(v) for k, v in self.windows.items()})
+        )
         object.__setattr__(self, "_weekly", weekly)
         object.__setattr__(self, "_makeup", makeup)
 
@@ -94,7 +102,9 @@ def add_business_time(cal: BusinessCalendar, start: datetime, duration: timedelt
         if remaining <= closes - opens:
             return opens + remaining
         remaining -= closes - opens
-    raise ValueError(f"not enough working time within {_MAX_SEARCH_DAYS} days after {start.isoformat()}")
+    raise ValueError(
+        f"not enough working time within {_MAX_SEARCH_DAYS} days after {start.isoformat()}"
+    )
 
 
 def business_time_between(cal: BusinessCalendar, start: datetime, end: datetime) -> timedelta:
@@ -118,7 +128,10 @@ def is_working_time(cal: BusinessCalendar, instant: datetime) -> bool:
     instant = _as_utc(instant)
     if cal.always_open:
         return True
-    return any(opens <= instant < closes for opens, closes in _day_intervals(cal, _local_date(cal, instant)))
+    return any(
+        opens <= instant < closes
+        for opens, closes in _day_intervals(cal, _local_date(cal, instant))
+    )
 
 
 def covers(cal: BusinessCalendar, start: datetime, end: datetime) -> bool:
@@ -184,7 +197,9 @@ def _dates_of(year: int) -> Iterator[date]:
 
 def _offsets(windows: Sequence[Window]) -> _Offsets:
     """Windows as sorted offsets from midnight, checked for order and overlap."""
-    offsets = sorted((_since_midnight(start), _since_midnight(end, is_end=True)) for start, end in windows)
+    offsets = sorted(
+        (_since_midnight(start), _since_midnight(end, is_end=True)) for start, end in windows
+    )
     if any(opens >= closes for opens, closes in offsets):
         raise ValueError(f"a working window must end after it starts: {windows}")
     for (_, closes), (next_opens, _) in zip(offsets, offsets[1:], strict=False):
@@ -195,10 +210,17 @@ def _offsets(windows: Sequence[Window]) -> _Offsets:
 
 def _since_midnight(moment: time, *, is_end: bool = False) -> timedelta:
     if moment.tzinfo is not None:
-        raise ValueError("window times are wall-clock times in the calendar's zone; give them no tzinfo")
+        raise ValueError(
+            "window times are wall-clock times in the calendar's zone; give them no tzinfo"
+        )
     if is_end and moment == time(0):
         return _DAY
-    return timedelta(hours=moment.hour, minutes=moment.minute, seconds=moment.second, microseconds=moment.microsecond)
+    return timedelta(
+        hours=moment.hour,
+        minutes=moment.minute,
+        seconds=moment.second,
+        microseconds=moment.microsecond,
+    )
 
 
 def _intervals_from(cal: BusinessCalendar, since: datetime, max_days: int) -> Iterator[_Interval]:

@@ -33,9 +33,13 @@ def load_calendar(calendar: BusinessCalendar | None) -> bizcal.BusinessCalendar:
     holidays, workdays = set(), set()
     for day, kind in calendar.days.values_list("date", "kind"):
         (holidays if kind == "holiday" else workdays).add(day)
-    return bizcal.BusinessCalendar(tz=ZoneInfo(calendar.time_zone), windows=windows,
-                                   holidays=frozenset(holidays), workdays=frozenset(workdays),
-                                   coverage=coverage_of(calendar))
+    return bizcal.BusinessCalendar(
+        tz=ZoneInfo(calendar.time_zone),
+        windows=windows,
+        holidays=frozenset(holidays),
+        workdays=frozenset(workdays),
+        coverage=coverage_of(calendar),
+    )
 
 
 def coverage_of(calendar: BusinessCalendar) -> tuple[tuple[date, date], ...] | None:
@@ -64,8 +68,12 @@ def _pauses(clock: Clock) -> list[tuple[datetime, datetime]]:
     return [(parse_datetime(start), parse_datetime(end)) for start, end in clock.pauses]
 
 
-def deadline(cal: bizcal.BusinessCalendar, start: datetime, amount: timedelta,
-             pauses: list[tuple[datetime, datetime]]) -> datetime:
+def deadline(
+    cal: bizcal.BusinessCalendar,
+    start: datetime,
+    amount: timedelta,
+    pauses: list[tuple[datetime, datetime]],
+) -> datetime:
     """The instant `amount` of counted time has elapsed since `start`, pauses skipped."""
     cursor, remaining = start, amount
     for pause_start, pause_end in sorted(pauses):
@@ -86,7 +94,9 @@ def recompute(clock: Clock, cal: bizcal.BusinessCalendar) -> None:
     pauses = _pauses(clock)
     clock.due_at = deadline(cal, clock.started_at, clock.duration, pauses)
     clock.warn_at = deadline(cal, clock.started_at, warning_amount(clock), pauses)
-    clock.paused_total = sum((bizcal.business_time_between(cal, start, end) for start, end in pauses), timedelta())
+    clock.paused_total = sum(
+        (bizcal.business_time_between(cal, start, end) for start, end in pauses), timedelta()
+    )
     clock.beyond_coverage = not bizcal.covers(cal, clock.started_at, clock.due_at)
 
 

@@ -34,7 +34,17 @@ Definitions (see docs/sla.md):
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Least, TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -49,24 +59,30 @@ TRIAGE_WITHIN = timedelta(minutes=15)
 FOLLOW_UP_WITHIN = timedelta(hours=24)
 REMOTE_GOAL = 0.8
 COMPLIANCE_GOAL = 0.95
-GOALS = {"compliance": COMPLIANCE_GOAL, "triaged_within_15_min": 1.0, "remote_resolution": REMOTE_GOAL,
-         "follow_up_within_24h": 1.0, "inspections_on_schedule": 1.0, "training_within_month": 1.0,
-         "parts_fill_rate": 0.9}
+GOALS = {
+    "compliance": COMPLIANCE_GOAL,
+    "triaged_within_15_min": 1.0,
+    "remote_resolution": REMOTE_GOAL,
+    "follow_up_within_24h": 1.0,
+    "inspections_on_schedule": 1.0,
+    "training_within_month": 1.0,
+    "parts_fill_rate": 0.9,
+}
 FAULT = Ticket.Kind.FAULT
-S = Clock.State
+State = Clock.State
 # The rule of a miss, in one place (see the module docstring).
 MISS = Q(breached=True)
-DECIDED = Q(state=S.MET) | MISS
-ON_TIME = Q(state=S.MET, breached=False)
-LATER_STOPPED = MISS & Q(state=S.STOPPED)
+DECIDED = Q(state=State.MET) | MISS
+ON_TIME = Q(state=State.MET, breached=False)
+LATER_STOPPED = MISS & Q(state=State.STOPPED)
 
 
 def is_decided(state: str, breached: bool) -> bool:
-    return state == S.MET or breached
+    return state == State.MET or breached
 
 
 def is_on_time(state: str, breached: bool) -> bool:
-    return state == S.MET and not breached
+    return state == State.MET and not breached
 
 
 @dataclass(frozen=True)
@@ -95,8 +111,9 @@ def _hours(duration: timedelta | None):
 def scoped_tickets(user: User, f: Filters) -> QuerySet[Ticket]:
     from tickets.selectors import tickets_visible_to
 
-    qs = tickets_visible_to(user).filter(scope_q(site_path="site", organization_path="organization",
-                                                 **_scope_filters(f)))
+    qs = tickets_visible_to(user).filter(
+        scope_q(site_path="site", organization_path="organization", **_scope_filters(f))
+    )
     if f.severity:
         qs = qs.filter(severity=f.severity)
     return qs
@@ -122,22 +139,35 @@ def ticket_figures(tickets: QuerySet[Ticket], f: Filters) -> dict:
     row = tickets.filter(reported | resolved).aggregate(
         reported=Count("pk", filter=reported),
         triageable=Count("pk", filter=triageable),
-        triaged_fast=Count("pk", filter=triageable & Q(triaged_at__lte=F("reported_at") + TRIAGE_WITHIN)),
+        triaged_fast=Count(
+            "pk", filter=triageable & Q(triaged_at__lte=F("reported_at") + TRIAGE_WITHIN)
+        ),
         resolved=Count("pk", filter=resolved),
         resolved_faults=Count("pk", filter=faults),
         remote=Count("pk", filter=faults & Q(resolution=Ticket.Resolution.REMOTE)),
         mttr=Avg(_repair_time(), filter=faults),
-        followed_up=Count("pk", filter=resolved & Q(followed_up_at__lte=F("resolved_at") + FOLLOW_UP_WITHIN)),
+        followed_up=Count(
+            "pk", filter=resolved & Q(followed_up_at__lte=F("resolved_at") + FOLLOW_UP_WITHIN)
+        ),
     )
     return {
         "tickets_reported": row["reported"],
-        "triaged_within_15_min": {"count": row["triaged_fast"], "total": row["triageable"],
-                                  "rate": _rate(row["triaged_fast"], row["triageable"])},
-        "remote_resolution": {"count": row["remote"], "total": row["resolved_faults"],
-                              "rate": _rate(row["remote"], row["resolved_faults"])},
+        "triaged_within_15_min": {
+            "count": row["triaged_fast"],
+            "total": row["triageable"],
+            "rate": _rate(row["triaged_fast"], row["triageable"]),
+        },
+        "remote_resolution": {
+            "count": row["remote"],
+            "total": row["resolved_faults"],
+            "rate": _rate(row["remote"], row["resolved_faults"]),
+        },
         "mttr_hours": _hours(row["mttr"]),
-        "follow_up_within_24h": {"count": row["followed_up"], "total": row["resolved"],
-                                 "rate": _rate(row["followed_up"], row["resolved"])},
+        "follow_up_within_24h": {
+            "count": row["followed_up"],
+            "total": row["resolved"],
+            "rate": _rate(row["followed_up"], row["resolved"]),
+        },
     }
 
 
@@ -147,15 +177,19 @@ def period_clocks(tickets: QuerySet[Ticket], f: Filters) -> QuerySet[Clock]:
 
 def clock_figures(clocks: QuerySet[Clock]) -> dict:
     """Compliance per metric and severity, and clocks by state: one grouped query."""
-    rows = clocks.values("metric", "ticket__severity", "state", "breached").annotate(n=Count("pk")).order_by()
+    rows = (
+        clocks.values("metric", "ticket__severity", "state", "breached")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     cells: dict[tuple[str, str], list[int]] = {}
-    by_state = dict.fromkeys(S.values, 0)
+    by_state = dict.fromkeys(State.values, 0)
     later_stopped = 0
     for row in rows:
         by_state[row["state"]] += row["n"]
         cell = cells.setdefault((row["metric"], row["ticket__severity"]), [0, 0])
         state, breached = row["state"], row["breached"]
-        later_stopped += row["n"] if breached and state == S.STOPPED else 0
+        later_stopped += row["n"] if breached and state == State.STOPPED else 0
         if is_decided(state, breached):
             cell[1] += row["n"]
             cell[0] += row["n"] if is_on_time(state, breached) else 0
@@ -164,17 +198,32 @@ def clock_figures(clocks: QuerySet[Clock]) -> dict:
         on_time = sum(v[0] for (m, _s), v in cells.items() if m == metric)
         total = sum(v[1] for (m, _s), v in cells.items() if m == metric)
         per_severity = [
-            {"severity": sev, "met_on_time": cells[(metric, sev)][0], "total": cells[(metric, sev)][1],
-             "rate": _rate(*cells[(metric, sev)])}
-            for sev in Ticket.Severity.values if (metric, sev) in cells
+            {
+                "severity": sev,
+                "met_on_time": cells[(metric, sev)][0],
+                "total": cells[(metric, sev)][1],
+                "rate": _rate(*cells[(metric, sev)]),
+            }
+            for sev in Ticket.Severity.values
+            if (metric, sev) in cells
         ]
-        per_metric.append({"metric": metric, "met_on_time": on_time, "total": total, "rate": _rate(on_time, total),
-                           "by_severity": per_severity})
+        per_metric.append(
+            {
+                "metric": metric,
+                "met_on_time": on_time,
+                "total": total,
+                "rate": _rate(on_time, total),
+                "by_severity": per_severity,
+            }
+        )
     on_time = sum(v[0] for v in cells.values())
     total = sum(v[1] for v in cells.values())
-    return {"compliance": {"met_on_time": on_time, "total": total, "rate": _rate(on_time, total)},
-            "compliance_by_metric": per_metric, "clocks_by_state": by_state,
-            "breached_later_stopped": later_stopped}
+    return {
+        "compliance": {"met_on_time": on_time, "total": total, "rate": _rate(on_time, total)},
+        "compliance_by_metric": per_metric,
+        "clocks_by_state": by_state,
+        "breached_later_stopped": later_stopped,
+    }
 
 
 def _trunc(f: Filters, field: str):
@@ -183,19 +232,40 @@ def _trunc(f: Filters, field: str):
 
 def series(tickets: QuerySet[Ticket], clocks: QuerySet[Clock], f: Filters) -> list[dict]:
     """Per week or month of report: tickets, MTTR and compliance. Two grouped queries."""
-    ticket_rows = (tickets.filter(_reported(f)).annotate(bucket=_trunc(f, "reported_at")).values("bucket")
-                   .annotate(n=Count("pk"), mttr=Avg(_repair_time(), filter=Q(kind=FAULT, resolved_at__isnull=False)))
-                   .order_by("bucket"))
-    clock_rows = (clocks.annotate(bucket=_trunc(f, "ticket__reported_at")).values("bucket")
-                  .annotate(total=Count("pk", filter=DECIDED), on_time=Count("pk", filter=ON_TIME)).order_by())
+    ticket_rows = (
+        tickets.filter(_reported(f))
+        .annotate(bucket=_trunc(f, "reported_at"))
+        .values("bucket")
+        .annotate(
+            n=Count("pk"), mttr=Avg(_repair_time(), filter=Q(kind=FAULT, resolved_at__isnull=False))
+        )
+        .order_by("bucket")
+    )
+    clock_rows = (
+        clocks.annotate(bucket=_trunc(f, "ticket__reported_at"))
+        .values("bucket")
+        .annotate(total=Count("pk", filter=DECIDED), on_time=Count("pk", filter=ON_TIME))
+        .order_by()
+    )
     by_bucket = {row["bucket"]: row for row in clock_rows}
     out = []
     for row in ticket_rows:
         clock_row = by_bucket.get(row["bucket"], {"total": 0, "on_time": 0})
-        bucket = timezone.localtime(row["bucket"]).date() if isinstance(row["bucket"], datetime) else row["bucket"]
-        out.append({"bucket": bucket, "tickets": row["n"], "mttr_hours": _hours(row["mttr"]),
-                    "met_on_time": clock_row["on_time"], "decided": clock_row["total"],
-                    "compliance": _rate(clock_row["on_time"], clock_row["total"])})
+        bucket = (
+            timezone.localtime(row["bucket"]).date()
+            if isinstance(row["bucket"], datetime)
+            else row["bucket"]
+        )
+        out.append(
+            {
+                "bucket": bucket,
+                "tickets": row["n"],
+                "mttr_hours": _hours(row["mttr"]),
+                "met_on_time": clock_row["on_time"],
+                "decided": clock_row["total"],
+                "compliance": _rate(clock_row["on_time"], clock_row["total"]),
+            }
+        )
     return out
 
 
@@ -204,23 +274,46 @@ def breaches(clocks: QuerySet[Clock]) -> dict:
     Every miss counts (the same rule as compliance); `later_stopped` is the part of
     them whose clock was stopped afterwards."""
     breached = clocks.filter(MISS).order_by()
-    stopped = Count("pk", filter=Q(state=S.STOPPED))
-    by_centre = (breached.values("ticket__site__service_center_id", "ticket__site__service_center__name")
-                 .annotate(n=Count("pk"), stopped=stopped)
-                 .order_by("-n", "ticket__site__service_center__name"))
-    by_engineer = (breached.values("ticket__assignee_id", "ticket__assignee__username",
-                                   "ticket__assignee__first_name", "ticket__assignee__last_name")
-                   .annotate(n=Count("pk"), stopped=stopped).order_by("-n", "ticket__assignee__username"))
+    stopped = Count("pk", filter=Q(state=State.STOPPED))
+    by_centre = (
+        breached.values("ticket__site__service_center_id", "ticket__site__service_center__name")
+        .annotate(n=Count("pk"), stopped=stopped)
+        .order_by("-n", "ticket__site__service_center__name")
+    )
+    by_engineer = (
+        breached.values(
+            "ticket__assignee_id",
+            "ticket__assignee__username",
+            "ticket__assignee__first_name",
+            "ticket__assignee__last_name",
+        )
+        .annotate(n=Count("pk"), stopped=stopped)
+        .order_by("-n", "ticket__assignee__username")
+    )
     return {
-        "breaches_by_centre": [{"service_center": r["ticket__site__service_center_id"],
-                                "name": r["ticket__site__service_center__name"], "breaches": r["n"],
-                                "later_stopped": r["stopped"]}
-                               for r in by_centre],
-        "breaches_by_engineer": [{"engineer": r["ticket__assignee_id"],
-                                  "name": (f"{r['ticket__assignee__first_name']} {r['ticket__assignee__last_name']}"
-                                           .strip() or r["ticket__assignee__username"] or ""),
-                                  "breaches": r["n"], "later_stopped": r["stopped"]}
-                                 for r in by_engineer],
+        "breaches_by_centre": [
+            {
+                "service_center": r["ticket__site__service_center_id"],
+                "name": r["ticket__site__service_center__name"],
+                "breaches": r["n"],
+                "later_stopped": r["stopped"],
+            }
+            for r in by_centre
+        ],
+        "breaches_by_engineer": [
+            {
+                "engineer": r["ticket__assignee_id"],
+                "name": (
+                    f"{r['ticket__assignee__first_name']} "
+                    f"{r['ticket__assignee__last_name']}".strip()
+                    or r["ticket__assignee__username"]
+                    or ""
+                ),
+                "breaches": r["n"],
+                "later_stopped": r["stopped"],
+            }
+            for r in by_engineer
+        ],
     }
 
 
@@ -239,17 +332,32 @@ def mtbf(user: User, f: Filters, *, top: int = 20) -> dict:
     units = equipment_visible_to(user).filter(scope_q(site_path="site", **_scope_filters(f)))
     # The failures come from the tickets reported in the period (the reported_at index
     # drives the query), grouped per unit; the units themselves are a small table.
-    failures = Ticket.objects.filter(_reported(f), kind=FAULT, equipment__in=units.values("pk")).exclude(
-        status=Ticket.Status.CANCELLED)
+    failures = Ticket.objects.filter(
+        _reported(f), kind=FAULT, equipment__in=units.values("pk")
+    ).exclude(status=Ticket.Status.CANCELLED)
     if f.severity:
         failures = failures.filter(severity=f.severity)
     end = Value(f.end)
-    down = ExpressionWrapper(Least(Coalesce(F("resolved_at"), end), end) - F("reported_at"),
-                             output_field=DurationField())
-    per_unit = {r["equipment_id"]: r for r in failures.values("equipment_id").annotate(
-        failures=Count("pk"), downtime=Sum(down)).order_by()}
-    rows = list(units.values("pk", "name", "serial_number", "installed_on", "delivered_on",
-                             "site__organization_id", "site__organization__name").order_by())
+    down = ExpressionWrapper(
+        Least(Coalesce(F("resolved_at"), end), end) - F("reported_at"), output_field=DurationField()
+    )
+    per_unit = {
+        r["equipment_id"]: r
+        for r in failures.values("equipment_id")
+        .annotate(failures=Count("pk"), downtime=Sum(down))
+        .order_by()
+    }
+    rows = list(
+        units.values(
+            "pk",
+            "name",
+            "serial_number",
+            "installed_on",
+            "delivered_on",
+            "site__organization_id",
+            "site__organization__name",
+        ).order_by()
+    )
     for row in rows:
         found = per_unit.get(row["pk"], {})
         row["failures"], row["downtime"] = found.get("failures", 0), found.get("downtime")
@@ -259,21 +367,43 @@ def mtbf(user: User, f: Filters, *, top: int = 20) -> dict:
         if since >= f.end:
             continue
         operating = max(f.end - since - (row["downtime"] or timedelta()), timedelta())
-        org = organisations.setdefault(row["site__organization_id"], {
-            "organization": row["site__organization_id"], "name": row["site__organization__name"],
-            "units": 0, "failures": 0, "operating": timedelta()})
+        org = organisations.setdefault(
+            row["site__organization_id"],
+            {
+                "organization": row["site__organization_id"],
+                "name": row["site__organization__name"],
+                "units": 0,
+                "failures": 0,
+                "operating": timedelta(),
+            },
+        )
         org["units"] += 1
         org["failures"] += row["failures"]
         org["operating"] += operating
         if row["failures"]:
-            equipment.append({"equipment": row["pk"], "name": row["name"], "serial_number": row["serial_number"],
-                              "organization": row["site__organization__name"], "failures": row["failures"],
-                              "operating_hours": _hours(operating), "mtbf_hours": _hours(operating / row["failures"])})
+            equipment.append(
+                {
+                    "equipment": row["pk"],
+                    "name": row["name"],
+                    "serial_number": row["serial_number"],
+                    "organization": row["site__organization__name"],
+                    "failures": row["failures"],
+                    "operating_hours": _hours(operating),
+                    "mtbf_hours": _hours(operating / row["failures"]),
+                }
+            )
     equipment.sort(key=lambda e: (e["mtbf_hours"], e["name"]))
-    per_org = [{"organization": o["organization"], "name": o["name"], "units": o["units"], "failures": o["failures"],
-                "operating_hours": _hours(o["operating"]),
-                "mtbf_hours": _hours(o["operating"] / o["failures"]) if o["failures"] else None}
-               for o in sorted(organisations.values(), key=lambda o: o["name"])]
+    per_org = [
+        {
+            "organization": o["organization"],
+            "name": o["name"],
+            "units": o["units"],
+            "failures": o["failures"],
+            "operating_hours": _hours(o["operating"]),
+            "mtbf_hours": _hours(o["operating"] / o["failures"]) if o["failures"] else None,
+        }
+        for o in sorted(organisations.values(), key=lambda o: o["name"])
+    ]
     return {"mtbf_equipment": equipment[:top], "mtbf_organizations": per_org}
 
 
@@ -282,8 +412,13 @@ def other_apps(f: Filters) -> dict:
     each, from the apps that own them (sla.ports)."""
     out = {}
     for key, port in OTHER_KPIS.items():
-        done, total = port(f.start, f.end, organization=f.organization, site=f.site,
-                           service_center=f.service_center)
+        done, total = port(
+            f.start,
+            f.end,
+            organization=f.organization,
+            site=f.site,
+            service_center=f.service_center,
+        )
         out[key] = {"count": done, "total": total, "rate": _rate(done, total)}
     return out
 
@@ -302,8 +437,16 @@ def dashboard(user: User, f: Filters) -> dict:
     return data
 
 
-def filters_for(*, start=None, end=None, organization=None, site=None, service_center=None, severity="",
-                bucket="month") -> Filters:
+def filters_for(
+    *,
+    start=None,
+    end=None,
+    organization=None,
+    site=None,
+    service_center=None,
+    severity="",
+    bucket="month",
+) -> Filters:
     """Filters from the dashboard's query: `start`/`end` are dates (end included) in
     the server's zone; the current month by default."""
     zone = timezone.get_current_timezone()
@@ -314,6 +457,9 @@ def filters_for(*, start=None, end=None, organization=None, site=None, service_c
     return Filters(
         start=datetime.combine(start, time(0), tzinfo=zone),
         end=datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone),
-        organization=pk_of(organization), site=pk_of(site), service_center=pk_of(service_center),
-        severity=severity or "", bucket=bucket if bucket in ("week", "month") else "month",
+        organization=pk_of(organization),
+        site=pk_of(site),
+        service_center=pk_of(service_center),
+        severity=severity or "",
+        bucket=bucket if bucket in ("week", "month") else "month",
     )

@@ -33,17 +33,26 @@ class BusinessCalendar(TimeStampedModel):
     """Working hours in a time zone, with public holidays and make-up working days."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai"
+    )
     is_default = models.BooleanField(_("default"), default=False)
     country = models.CharField(
-        _("holiday country"), max_length=10, blank=True, default="CN",
+        _("holiday country"),
+        max_length=10,
+        blank=True,
+        default="CN",
         help_text=_("ISO country code whose public holidays the import action reads (e.g. CN)."),
     )
     subdivision = models.CharField(_("holiday subdivision"), max_length=10, blank=True)
     covered_through = models.DateField(
-        _("holidays known through"), null=True, blank=True,
-        help_text=_("The last date whose public holidays and make-up days the calendar holds. A business "
-                    "clock due after it is flagged: its due time may move once the holidays are known."),
+        _("holidays known through"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last date whose public holidays and make-up days the calendar holds. A business "
+            "clock due after it is flagged: its due time may move once the holidays are known."
+        ),
     )
     # The coverage end the managers were last warned about (90 days ahead), so the
     # scheduled check warns once per coverage end.
@@ -56,8 +65,11 @@ class BusinessCalendar(TimeStampedModel):
         verbose_name_plural = _("business calendars")
         constraints = [
             # New policies and contracts without a calendar fall back to the one default.
-            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
-                                    name="sla_businesscalendar_one_default"),
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="sla_businesscalendar_one_default",
+            ),
         ]
 
     def __str__(self):
@@ -82,10 +94,14 @@ class WorkingWindow(models.Model):
         verbose_name = _("working window")
         verbose_name_plural = _("working windows")
         constraints = [
-            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="sla_workingwindow_weekday"),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="sla_workingwindow_weekday"
+            ),
             # A window ends after it starts (00:00 as the end is midnight).
-            models.CheckConstraint(condition=Q(end__gt=F("start")) | Q(end=time(0)),
-                                   name="sla_workingwindow_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")) | Q(end=time(0)),
+                name="sla_workingwindow_ends_after_start",
+            ),
         ]
 
     def __str__(self):
@@ -112,7 +128,9 @@ class CalendarDay(models.Model):
         verbose_name_plural = _("calendar days")
         constraints = [
             # A date is either a holiday or a make-up day, never both.
-            models.UniqueConstraint(fields=["calendar", "date"], name="sla_calendarday_unique_date"),
+            models.UniqueConstraint(
+                fields=["calendar", "date"], name="sla_calendarday_unique_date"
+            ),
         ]
 
     def __str__(self):
@@ -136,10 +154,16 @@ class ClockKind(models.TextChoices):
 class Policy(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
-    is_default = models.BooleanField(_("default"), default=False,
-                                     help_text=_("Applies to tickets whose contract names no policy."))
+    is_default = models.BooleanField(
+        _("default"),
+        default=False,
+        help_text=_("Applies to tickets whose contract names no policy."),
+    )
     calendar = models.ForeignKey(
-        BusinessCalendar, verbose_name=_("business calendar"), on_delete=models.PROTECT, related_name="policies",
+        BusinessCalendar,
+        verbose_name=_("business calendar"),
+        on_delete=models.PROTECT,
+        related_name="policies",
         help_text=_("The working hours of the targets on a business clock."),
     )
     history = HistoricalRecords()
@@ -150,8 +174,9 @@ class Policy(TimeStampedModel):
         verbose_name_plural = _("SLA policies")
         constraints = [
             # Tickets without a contract policy use the one default policy.
-            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
-                                    name="sla_policy_one_default"),
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="sla_policy_one_default"
+            ),
         ]
 
     def __str__(self):
@@ -159,13 +184,22 @@ class Policy(TimeStampedModel):
 
 
 class Target(TimeStampedModel):
-    policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="targets")
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="targets"
+    )
     severity = models.CharField(_("severity"), max_length=10, choices=Ticket.Severity.choices)
     metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
-    duration = models.DurationField(_("target"), help_text=_("e.g. 01:00:00 for one hour, 1 03:00:00 for 27 hours."))
-    clock = models.CharField(_("clock"), max_length=10, choices=ClockKind.choices, default=ClockKind.ALWAYS)
+    duration = models.DurationField(
+        _("target"), help_text=_("e.g. 01:00:00 for one hour, 1 03:00:00 for 27 hours.")
+    )
+    clock = models.CharField(
+        _("clock"), max_length=10, choices=ClockKind.choices, default=ClockKind.ALWAYS
+    )
     warning_ratio = models.DecimalField(
-        _("warning point"), max_digits=3, decimal_places=2, default=Decimal("0.80"),
+        _("warning point"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.80"),
         help_text=_("Share of the target after which the dispatchers are warned (0.8 = 80%)."),
     )
     history = HistoricalRecords()
@@ -175,11 +209,17 @@ class Target(TimeStampedModel):
         verbose_name = _("SLA target")
         verbose_name_plural = _("SLA targets")
         constraints = [
-            models.UniqueConstraint(fields=["policy", "severity", "metric"], name="sla_target_unique_metric"),
-            models.CheckConstraint(condition=Q(duration__gt=timedelta(0)), name="sla_target_positive_duration"),
+            models.UniqueConstraint(
+                fields=["policy", "severity", "metric"], name="sla_target_unique_metric"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration__gt=timedelta(0)), name="sla_target_positive_duration"
+            ),
             # A warning after the due time (or at 0%) would be meaningless.
-            models.CheckConstraint(condition=Q(warning_ratio__gt=0, warning_ratio__lt=1),
-                                   name="sla_target_warning_ratio_range"),
+            models.CheckConstraint(
+                condition=Q(warning_ratio__gt=0, warning_ratio__lt=1),
+                name="sla_target_warning_ratio_range",
+            ),
         ]
 
     def __str__(self):
@@ -196,7 +236,10 @@ class Clock(TimeStampedModel):
         PAUSED = "paused", _("paused")
         BREACHED = "breached", _("breached")  # still open, past due
         MET = "met", _("met")
-        STOPPED = "stopped", _("stopped")  # no longer applies (cancelled, closed, resolved without a visit)
+        STOPPED = (
+            "stopped",
+            _("stopped"),
+        )  # no longer applies (cancelled, closed, resolved without a visit)
 
     OPEN_STATES = (State.RUNNING, State.PAUSED, State.BREACHED)
 
@@ -206,14 +249,24 @@ class Clock(TimeStampedModel):
     # each dispatched visit its own departure (and, once the report's arrival clock is
     # decided, its own arrival) clock. Earlier rounds stay as they were decided.
     round = models.PositiveSmallIntegerField(_("round"), default=1)
-    visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="sla_clocks")
-    policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="clocks")
-    severity = models.CharField(_("severity"), max_length=10, choices=Ticket.Severity.choices, blank=True,
-                                help_text=_("The severity whose target the clock runs on (empty before triage)."))
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="sla_clocks"
+    )
+    policy = models.ForeignKey(
+        Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="clocks"
+    )
+    severity = models.CharField(
+        _("severity"),
+        max_length=10,
+        choices=Ticket.Severity.choices,
+        blank=True,
+        help_text=_("The severity whose target the clock runs on (empty before triage)."),
+    )
     duration = models.DurationField(_("target"))
     clock_kind = models.CharField(_("clock"), max_length=10, choices=ClockKind.choices)
-    calendar = models.ForeignKey(BusinessCalendar, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="clocks")
+    calendar = models.ForeignKey(
+        BusinessCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="clocks"
+    )
     warning_ratio = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.80"))
     started_at = models.DateTimeField(_("started at"))
     due_at = models.DateTimeField(_("due at"))
@@ -221,17 +274,24 @@ class Clock(TimeStampedModel):
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
     paused_total = models.DurationField(
-        _("paused"), default=timedelta,
+        _("paused"),
+        default=timedelta,
         help_text=_("Clock time left out by pauses (business time on a business clock)."),
     )
     # Closed pauses as [[start, end], ...] ISO instants: due times are recomputed from
     # them exactly (a severity change, a resume, a reopen).
     pauses = models.JSONField(default=list, blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.RUNNING
+    )
     breached = models.BooleanField(_("breached"), default=False)
     beyond_coverage = models.BooleanField(
-        _("beyond holiday data"), default=False,
-        help_text=_("A business clock whose target runs past the dates its calendar has holidays for."))
+        _("beyond holiday data"),
+        default=False,
+        help_text=_(
+            "A business clock whose target runs past the dates its calendar has holidays for."
+        ),
+    )
     # Stage claims of the sweep: set once by a conditional UPDATE, so each stage is
     # notified exactly once.
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
@@ -242,28 +302,48 @@ class Clock(TimeStampedModel):
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "metric", "round"], name="sla_clock_unique_round"),
-            models.CheckConstraint(condition=Q(warn_at__lte=F("due_at")), name="sla_clock_warning_before_due"),
+            models.UniqueConstraint(
+                fields=["ticket", "metric", "round"], name="sla_clock_unique_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(warn_at__lte=F("due_at")), name="sla_clock_warning_before_due"
+            ),
             # The met time is set exactly when the clock is met.
-            models.CheckConstraint(condition=Q(state="met", met_at__isnull=False) | (~Q(state="met")
-                                   & Q(met_at__isnull=True)), name="sla_clock_met_has_met_at"),
-            models.CheckConstraint(condition=Q(state="paused", paused_at__isnull=False) | (~Q(state="paused")
-                                   & Q(paused_at__isnull=True)), name="sla_clock_paused_has_paused_at"),
+            models.CheckConstraint(
+                condition=Q(state="met", met_at__isnull=False)
+                | (~Q(state="met") & Q(met_at__isnull=True)),
+                name="sla_clock_met_has_met_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="paused", paused_at__isnull=False)
+                | (~Q(state="paused") & Q(paused_at__isnull=True)),
+                name="sla_clock_paused_has_paused_at",
+            ),
         ]
         indexes = [
             # The sweep's breach scan:
-            #   SELECT id FROM sla_clock WHERE state = 'running' AND due_at <= now ORDER BY due_at LIMIT 500
+            #   SELECT id FROM sla_clock WHERE state = 'running' AND due_at <= now ORDER BY due_at
+            # LIMIT 500
             # Running clocks only, so the index stays as small as the open work.
-            models.Index(fields=["due_at"], condition=Q(state="running"), name="sla_clock_running_due_idx"),
+            models.Index(
+                fields=["due_at"], condition=Q(state="running"), name="sla_clock_running_due_idx"
+            ),
             # The sweep's warning scan:
-            #   SELECT id FROM sla_clock WHERE state = 'running' AND warned_at IS NULL AND warn_at <= now
+            #   SELECT id FROM sla_clock WHERE state = 'running' AND warned_at IS NULL AND warn_at
+            # <= now
             #   ORDER BY warn_at LIMIT 500
-            models.Index(fields=["warn_at"], condition=Q(state="running", warned_at__isnull=True),
-                         name="sla_clock_running_warn_idx"),
+            models.Index(
+                fields=["warn_at"],
+                condition=Q(state="running", warned_at__isnull=True),
+                name="sla_clock_running_warn_idx",
+            ),
             # The dashboard's clock figures join the period's tickets to their clocks: the
             # columns they group by come from the index alone (index-only scans).
-            models.Index(fields=["ticket"], include=["metric", "state", "breached"],
-                         name="sla_clock_ticket_cover_idx"),
+            models.Index(
+                fields=["ticket"],
+                include=["metric", "state", "breached"],
+                name="sla_clock_ticket_cover_idx",
+            ),
         ]
 
     def __str__(self):

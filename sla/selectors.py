@@ -22,7 +22,12 @@ def _ticket_scope(user: User):
 
 def clocks_visible_to(user: User) -> QuerySet[Clock]:
     qs = Clock.objects.select_related(
-        "ticket", "ticket__site", "ticket__site__service_center", "ticket__organization", "ticket__assignee")
+        "ticket",
+        "ticket__site",
+        "ticket__site__service_center",
+        "ticket__organization",
+        "ticket__assignee",
+    )
     if not user.is_authenticated:
         return qs.none()
     if user.is_admin_role:
@@ -32,7 +37,8 @@ def clocks_visible_to(user: User) -> QuerySet[Clock]:
 
 def policies_visible_to(user: User) -> QuerySet[Policy]:
     qs = Policy.objects.select_related("calendar").prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("metric", "severity")))
+        Prefetch("targets", queryset=Target.objects.order_by("metric", "severity"))
+    )
     return qs if user.is_authenticated else qs.none()
 
 
@@ -65,7 +71,10 @@ def clocks_for_ticket(ticket) -> list[Clock]:
     """The ticket's clocks in metric order, rounds in order: from the prefetch when the ticket came
     through `prefetch_clocks`, else one query."""
     clocks = list(ticket.sla_clocks.all())
-    return sorted(clocks, key=lambda c: (METRIC_ORDER.index(c.metric) if c.metric in METRIC_ORDER else 99, c.round))
+    return sorted(
+        clocks,
+        key=lambda c: (METRIC_ORDER.index(c.metric) if c.metric in METRIC_ORDER else 99, c.round),
+    )
 
 
 def order_by_nearest_due(queryset: QuerySet) -> QuerySet:
@@ -77,7 +86,11 @@ def order_by_nearest_due(queryset: QuerySet) -> QuerySet:
 
 def about_to_breach(user: User, *, now, limit: int = 20) -> QuerySet[Clock]:
     """Running clocks past their warning point, nearest due first."""
-    return clocks_visible_to(user).filter(state=Clock.State.RUNNING, warn_at__lte=now).order_by("due_at")[:limit]
+    return (
+        clocks_visible_to(user)
+        .filter(state=Clock.State.RUNNING, warn_at__lte=now)
+        .order_by("due_at")[:limit]
+    )
 
 
 # --- coverage and time-zone warnings ---------------------------------------------
@@ -88,8 +101,9 @@ def site_time_zone_mismatch(site, *, day=None):
 
     from .services.config import policy_for_site
 
-    policy = policy_for_site(organization_id=site.organization_id, site_id=site.pk,
-                             day=day or timezone.localdate())
+    policy = policy_for_site(
+        organization_id=site.organization_id, site_id=site.pk, day=day or timezone.localdate()
+    )
     if policy is None or policy.calendar.time_zone == site.time_zone:
         return None
     return site.time_zone, policy.calendar
@@ -106,19 +120,32 @@ def sites_off_their_calendar(user: User, *, day=None, limit: int = 20) -> list[d
     day = day or timezone.localdate()
     default = Policy.objects.select_related("calendar").filter(is_default=True).first()
     by_site = {}
-    contracts = (ServiceContract.objects.filter(sla_policy__isnull=False, starts_on__lte=day, ends_on__gte=day)
-                 .order_by("starts_on", "pk").values_list("sites", "organization_id",
-                                                         "sla_policy__calendar__time_zone",
-                                                         "sla_policy__calendar__name"))
+    contracts = (
+        ServiceContract.objects.filter(
+            sla_policy__isnull=False, starts_on__lte=day, ends_on__gte=day
+        )
+        .order_by("starts_on", "pk")
+        .values_list(
+            "sites",
+            "organization_id",
+            "sla_policy__calendar__time_zone",
+            "sla_policy__calendar__name",
+        )
+    )
     for site_id, organization_id, zone, name in contracts:
-        by_site[(site_id, organization_id)] = (zone, name)  # the latest contract wins, as in policy_for
+        by_site[(site_id, organization_id)] = (
+            zone,
+            name,
+        )  # the latest contract wins, as in policy_for
     out = []
     for site in sites_visible_to(user).order_by("name"):
         zone, name = by_site.get((site.pk, site.organization_id), (None, None))
         if zone is None and default is not None:
             zone, name = default.calendar.time_zone, default.calendar.name
         if zone is not None and zone != site.time_zone:
-            out.append({"site": site, "site_zone": site.time_zone, "calendar": name, "calendar_zone": zone})
+            out.append(
+                {"site": site, "site_zone": site.time_zone, "calendar": name, "calendar_zone": zone}
+            )
             if len(out) >= limit:
                 break
     return out
@@ -133,7 +160,12 @@ def coverage_warnings(user: User, *, today=None) -> dict:
 
     today = today or timezone.localdate()
     horizon = today + timedelta(days=90)
-    ending = [c for c in BusinessCalendar.objects.exclude(country="").order_by("name")
-              if c.covered_through is None or c.covered_through <= horizon]
-    beyond = clocks_visible_to(user).filter(beyond_coverage=True, state__in=Clock.OPEN_STATES).count()
+    ending = [
+        c
+        for c in BusinessCalendar.objects.exclude(country="").order_by("name")
+        if c.covered_through is None or c.covered_through <= horizon
+    ]
+    beyond = (
+        clocks_visible_to(user).filter(beyond_coverage=True, state__in=Clock.OPEN_STATES).count()
+    )
     return {"calendars_ending": ending, "clocks_beyond_coverage": beyond}

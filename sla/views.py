@@ -2,7 +2,6 @@
 breach (refreshed by htmx), breaches by centre and engineer, CSV/XLSX export. Same
 selectors, filters and KPI code as `GET /api/v1/sla/dashboard/`."""
 
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,21 +42,48 @@ def _tiles(data: dict) -> list[dict]:
 
     def tile(key, label, figure, goal=None, hours=False):
         value = figure if hours else (figure or {}).get("rate")
-        return {"key": key, "label": label, "value": value, "hours": hours, "goal": goal,
-                "count": None if hours else (figure or {}).get("count", (figure or {}).get("met_on_time")),
-                "total": None if hours else (figure or {}).get("total"),
-                "ok": None if value is None or goal is None else value >= goal}
+        return {
+            "key": key,
+            "label": label,
+            "value": value,
+            "hours": hours,
+            "goal": goal,
+            "count": None
+            if hours
+            else (figure or {}).get("count", (figure or {}).get("met_on_time")),
+            "total": None if hours else (figure or {}).get("total"),
+            "ok": None if value is None or goal is None else value >= goal,
+        }
 
     tiles = [
         tile("compliance", _("SLA compliance"), data["compliance"], goals["compliance"]),
-        tile("triage", _("Triaged within 15 min"), data["triaged_within_15_min"], goals["triaged_within_15_min"]),
-        tile("remote", _("Resolved remotely"), data["remote_resolution"], goals["remote_resolution"]),
+        tile(
+            "triage",
+            _("Triaged within 15 min"),
+            data["triaged_within_15_min"],
+            goals["triaged_within_15_min"],
+        ),
+        tile(
+            "remote", _("Resolved remotely"), data["remote_resolution"], goals["remote_resolution"]
+        ),
         tile("mttr", _("MTTR (hours)"), data["mttr_hours"], hours=True),
-        tile("follow_up", _("Follow-up within 24 h"), data["follow_up_within_24h"], goals["follow_up_within_24h"]),
+        tile(
+            "follow_up",
+            _("Follow-up within 24 h"),
+            data["follow_up_within_24h"],
+            goals["follow_up_within_24h"],
+        ),
     ]
-    optional = [("inspections_on_schedule", _("Inspections on schedule")),
-                ("training_within_month", _("Training within a month")), ("parts_fill_rate", _("Parts fill rate"))]
-    tiles += [tile(key, label, data[key], goals[key]) for key, label in optional if data.get(key) is not None]
+    optional = [
+        ("inspections_on_schedule", _("Inspections on schedule")),
+        ("training_within_month", _("Training within a month")),
+        ("parts_fill_rate", _("Parts fill rate")),
+    ]
+    tiles += [
+        tile(key, label, data[key], goals[key])
+        for key, label in optional
+        if data.get(key) is not None
+    ]
     return tiles
 
 
@@ -65,13 +91,21 @@ def _charts(data: dict) -> dict:
     labels = [str(row["bucket"]) for row in data["series"]]
     state_labels = dict(Clock.State.choices)
     return {
-        "compliance": charts.line_chart(list(zip(labels, [r["compliance"] for r in data["series"]], strict=True)),
-                                        title=_("Compliance trend"), percent=True, goal=data["goals"]["compliance"],
-                                        y_max=1),
-        "states": charts.bar_chart([(str(state_labels[state]), n) for state, n in data["clocks_by_state"].items()],
-                                   title=_("Clocks by state")),
-        "mttr": charts.line_chart(list(zip(labels, [r["mttr_hours"] for r in data["series"]], strict=True)),
-                                  title=_("MTTR trend (hours)")),
+        "compliance": charts.line_chart(
+            list(zip(labels, [r["compliance"] for r in data["series"]], strict=True)),
+            title=_("Compliance trend"),
+            percent=True,
+            goal=data["goals"]["compliance"],
+            y_max=1,
+        ),
+        "states": charts.bar_chart(
+            [(str(state_labels[state]), n) for state, n in data["clocks_by_state"].items()],
+            title=_("Clocks by state"),
+        ),
+        "mttr": charts.line_chart(
+            list(zip(labels, [r["mttr_hours"] for r in data["series"]], strict=True)),
+            title=_("MTTR trend (hours)"),
+        ),
     }
 
 
@@ -83,15 +117,28 @@ def dashboard(request):
     metric_labels = dict(Metric.choices)
     for row in data["compliance_by_metric"]:
         row["label"] = metric_labels[row["metric"]]
-    return render(request, "sla/dashboard.html", {
-        "data": data, "filters": filters, "errors": errors, "tiles": _tiles(data), "charts": _charts(data),
-        "clocks": selectors.about_to_breach(request.user, now=timezone.now(), limit=ABOUT_TO_BREACH),
-        "organizations": organizations_visible_to(request.user), "sites": sites_visible_to(request.user),
-        "centres": service_centers_visible_to(request.user), "severities": Clock._meta.get_field("severity").choices,
-        "query_string": request.GET.urlencode(), "last_day": (filters.end - timezone.timedelta(days=1)).date(),
-        "coverage": selectors.coverage_warnings(request.user),
-        "off_calendar": selectors.sites_off_their_calendar(request.user),
-    })
+    return render(
+        request,
+        "sla/dashboard.html",
+        {
+            "data": data,
+            "filters": filters,
+            "errors": errors,
+            "tiles": _tiles(data),
+            "charts": _charts(data),
+            "clocks": selectors.about_to_breach(
+                request.user, now=timezone.now(), limit=ABOUT_TO_BREACH
+            ),
+            "organizations": organizations_visible_to(request.user),
+            "sites": sites_visible_to(request.user),
+            "centres": service_centers_visible_to(request.user),
+            "severities": Clock._meta.get_field("severity").choices,
+            "query_string": request.GET.urlencode(),
+            "last_day": (filters.end - timezone.timedelta(days=1)).date(),
+            "coverage": selectors.coverage_warnings(request.user),
+            "off_calendar": selectors.sites_off_their_calendar(request.user),
+        },
+    )
 
 
 @login_required
@@ -103,38 +150,94 @@ def about_to_breach(request):
 
 
 # --- export ------------------------------------------------------------------------
-CLOCK_COLUMNS = ["ticket", "severity", "metric", "state", "breached", "started_at", "due_at", "met_at",
-                 "paused_total_minutes", "service_center", "assignee"]
+CLOCK_COLUMNS = [
+    "ticket",
+    "severity",
+    "metric",
+    "state",
+    "breached",
+    "started_at",
+    "due_at",
+    "met_at",
+    "paused_total_minutes",
+    "service_center",
+    "assignee",
+]
 
 
 def _clock_rows(user, filters: kpis.Filters):
-    clocks = (kpis.period_clocks(kpis.scoped_tickets(user, filters), filters)
-              .select_related("ticket", "ticket__site__service_center", "ticket__assignee")
-              .order_by("ticket__reported_at", "ticket_id", "id"))
+    clocks = (
+        kpis.period_clocks(kpis.scoped_tickets(user, filters), filters)
+        .select_related("ticket", "ticket__site__service_center", "ticket__assignee")
+        .order_by("ticket__reported_at", "ticket_id", "id")
+    )
     for c in clocks.iterator(chunk_size=2000):
-        yield [c.ticket.number, c.ticket.severity, c.metric, c.state, c.breached,
-               *(timezone.localtime(v).isoformat() if v else "" for v in (c.started_at, c.due_at, c.met_at)),
-               round(c.paused_total.total_seconds() / 60, 1), c.ticket.site.service_center.name,
-               c.ticket.assignee.username if c.ticket.assignee else ""]
+        yield [
+            c.ticket.number,
+            c.ticket.severity,
+            c.metric,
+            c.state,
+            c.breached,
+            *(
+                timezone.localtime(v).isoformat() if v else ""
+                for v in (c.started_at, c.due_at, c.met_at)
+            ),
+            round(c.paused_total.total_seconds() / 60, 1),
+            c.ticket.site.service_center.name,
+            c.ticket.assignee.username if c.ticket.assignee else "",
+        ]
 
 
 def _kpi_rows(data: dict):
     yield ["kpi", "metric", "severity", "count", "total", "rate"]
-    yield ["compliance", "", "", data["compliance"]["met_on_time"], data["compliance"]["total"],
-           data["compliance"]["rate"]]
+    yield [
+        "compliance",
+        "",
+        "",
+        data["compliance"]["met_on_time"],
+        data["compliance"]["total"],
+        data["compliance"]["rate"],
+    ]
     for row in data["compliance_by_metric"]:
         yield ["compliance", row["metric"], "", row["met_on_time"], row["total"], row["rate"]]
         for cell in row["by_severity"]:
-            yield ["compliance", row["metric"], cell["severity"], cell["met_on_time"], cell["total"], cell["rate"]]
-    for key in ("triaged_within_15_min", "remote_resolution", "follow_up_within_24h", "inspections_on_schedule",
-                "training_within_month", "parts_fill_rate"):
+            yield [
+                "compliance",
+                row["metric"],
+                cell["severity"],
+                cell["met_on_time"],
+                cell["total"],
+                cell["rate"],
+            ]
+    for key in (
+        "triaged_within_15_min",
+        "remote_resolution",
+        "follow_up_within_24h",
+        "inspections_on_schedule",
+        "training_within_month",
+        "parts_fill_rate",
+    ):
         if data.get(key) is not None:
             yield [key, "", "", data[key]["count"], data[key]["total"], data[key]["rate"]]
     yield ["mttr_hours", "", "", "", "", data["mttr_hours"]]
     for row in data["mtbf_organizations"]:
-        yield ["mtbf_hours", row["name"], "", row["failures"], row["operating_hours"], row["mtbf_hours"]]
+        yield [
+            "mtbf_hours",
+            row["name"],
+            "",
+            row["failures"],
+            row["operating_hours"],
+            row["mtbf_hours"],
+        ]
     for row in data["series"]:
-        yield [f"series:{row['bucket']}", "compliance", "", row["met_on_time"], row["decided"], row["compliance"]]
+        yield [
+            f"series:{row['bucket']}",
+            "compliance",
+            "",
+            row["met_on_time"],
+            row["decided"],
+            row["compliance"],
+        ]
         yield [f"series:{row['bucket']}", "mttr_hours", "", "", row["tickets"], row["mttr_hours"]]
 
 
@@ -158,15 +261,23 @@ def export(request, what: str, fmt: str):
 
 # --- a calendar's holidays, entered by hand -------------------------------------------
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CalendarDay.Kind.choices,
-                             initial=CalendarDay.Kind.WORKDAY)
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=CalendarDay.Kind.choices,
+        initial=CalendarDay.Kind.WORKDAY,
+    )
     name = forms.CharField(label=gettext_lazy("Name"), required=False, max_length=200)
 
 
 class CoverageForm(forms.Form):
-    covered_through = forms.DateField(label=gettext_lazy("Holidays known through"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+    covered_through = forms.DateField(
+        label=gettext_lazy("Holidays known through"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 @login_required
@@ -176,7 +287,10 @@ def calendar_page(request, pk):
     _require(request)
     calendar = get_object_or_404(selectors.calendars_visible_to(request.user), pk=pk)
     may_edit = has_role(request.user, MANAGERS)
-    day_form, coverage_form = CalendarDayForm(), CoverageForm(initial={"covered_through": calendar.covered_through})
+    day_form, coverage_form = (
+        CalendarDayForm(),
+        CoverageForm(initial={"covered_through": calendar.covered_through}),
+    )
     if request.method == "POST":
         if not may_edit:
             raise Http404
@@ -184,23 +298,38 @@ def calendar_page(request, pk):
             if "covered_through" in request.POST:
                 coverage_form = CoverageForm(request.POST)
                 if coverage_form.is_valid():
-                    services.calendar_set_coverage(calendar=calendar, actor=request.user,
-                                                   covered_through=coverage_form.cleaned_data["covered_through"])
+                    services.calendar_set_coverage(
+                        calendar=calendar,
+                        actor=request.user,
+                        covered_through=coverage_form.cleaned_data["covered_through"],
+                    )
                     messages.success(request, _("Coverage saved."))
                     return redirect("sla:calendar", calendar.pk)
             else:
                 day_form = CalendarDayForm(request.POST)
                 if day_form.is_valid():
                     data = day_form.cleaned_data
-                    services.calendar_day_save(calendar=calendar, day=data["date"], kind=data["kind"],
-                                               name=data["name"], actor=request.user)
+                    services.calendar_day_save(
+                        calendar=calendar,
+                        day=data["date"],
+                        kind=data["kind"],
+                        name=data["name"],
+                        actor=request.user,
+                    )
                     messages.success(request, _("Day saved."))
                     return redirect("sla:calendar", calendar.pk)
         except ServiceError as exc:
             messages.error(request, exc.message)
     today = timezone.localdate()
     days = calendar.days.filter(date__gte=today.replace(month=1, day=1)).order_by("date")
-    return render(request, "sla/calendar.html", {
-        "calendar": calendar, "days": days, "may_edit": may_edit, "day_form": day_form,
-        "coverage_form": coverage_form,
-    })
+    return render(
+        request,
+        "sla/calendar.html",
+        {
+            "calendar": calendar,
+            "days": days,
+            "may_edit": may_edit,
+            "day_form": day_form,
+            "coverage_form": coverage_form,
+        },
+    )

@@ -37,15 +37,74 @@ OPEN_DAYS = 44  # reports younger than this are still open: ~6 % of two years
 CHUNK = 20_000
 BIG = 50_000  # from this many tickets on, indexes are dropped during the load and rebuilt
 
-EN_WORDS = ["display", "pump", "sensor", "printer", "scanner", "controller", "valve", "motor", "battery",
-            "network", "firmware", "compressor", "cooling", "power supply", "touchscreen", "calibration"]
-EN_SYMPTOMS = ["does not start", "shows error", "overheats", "makes noise", "loses connection", "leaks",
-               "restarts at random", "reads wrong values", "alarm keeps sounding", "is very slow"]
-ZH_WORDS = ["显示屏", "水泵", "传感器", "打印机", "扫描仪", "控制器", "阀门", "电机", "电池", "网络", "固件",
-            "压缩机", "冷却系统", "电源", "触摸屏", "校准"]
-ZH_SYMPTOMS = ["无法启动", "报错", "过热", "异响", "断线", "漏水", "随机重启", "读数异常", "报警不停", "运行缓慢"]
-COMMENTS = ["Customer confirmed the symptom.", "Remote session planned for tomorrow.",
-            "客户已确认故障现象。", "已安排工程师上门。", "Spare part ordered.", "备件已发货。"]
+EN_WORDS = [
+    "display",
+    "pump",
+    "sensor",
+    "printer",
+    "scanner",
+    "controller",
+    "valve",
+    "motor",
+    "battery",
+    "network",
+    "firmware",
+    "compressor",
+    "cooling",
+    "power supply",
+    "touchscreen",
+    "calibration",
+]
+EN_SYMPTOMS = [
+    "does not start",
+    "shows error",
+    "overheats",
+    "makes noise",
+    "loses connection",
+    "leaks",
+    "restarts at random",
+    "reads wrong values",
+    "alarm keeps sounding",
+    "is very slow",
+]
+ZH_WORDS = [
+    "显示屏",
+    "水泵",
+    "传感器",
+    "打印机",
+    "扫描仪",
+    "控制器",
+    "阀门",
+    "电机",
+    "电池",
+    "网络",
+    "固件",
+    "压缩机",
+    "冷却系统",
+    "电源",
+    "触摸屏",
+    "校准",
+]
+ZH_SYMPTOMS = [
+    "无法启动",
+    "报错",
+    "过热",
+    "异响",
+    "断线",
+    "漏水",
+    "随机重启",
+    "读数异常",
+    "报警不停",
+    "运行缓慢",
+]
+COMMENTS = [
+    "Customer confirmed the symptom.",
+    "Remote session planned for tomorrow.",
+    "客户已确认故障现象。",
+    "已安排工程师上门。",
+    "Spare part ordered.",
+    "备件已发货。",
+]
 
 
 @dataclass
@@ -66,15 +125,29 @@ def plan() -> Plan:
     p.sites = list(Site.objects.order_by("pk").values_list("pk", "organization_id"))
     for pk, site_id in Equipment.objects.order_by("pk").values_list("pk", "site_id"):
         p.units.setdefault(site_id, []).append(pk)
-    p.engineers = list(User.objects.filter(role__in=User.FIELD_ROLES).order_by("pk").values_list("pk", flat=True))
-    p.dispatchers = list(User.objects.filter(role=User.Role.DISPATCHER).order_by("pk").values_list("pk", flat=True))
+    p.engineers = list(
+        User.objects.filter(role__in=User.FIELD_ROLES).order_by("pk").values_list("pk", flat=True)
+    )
+    p.dispatchers = list(
+        User.objects.filter(role=User.Role.DISPATCHER).order_by("pk").values_list("pk", flat=True)
+    )
     policy = Policy.objects.order_by("pk").first()
     if policy is not None:
         p.policy, p.calendar = policy.pk, policy.calendar_id
         for t in Target.objects.filter(policy=policy):
-            p.targets[(t.metric, t.severity)] = (int(t.duration.total_seconds()), t.clock, str(t.warning_ratio))
-    for metric, hours in (("triage", 0.25), ("response", 1), ("departure", 2), ("arrival", 4),
-                          ("restore", 24), ("follow_up", 24)):
+            p.targets[(t.metric, t.severity)] = (
+                int(t.duration.total_seconds()),
+                t.clock,
+                str(t.warning_ratio),
+            )
+    for metric, hours in (
+        ("triage", 0.25),
+        ("response", 1),
+        ("departure", 2),
+        ("arrival", 4),
+        ("restore", 24),
+        ("follow_up", 24),
+    ):
         for severity in [*Ticket.Severity.values, ""]:
             p.targets.setdefault((metric, severity), (int(hours * 3600), "24x7", "0.80"))
     if not p.sites or not p.engineers:
@@ -150,13 +223,17 @@ class Writer:
     """Bulk rows into one table: COPY on PostgreSQL, executemany elsewhere. Values are
     Python ints, strings, bools, None and epoch seconds (floats) for timestamps."""
 
-    def __init__(self, model, columns: list[str], *, times=(), durations=(), copier: Copier | None = None):
+    def __init__(
+        self, model, columns: list[str], *, times=(), durations=(), copier: Copier | None = None
+    ):
         self.table = model._meta.db_table
         self.columns = columns
         self.times = {columns.index(c) for c in times}
         self.durations = {columns.index(c) for c in durations}
-        self.formats = [_pg_time if i in self.times else _pg_seconds if i in self.durations else _pg_plain
-                        for i in range(len(columns))]
+        self.formats = [
+            _pg_time if i in self.times else _pg_seconds if i in self.durations else _pg_plain
+            for i in range(len(columns))
+        ]
         self.rows: list[tuple] = []
         self.count = 0
         self.copier = copier
@@ -181,43 +258,171 @@ class Writer:
         cols = ", ".join(f'"{c}"' for c in self.columns)
         if self.copier is not None:
             formats = self.formats
-            lines = ["\t".join([f(v) for f, v in zip(formats, row, strict=True)]) for row in self.rows]
+            lines = [
+                "\t".join([f(v) for f, v in zip(formats, row, strict=True)]) for row in self.rows
+            ]
             buffer = io.StringIO("\n".join(lines) + "\n")
             self.copier.put(f'COPY "{self.table}" ({cols}) FROM STDIN', buffer)
         else:
             marks = ", ".join(["%s"] * len(self.columns))
             with connection.cursor() as cursor:
-                cursor.executemany(f'INSERT INTO "{self.table}" ({cols}) VALUES ({marks})',
-                                   [tuple(self._lite_value(i, v) for i, v in enumerate(r)) for r in self.rows])
+                cursor.executemany(
+                    f'INSERT INTO "{self.table}" ({cols}) VALUES ({marks})',
+                    [tuple(self._lite_value(i, v) for i, v in enumerate(r)) for r in self.rows],
+                )
         self.count += len(self.rows)
         self.rows = []
 
 
 TICKET_COLUMNS = [
-    "id", "created_at", "updated_at", "number", "kind", "channel", "title", "description", "impact", "urgency",
-    "contact_name", "contact_phone", "contact_email", "severity", "status", "tier", "vendor_name", "vendor_case",
-    "vendor_contact", "resolution", "cause", "solution", "prevention", "satisfaction", "cancel_reason",
-    "reported_at", "triaged_at", "responded_at", "resolved_at", "accepted_at", "followed_up_at", "closed_at",
-    "assignee_id", "equipment_id", "organization_id", "reporter_id", "site_id", "cancelled_at", "escalated_at",
-    "nearest_due_at", "search_document", "search_vector",
+    "id",
+    "created_at",
+    "updated_at",
+    "number",
+    "kind",
+    "channel",
+    "title",
+    "description",
+    "impact",
+    "urgency",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "severity",
+    "status",
+    "tier",
+    "vendor_name",
+    "vendor_case",
+    "vendor_contact",
+    "resolution",
+    "cause",
+    "solution",
+    "prevention",
+    "satisfaction",
+    "cancel_reason",
+    "reported_at",
+    "triaged_at",
+    "responded_at",
+    "resolved_at",
+    "accepted_at",
+    "followed_up_at",
+    "closed_at",
+    "assignee_id",
+    "equipment_id",
+    "organization_id",
+    "reporter_id",
+    "site_id",
+    "cancelled_at",
+    "escalated_at",
+    "nearest_due_at",
+    "search_document",
+    "search_vector",
 ]
-TICKET_TIMES = ["created_at", "updated_at", "reported_at", "triaged_at", "responded_at", "resolved_at",
-                "accepted_at", "followed_up_at", "closed_at", "cancelled_at", "escalated_at", "nearest_due_at"]
+TICKET_TIMES = [
+    "created_at",
+    "updated_at",
+    "reported_at",
+    "triaged_at",
+    "responded_at",
+    "resolved_at",
+    "accepted_at",
+    "followed_up_at",
+    "closed_at",
+    "cancelled_at",
+    "escalated_at",
+    "nearest_due_at",
+]
 CLOCK_COLUMNS = [
-    "id", "created_at", "updated_at", "metric", "severity", "duration", "clock_kind", "warning_ratio",
-    "started_at", "due_at", "warn_at", "met_at", "paused_at", "paused_total", "pauses", "state", "breached",
-    "warned_at", "breached_at", "calendar_id", "ticket_id", "visit_id", "policy_id", "round", "beyond_coverage",
+    "id",
+    "created_at",
+    "updated_at",
+    "metric",
+    "severity",
+    "duration",
+    "clock_kind",
+    "warning_ratio",
+    "started_at",
+    "due_at",
+    "warn_at",
+    "met_at",
+    "paused_at",
+    "paused_total",
+    "pauses",
+    "state",
+    "breached",
+    "warned_at",
+    "breached_at",
+    "calendar_id",
+    "ticket_id",
+    "visit_id",
+    "policy_id",
+    "round",
+    "beyond_coverage",
 ]
-CLOCK_TIMES = ["created_at", "updated_at", "started_at", "due_at", "warn_at", "met_at", "paused_at", "warned_at",
-               "breached_at"]
-EVENT_COLUMNS = ["id", "kind", "from_status", "to_status", "note", "data", "internal", "created_at", "actor_id",
-                 "ticket_id"]
-COMMENT_COLUMNS = ["id", "created_at", "updated_at", "body", "internal", "via_email", "author_id", "ticket_id"]
-VISIT_COLUMNS = ["id", "created_at", "updated_at", "number", "status", "scheduled_for", "dispatched_at",
-                 "departed_at", "arrived_at", "completed_at", "work_summary", "signer_name", "signature",
-                 "signed_at", "engineer_id", "ticket_id", "cancel_reason", "cancelled_at"]
-VISIT_TIMES = ["created_at", "updated_at", "scheduled_for", "dispatched_at", "departed_at", "arrived_at",
-               "completed_at", "signed_at", "cancelled_at"]
+CLOCK_TIMES = [
+    "created_at",
+    "updated_at",
+    "started_at",
+    "due_at",
+    "warn_at",
+    "met_at",
+    "paused_at",
+    "warned_at",
+    "breached_at",
+]
+EVENT_COLUMNS = [
+    "id",
+    "kind",
+    "from_status",
+    "to_status",
+    "note",
+    "data",
+    "internal",
+    "created_at",
+    "actor_id",
+    "ticket_id",
+]
+COMMENT_COLUMNS = [
+    "id",
+    "created_at",
+    "updated_at",
+    "body",
+    "internal",
+    "via_email",
+    "author_id",
+    "ticket_id",
+]
+VISIT_COLUMNS = [
+    "id",
+    "created_at",
+    "updated_at",
+    "number",
+    "status",
+    "scheduled_for",
+    "dispatched_at",
+    "departed_at",
+    "arrived_at",
+    "completed_at",
+    "work_summary",
+    "signer_name",
+    "signature",
+    "signed_at",
+    "engineer_id",
+    "ticket_id",
+    "cancel_reason",
+    "cancelled_at",
+]
+VISIT_TIMES = [
+    "created_at",
+    "updated_at",
+    "scheduled_for",
+    "dispatched_at",
+    "departed_at",
+    "arrived_at",
+    "completed_at",
+    "signed_at",
+    "cancelled_at",
+]
 
 OPEN = ["new", "triaged", "in_progress", "waiting_customer", "onsite"]
 KINDS = (["fault"] * 70) + (["consultation"] * 15) + (["upgrade"] * 5) + (["request"] * 10)
@@ -257,7 +462,9 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
     years = {datetime.fromtimestamp(t, zone).year for t in (start, end)}
     years |= set(range(min(years), max(years) + 1))
     # Read before the COPY thread starts, so the loop itself never queries.
-    numbers = {(prefix, year): last_handed_out(prefix, year) for prefix in ("FR", "WO") for year in years}
+    numbers = {
+        (prefix, year): last_handed_out(prefix, year) for prefix in ("FR", "WO") for year in years
+    }
     year_of = {}
 
     def number(prefix, at):
@@ -274,7 +481,9 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
         ids[model] = value + 1
         return value
 
-    def clock(ticket_id, metric, severity, started, *, met=None, stopped=False, visit=None, late=False):
+    def clock(
+        ticket_id, metric, severity, started, *, met=None, stopped=False, visit=None, late=False
+    ):
         seconds, kind, ratio = p.targets[(metric, severity)]
         due = started + seconds
         warn = started + seconds * float(ratio)
@@ -286,10 +495,35 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
             state, breached = "breached", True
         else:
             state, breached = "running", False
-        w_c.add((new_id(Clock), started, met or started, metric, severity, seconds, kind, ratio, started, due, warn,
-                 met, None, 0, "[]", state, breached, warn if warn < end and state != "met" else None,
-                 due if breached else None, p.calendar if kind == "business" else None, ticket_id, visit,
-                 p.policy, 1, False))
+        w_c.add(
+            (
+                new_id(Clock),
+                started,
+                met or started,
+                metric,
+                severity,
+                seconds,
+                kind,
+                ratio,
+                started,
+                due,
+                warn,
+                met,
+                None,
+                0,
+                "[]",
+                state,
+                breached,
+                warn if warn < end and state != "met" else None,
+                due if breached else None,
+                p.calendar if kind == "business" else None,
+                ticket_id,
+                visit,
+                p.policy,
+                1,
+                False,
+            )
+        )
         return due if state in ("running", "breached") else None
 
     def event(ticket_id, kind, at, frm, to, actor):
@@ -313,67 +547,177 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
             symptom = rnd.randrange(len(EN_SYMPTOMS))
             if chinese:
                 title = f"{ZH_WORDS[word]}{ZH_SYMPTOMS[symptom]}"
-                description = f"{ZH_WORDS[word]}{ZH_SYMPTOMS[symptom]}，已重启设备但无效。编号{i % 997}"
+                description = (
+                    f"{ZH_WORDS[word]}{ZH_SYMPTOMS[symptom]}，已重启设备但无效。编号{i % 997}"
+                )
             else:
                 title = f"{EN_WORDS[word].capitalize()} {EN_SYMPTOMS[symptom]}"
-                description = f"The {EN_WORDS[word]} {EN_SYMPTOMS[symptom]} since this morning; restart did not help."
+                description = (
+                    f"The {EN_WORDS[word]} {EN_SYMPTOMS[symptom]} since this morning; "
+                    "restart did not help."
+                )
             age = end - at
             severity = rnd.choice(SEVERITIES)
             if age < OPEN_DAYS * DAY:
-                status = OPEN[min(int(rnd.random() * 5 * (1 - age / (OPEN_DAYS * DAY)) ** 0.3 + rnd.random()), 4)]
+                status = OPEN[
+                    min(
+                        int(rnd.random() * 5 * (1 - age / (OPEN_DAYS * DAY)) ** 0.3 + rnd.random()),
+                        4,
+                    )
+                ]
             else:
-                status = "cancelled" if rnd.random() < 0.04 else ("resolved" if age < 60 * DAY else "closed")
+                status = (
+                    "cancelled"
+                    if rnd.random() < 0.04
+                    else ("resolved" if age < 60 * DAY else "closed")
+                )
             triaged = status != "new" and not (status == "cancelled" and rnd.random() < 0.5)
             if not triaged:
                 severity = ""
             engineer = rnd.choice(p.engineers) if triaged else None
             dispatcher = rnd.choice(p.dispatchers) if p.dispatchers else None
             triaged_at = at + rnd.uniform(120, 1080) if triaged else None
-            responded_at = triaged_at + rnd.uniform(300, 5400) if triaged and status != "triaged" else None
+            responded_at = (
+                triaged_at + rnd.uniform(300, 5400) if triaged and status != "triaged" else None
+            )
             done = status in ("resolved", "closed")
             onsite = done and kind == "fault" and rnd.random() < 0.2
             resolved_at = at + rnd.uniform(3600, 30 * 3600) if done else None
-            followed = resolved_at + rnd.uniform(2 * 3600, 30 * 3600) if status == "closed" else None
+            followed = (
+                resolved_at + rnd.uniform(2 * 3600, 30 * 3600) if status == "closed" else None
+            )
             closed_at = followed + DAY if followed else None
             cancelled_at = at + rnd.uniform(600, DAY) if status == "cancelled" else None
-            last = max(x for x in (at, triaged_at, responded_at, resolved_at, followed, closed_at, cancelled_at)
-                       if x is not None)
+            last = max(
+                x
+                for x in (
+                    at,
+                    triaged_at,
+                    responded_at,
+                    resolved_at,
+                    followed,
+                    closed_at,
+                    cancelled_at,
+                )
+                if x is not None
+            )
             vid = None
             if onsite:
                 vid = new_id(Visit)
                 dispatched = responded_at or triaged_at
                 departed, arrived = dispatched + rnd.uniform(600, 9000), None
                 arrived = departed + rnd.uniform(1200, 12000)
-                w_v.add((vid, dispatched, resolved_at, number("WO", dispatched), "completed", None, dispatched,
-                         departed, arrived, resolved_at, "Replaced the faulty module; tested.", "Customer", "",
-                         resolved_at, engineer, tid, "", None))
+                w_v.add(
+                    (
+                        vid,
+                        dispatched,
+                        resolved_at,
+                        number("WO", dispatched),
+                        "completed",
+                        None,
+                        dispatched,
+                        departed,
+                        arrived,
+                        resolved_at,
+                        "Replaced the faulty module; tested.",
+                        "Customer",
+                        "",
+                        resolved_at,
+                        engineer,
+                        tid,
+                        "",
+                        None,
+                    )
+                )
             # Clocks, as the engine leaves them.
             dues = [
-                clock(tid, "triage", severity, at, met=triaged_at, stopped=status == "cancelled" and not triaged),
-                clock(tid, "response", severity, at, met=responded_at, stopped=status == "cancelled"),
+                clock(
+                    tid,
+                    "triage",
+                    severity,
+                    at,
+                    met=triaged_at,
+                    stopped=status == "cancelled" and not triaged,
+                ),
+                clock(
+                    tid, "response", severity, at, met=responded_at, stopped=status == "cancelled"
+                ),
             ]
             if triaged:
-                dues.append(clock(tid, "restore", severity, at, met=resolved_at, stopped=status == "cancelled"))
+                dues.append(
+                    clock(
+                        tid, "restore", severity, at, met=resolved_at, stopped=status == "cancelled"
+                    )
+                )
                 if kind == "fault":
-                    dues.append(clock(tid, "arrival", severity, at, met=arrived if onsite else None,
-                                      stopped=not onsite and status in ("resolved", "closed", "cancelled")))
+                    dues.append(
+                        clock(
+                            tid,
+                            "arrival",
+                            severity,
+                            at,
+                            met=arrived if onsite else None,
+                            stopped=not onsite and status in ("resolved", "closed", "cancelled"),
+                        )
+                    )
             if onsite:
                 dues.append(clock(tid, "departure", severity, dispatched, met=departed, visit=vid))
             if done:
                 dues.append(clock(tid, "follow_up", severity, resolved_at, met=followed))
             comment = rnd.choice(COMMENTS) if rnd.random() < 0.5 else None
             internal = rnd.random() < 0.3
-            doc = search.document(title, description, *([comment] if comment and not internal else []))
-            nearest = min((d for d in dues if d is not None), default=None) if status in OPEN else None
-            w_t.add((
-                tid, at, last, number("FR", at), kind, channel, title, description, "", rnd.choice(["high", "medium",
-                                                                                                  "low"]),
-                f"Contact {i % 500}", "", "", severity, status, 1, "", "", "",
-                ("onsite" if onsite else "remote") if done else "", "", "", "", rnd.randint(3, 5) if followed
-                else None, "Duplicate report" if status == "cancelled" else "", at, triaged_at, responded_at,
-                resolved_at, followed, followed, closed_at, engineer, unit, org, None, site, cancelled_at, None,
-                nearest, doc, search.tsvector_literal(doc) if postgres else None,
-            ))
+            doc = search.document(
+                title, description, *([comment] if comment and not internal else [])
+            )
+            nearest = (
+                min((d for d in dues if d is not None), default=None) if status in OPEN else None
+            )
+            w_t.add(
+                (
+                    tid,
+                    at,
+                    last,
+                    number("FR", at),
+                    kind,
+                    channel,
+                    title,
+                    description,
+                    "",
+                    rnd.choice(["high", "medium", "low"]),
+                    f"Contact {i % 500}",
+                    "",
+                    "",
+                    severity,
+                    status,
+                    1,
+                    "",
+                    "",
+                    "",
+                    ("onsite" if onsite else "remote") if done else "",
+                    "",
+                    "",
+                    "",
+                    rnd.randint(3, 5) if followed else None,
+                    "Duplicate report" if status == "cancelled" else "",
+                    at,
+                    triaged_at,
+                    responded_at,
+                    resolved_at,
+                    followed,
+                    followed,
+                    closed_at,
+                    engineer,
+                    unit,
+                    org,
+                    None,
+                    site,
+                    cancelled_at,
+                    None,
+                    nearest,
+                    doc,
+                    search.tsvector_literal(doc) if postgres else None,
+                )
+            )
             event(tid, "reported", at, "", "new", None)
             if triaged:
                 event(tid, "triaged", triaged_at, "new", "triaged", dispatcher)
@@ -390,7 +734,9 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
             log(f"rows stored after {time.monotonic() - began:.0f} s")
         _create_indexes(indexes, log)
         for (prefix, year), value in numbers.items():
-            NumberSequence.objects.update_or_create(prefix=prefix, year=year, defaults={"last_value": value})
+            NumberSequence.objects.update_or_create(
+                prefix=prefix, year=year, defaults={"last_value": value}
+            )
         _reset_sequences()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -408,9 +754,12 @@ def _drop_indexes(tables: list[str]) -> list[str]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = "
+            "current_schema() "
             "AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
-            "WHERE c.conname = i.indexname)", [tables])
+            "WHERE c.conname = i.indexname)",
+            [tables],
+        )
         rows = cursor.fetchall()
         for name, _definition in rows:
             cursor.execute(f'DROP INDEX "{name}"')
@@ -445,7 +794,8 @@ def _reset_sequences() -> None:
     from tickets.services.numbers import sync_counters
 
     with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Ticket, Clock, TicketEvent, Comment, Visit]):
+        for sql in connection.ops.sequence_reset_sql(
+            no_style(), [Ticket, Clock, TicketEvent, Comment, Visit]
+        ):
             cursor.execute(sql)
     sync_counters()
-

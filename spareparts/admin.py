@@ -28,7 +28,15 @@ class StockroomAdmin(admin.ModelAdmin):
 class StockAdmin(admin.ModelAdmin):
     """Thresholds may be edited here; levels only move through the ledger."""
 
-    list_display = ["part", "stockroom", "on_hand", "reserved", "minimum", "reorder_point", "reorder_quantity"]
+    list_display = [
+        "part",
+        "stockroom",
+        "on_hand",
+        "reserved",
+        "minimum",
+        "reorder_point",
+        "reorder_quantity",
+    ]
     list_select_related = ["part", "stockroom"]
     list_filter = ["stockroom"]
     search_fields = ["part__sku", "part__name"]
@@ -43,8 +51,17 @@ class StockAdmin(admin.ModelAdmin):
 
 @admin.register(Movement)
 class MovementAdmin(ReadOnlyAdmin):
-    list_display = ["id", "created_at", "kind", "part", "stockroom", "quantity", "on_hand_delta", "reserved_delta",
-                    "actor"]
+    list_display = [
+        "id",
+        "created_at",
+        "kind",
+        "part",
+        "stockroom",
+        "quantity",
+        "on_hand_delta",
+        "reserved_delta",
+        "actor",
+    ]
     list_filter = ["kind", "stockroom"]
     list_select_related = ["part", "stockroom", "actor"]
     search_fields = ["part__sku", "reason"]
@@ -52,26 +69,62 @@ class MovementAdmin(ReadOnlyAdmin):
 
 @admin.register(Reservation)
 class ReservationAdmin(ReadOnlyAdmin):
-    list_display = ["id", "part", "stockroom", "quantity", "used", "released", "status", "ticket",
-                    "served_from_own_centre"]
+    list_display = [
+        "id",
+        "part",
+        "stockroom",
+        "quantity",
+        "used",
+        "released",
+        "status",
+        "ticket",
+        "served_from_own_centre",
+    ]
     list_filter = ["status", "served_from_own_centre"]
     list_select_related = ["part", "stockroom", "ticket"]
 
 
 @admin.register(Transfer)
 class TransferAdmin(ReadOnlyAdmin):
-    list_display = ["id", "part", "from_stockroom", "to_stockroom", "quantity", "status", "shipped_at"]
+    list_display = [
+        "id",
+        "part",
+        "from_stockroom",
+        "to_stockroom",
+        "quantity",
+        "status",
+        "shipped_at",
+    ]
     list_filter = ["status"]
     list_select_related = ["part", "from_stockroom", "to_stockroom"]
 
 
 @admin.register(ProcurementRequest)
 class ProcurementRequestAdmin(SimpleHistoryAdmin):
-    list_display = ["id", "part", "quantity", "priority", "status", "source", "stockroom", "ticket", "expected_on"]
+    list_display = [
+        "id",
+        "part",
+        "quantity",
+        "priority",
+        "status",
+        "source",
+        "stockroom",
+        "ticket",
+        "expected_on",
+    ]
     list_filter = ["status", "source", "priority"]
     list_select_related = ["part", "stockroom", "ticket"]
-    readonly_fields = ["part", "quantity", "status", "source", "stockroom", "ticket", "requested_by", "ordered_at",
-                       "received_at"]
+    readonly_fields = [
+        "part",
+        "quantity",
+        "status",
+        "source",
+        "stockroom",
+        "ticket",
+        "requested_by",
+        "ordered_at",
+        "received_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -12,9 +12,33 @@ from .models import Movement, Part, Reservation, Stock, Stockroom
 
 PARTS = [
     # sku, name, unit, model key, critical, unit cost, vendor
-    ("PLC-PS-24V", "PLC 电源模块 24 V power supply", "pcs", "model_plc", True, "860.00", "Siemens China"),
-    ("PLC-IO-X1", "I/O 端子连接器 terminal connector", "pcs", "model_plc", False, "45.00", "Siemens China"),
-    ("CAB-FAN-120", "机柜风扇 cabinet fan 120 mm", "pcs", "model_plc", False, "120.00", "ebm-papst"),
+    (
+        "PLC-PS-24V",
+        "PLC 电源模块 24 V power supply",
+        "pcs",
+        "model_plc",
+        True,
+        "860.00",
+        "Siemens China",
+    ),
+    (
+        "PLC-IO-X1",
+        "I/O 端子连接器 terminal connector",
+        "pcs",
+        "model_plc",
+        False,
+        "45.00",
+        "Siemens China",
+    ),
+    (
+        "CAB-FAN-120",
+        "机柜风扇 cabinet fan 120 mm",
+        "pcs",
+        "model_plc",
+        False,
+        "120.00",
+        "ebm-papst",
+    ),
     ("UPS-BAT-12V", "UPS 蓄电池 12 V battery", "pcs", "model_ups", True, "540.00", "Eaton Service"),
     ("UPS-FUSE-63A", "UPS 熔断器 fuse 63 A", "pcs", "model_ups", False, "38.00", "Eaton Service"),
 ]
@@ -32,7 +56,15 @@ def _parts(ctx):
     parts = {}
     for sku, name, unit, model_key, critical, cost, vendor in PARTS:
         part, created = Part.objects.get_or_create(
-            sku=sku, defaults={"name": name, "unit": unit, "critical": critical, "unit_cost": cost, "vendor": vendor})
+            sku=sku,
+            defaults={
+                "name": name,
+                "unit": unit,
+                "critical": critical,
+                "unit_cost": cost,
+                "vendor": vendor,
+            },
+        )
         if created:
             part.compatible_models.add(ctx[model_key])
         parts[sku] = part
@@ -47,15 +79,24 @@ def _stockroom(centre, name):
 def _stock(part, room, on_hand, point, quantity, manager):
     if Stock.objects.filter(part=part, stockroom=room).exists():
         return
-    services.stock_receive(part=part, stockroom=room, quantity=on_hand, actor=manager, reason="Initial stock")
-    Stock.objects.filter(part=part, stockroom=room).update(reorder_point=point, reorder_quantity=quantity,
-                                                          minimum=max(point - 1, 0))
+    services.stock_receive(
+        part=part, stockroom=room, quantity=on_hand, actor=manager, reason="Initial stock"
+    )
+    Stock.objects.filter(part=part, stockroom=room).update(
+        reorder_point=point, reorder_quantity=quantity, minimum=max(point - 1, 0)
+    )
     services.raise_for_reorder_point(stock_id=Stock.objects.get(part=part, stockroom=room).pk)
 
 
 def _reserve_on_open_visit(ctx, parts):
-    visit = (Visit.objects.filter(ticket__organization=ctx["org_a"], status__in=["dispatched", "en_route", "on_site"])
-             .select_related("ticket", "engineer").order_by("id").first())
+    visit = (
+        Visit.objects.filter(
+            ticket__organization=ctx["org_a"], status__in=["dispatched", "en_route", "on_site"]
+        )
+        .select_related("ticket", "engineer")
+        .order_by("id")
+        .first()
+    )
     if visit is None or Reservation.objects.filter(visit=visit).exists():
         return
     services.parts_reserve(visit=visit, part=parts["CAB-FAN-120"], quantity=1, actor=visit.engineer)
@@ -64,14 +105,25 @@ def _reserve_on_open_visit(ctx, parts):
 def _used_on_completed_visit(ctx, parts, local):
     """The completed demo visit replaced an I/O connector. The visit is closed, so the
     issue is booked on the ledger directly, as history."""
-    visit = (Visit.objects.filter(ticket__organization=ctx["org_a"], status="completed")
-             .select_related("ticket").order_by("id").first())
+    visit = (
+        Visit.objects.filter(ticket__organization=ctx["org_a"], status="completed")
+        .select_related("ticket")
+        .order_by("id")
+        .first()
+    )
     if visit is None or Movement.objects.filter(visit=visit, kind=Movement.Kind.ISSUE).exists():
         return
     with transaction.atomic():
         stock = Stock.objects.get(part=parts["PLC-IO-X1"], stockroom=local)
-        services.change_level(stock=stock, kind=Movement.Kind.ISSUE, quantity=1, on_hand_delta=-1,
-                              actor=visit.engineer, ticket=visit.ticket, visit=visit)
+        services.change_level(
+            stock=stock,
+            kind=Movement.Kind.ISSUE,
+            quantity=1,
+            on_hand_delta=-1,
+            actor=visit.engineer,
+            ticket=visit.ticket,
+            visit=visit,
+        )
 
 
 def seed(ctx):

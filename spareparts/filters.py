@@ -10,7 +10,9 @@ from .models import Movement, ProcurementRequest, Reservation, Stock, Transfer
 
 
 class StockFilter(django_filters.FilterSet):
-    low = django_filters.BooleanFilter(method="filter_low", label="Under the reorder point or minimum")
+    low = django_filters.BooleanFilter(
+        method="filter_low", label="Under the reorder point or minimum"
+    )
     service_center = django_filters.NumberFilter(field_name="stockroom__service_center")
 
     class Meta:
@@ -28,7 +30,16 @@ class MovementFilter(django_filters.FilterSet):
 
     class Meta:
         model = Movement
-        fields = ["part", "stockroom", "kind", "visit", "ticket", "reservation", "transfer", "procurement"]
+        fields = [
+            "part",
+            "stockroom",
+            "kind",
+            "visit",
+            "ticket",
+            "reservation",
+            "transfer",
+            "procurement",
+        ]
 
 
 class CreatedAfterAsUpdatedFilter(UpdatedAfterFilter):
@@ -67,5 +78,3 @@ class ProcurementFilter(django_filters.FilterSet):
     class Meta:
         model = ProcurementRequest
         fields = ["status", "source", "priority", "part", "stockroom", "ticket"]
-
-

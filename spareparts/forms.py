@@ -39,12 +39,18 @@ class ProcurementForm(forms.Form):
     part = forms.ModelChoiceField(queryset=None, label=_("Part"))
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99999)
     stockroom = forms.ModelChoiceField(queryset=None, label=_("Receive into"))
-    priority = forms.ChoiceField(label=_("Priority"), choices=ProcurementRequest.Priority.choices,
-                                 initial=ProcurementRequest.Priority.MEDIUM)
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=ProcurementRequest.Priority.choices,
+        initial=ProcurementRequest.Priority.MEDIUM,
+    )
     vendor = forms.CharField(label=_("Vendor"), max_length=200, required=False)
-    expected_on = forms.DateField(label=_("Expected on"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    expected_on = forms.DateField(
+        label=_("Expected on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, parts, stockrooms, **kwargs):
         super().__init__(*args, **kwargs)

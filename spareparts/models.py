@@ -22,15 +22,24 @@ class Part(TimeStampedModel):
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    unit = models.CharField(_("unit"), max_length=20, default="pcs", help_text=_("pcs, m, kg, set…"))
-    compatible_models = models.ManyToManyField(
-        EquipmentModel, verbose_name=_("compatible equipment models"), blank=True, related_name="compatible_parts"
+    unit = models.CharField(
+        _("unit"), max_length=20, default="pcs", help_text=_("pcs, m, kg, set…")
     )
-    critical = models.BooleanField(_("critical"), default=False, help_text=_("Keep in stock: a repair waits on it."))
+    compatible_models = models.ManyToManyField(
+        EquipmentModel,
+        verbose_name=_("compatible equipment models"),
+        blank=True,
+        related_name="compatible_parts",
+    )
+    critical = models.BooleanField(
+        _("critical"), default=False, help_text=_("Keep in stock: a repair waits on it.")
+    )
     vendor = models.CharField(_("vendor"), max_length=200, blank=True)
     unit_cost = models.DecimalField(_("unit cost"), max_digits=12, decimal_places=2, default=0)
     lead_time_days = models.PositiveSmallIntegerField(
-        _("lead time (days)"), default=14, help_text=_("Sets the expected date of a procurement request.")
+        _("lead time (days)"),
+        default=14,
+        help_text=_("Sets the expected date of a procurement request."),
     )
     history = HistoricalRecords(m2m_fields=[compatible_models])
 
@@ -39,7 +48,9 @@ class Part(TimeStampedModel):
         verbose_name = _("part")
         verbose_name_plural = _("parts")
         constraints = [
-            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="spareparts_part_unit_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(unit_cost__gte=0), name="spareparts_part_unit_cost_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -50,7 +61,10 @@ class Stockroom(TimeStampedModel):
     """The warehouse of one service centre."""
 
     service_center = models.OneToOneField(
-        ServiceCenter, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="stockroom"
+        ServiceCenter,
+        verbose_name=_("service centre"),
+        on_delete=models.PROTECT,
+        related_name="stockroom",
     )
     name = models.CharField(_("name"), max_length=200)
     address = models.TextField(_("address"), blank=True)
@@ -68,7 +82,9 @@ class Stock(TimeStampedModel):
     """The level of one part in one stockroom. `on_hand` counts what is on the shelf,
     `reserved` the part of it promised to tickets and visits."""
 
-    part = models.ForeignKey(Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="stock")
+    part = models.ForeignKey(
+        Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="stock"
+    )
     stockroom = models.ForeignKey(
         Stockroom, verbose_name=_("stockroom"), on_delete=models.PROTECT, related_name="stock"
     )
@@ -76,7 +92,9 @@ class Stock(TimeStampedModel):
     reserved = models.IntegerField(_("reserved"), default=0)
     minimum = models.PositiveIntegerField(_("minimum"), default=0)
     reorder_point = models.PositiveIntegerField(
-        _("reorder point"), default=0, help_text=_("A procurement request is raised when availability falls under it.")
+        _("reorder point"),
+        default=0,
+        help_text=_("A procurement request is raised when availability falls under it."),
     )
     reorder_quantity = models.PositiveIntegerField(_("reorder quantity"), default=0)
 
@@ -86,13 +104,20 @@ class Stock(TimeStampedModel):
         verbose_name_plural = _("stock")
         constraints = [
             # One level per part and stockroom: the ledger sums per this pair.
-            models.UniqueConstraint(fields=["part", "stockroom"], name="spareparts_stock_unique_part_stockroom"),
+            models.UniqueConstraint(
+                fields=["part", "stockroom"], name="spareparts_stock_unique_part_stockroom"
+            ),
             # Stock is never negative and never promises more than is on the shelf,
             # whatever the services get wrong under concurrency.
-            models.CheckConstraint(condition=Q(on_hand__gte=0), name="spareparts_stock_on_hand_not_negative"),
-            models.CheckConstraint(condition=Q(reserved__gte=0), name="spareparts_stock_reserved_not_negative"),
             models.CheckConstraint(
-                condition=Q(reserved__lte=F("on_hand")), name="spareparts_stock_reserved_within_on_hand"
+                condition=Q(on_hand__gte=0), name="spareparts_stock_on_hand_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0), name="spareparts_stock_reserved_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=F("on_hand")),
+                name="spareparts_stock_reserved_within_on_hand",
             ),
         ]
 
@@ -137,7 +162,9 @@ class Movement(models.Model):
         ADJUSTMENT = "adjustment", _("adjustment")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    part = models.ForeignKey(Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="movements")
+    part = models.ForeignKey(
+        Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="movements"
+    )
     stockroom = models.ForeignKey(
         Stockroom, verbose_name=_("stockroom"), on_delete=models.PROTECT, related_name="movements"
     )
@@ -145,23 +172,41 @@ class Movement(models.Model):
     on_hand_delta = models.IntegerField(_("on hand change"))
     reserved_delta = models.IntegerField(_("reserved change"))
     ticket = models.ForeignKey(
-        "tickets.Ticket", verbose_name=_("fault report"), null=True, blank=True, on_delete=models.PROTECT,
+        "tickets.Ticket",
+        verbose_name=_("fault report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="part_movements",
     )
     visit = models.ForeignKey(
-        "tickets.Visit", verbose_name=_("visit"), null=True, blank=True, on_delete=models.PROTECT,
+        "tickets.Visit",
+        verbose_name=_("visit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="part_movements",
     )
     reservation = models.ForeignKey(
         "Reservation", null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
     )
-    transfer = models.ForeignKey("Transfer", null=True, blank=True, on_delete=models.PROTECT, related_name="movements")
+    transfer = models.ForeignKey(
+        "Transfer", null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
+    )
     procurement = models.ForeignKey(
-        "ProcurementRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
+        "ProcurementRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="movements",
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
@@ -179,7 +224,9 @@ class Movement(models.Model):
             models.Index(fields=["visit", "kind"], name="spareparts_mv_visit_kind_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="spareparts_movement_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="spareparts_movement_quantity_positive"
+            ),
         ]
 
     def __str__(self):
@@ -203,26 +250,46 @@ class Reservation(TimeStampedModel):
         USED = "used", _("used")
         RELEASED = "released", _("released")
 
-    part = models.ForeignKey(Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="reservations")
+    part = models.ForeignKey(
+        Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="reservations"
+    )
     stockroom = models.ForeignKey(
-        Stockroom, verbose_name=_("stockroom"), on_delete=models.PROTECT, related_name="reservations"
+        Stockroom,
+        verbose_name=_("stockroom"),
+        on_delete=models.PROTECT,
+        related_name="reservations",
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     used = models.PositiveIntegerField(_("used"), default=0)
     released = models.PositiveIntegerField(_("released"), default=0)
     ticket = models.ForeignKey(
-        "tickets.Ticket", verbose_name=_("fault report"), on_delete=models.PROTECT, related_name="part_reservations"
-    )
-    visit = models.ForeignKey(
-        "tickets.Visit", verbose_name=_("visit"), null=True, blank=True, on_delete=models.PROTECT,
+        "tickets.Ticket",
+        verbose_name=_("fault report"),
+        on_delete=models.PROTECT,
         related_name="part_reservations",
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    visit = models.ForeignKey(
+        "tickets.Visit",
+        verbose_name=_("visit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="part_reservations",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     served_from_own_centre = models.BooleanField(
-        _("served from the site's own centre"), default=False, help_text=_("Counts towards the parts fill rate.")
+        _("served from the site's own centre"),
+        default=False,
+        help_text=_("Counts towards the parts fill rate."),
     )
     reserved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reserved by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reserved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -235,10 +302,13 @@ class Reservation(TimeStampedModel):
             models.Index(fields=["created_at"], name="spareparts_res_created_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="spareparts_reservation_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="spareparts_reservation_quantity_positive"
+            ),
             # What is used and released never exceeds what was reserved.
             models.CheckConstraint(
-                condition=Q(quantity__gte=F("used") + F("released")), name="spareparts_reservation_within_quantity"
+                condition=Q(quantity__gte=F("used") + F("released")),
+                name="spareparts_reservation_within_quantity",
             ),
         ]
 
@@ -258,7 +328,9 @@ class Transfer(TimeStampedModel):
         RECEIVED = "received", _("received")
         CANCELLED = "cancelled", _("cancelled")
 
-    part = models.ForeignKey(Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="transfers")
+    part = models.ForeignKey(
+        Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="transfers"
+    )
     from_stockroom = models.ForeignKey(
         Stockroom, verbose_name=_("from"), on_delete=models.PROTECT, related_name="transfers_out"
     )
@@ -266,14 +338,24 @@ class Transfer(TimeStampedModel):
         Stockroom, verbose_name=_("to"), on_delete=models.PROTECT, related_name="transfers_in"
     )
     quantity = models.PositiveIntegerField(_("quantity"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SHIPPED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SHIPPED
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     shipped_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("shipped by"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shipped by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     shipped_at = models.DateTimeField(_("shipped at"), default=timezone.now)
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("received by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
@@ -283,14 +365,19 @@ class Transfer(TimeStampedModel):
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="spareparts_transfer_quantity_positive"),
             models.CheckConstraint(
-                condition=~Q(from_stockroom=F("to_stockroom")), name="spareparts_transfer_between_two_stockrooms"
+                condition=Q(quantity__gt=0), name="spareparts_transfer_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_stockroom=F("to_stockroom")),
+                name="spareparts_transfer_between_two_stockrooms",
             ),
         ]
 
     def __str__(self):
-        return f"{self.quantity} × {self.part_id}: {self.from_stockroom_id} → {self.to_stockroom_id}"
+        return (
+            f"{self.quantity} × {self.part_id}: {self.from_stockroom_id} → {self.to_stockroom_id}"
+        )
 
 
 class ProcurementRequest(TimeStampedModel):
@@ -317,21 +404,39 @@ class ProcurementRequest(TimeStampedModel):
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     vendor = models.CharField(_("vendor"), max_length=200, blank=True)
-    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
+    )
     expected_on = models.DateField(_("expected on"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
-    source = models.CharField(_("raised"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    source = models.CharField(
+        _("raised"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
     ticket = models.ForeignKey(
-        "tickets.Ticket", verbose_name=_("fault report"), null=True, blank=True, on_delete=models.PROTECT,
+        "tickets.Ticket",
+        verbose_name=_("fault report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="procurement_requests",
     )
     stockroom = models.ForeignKey(
-        Stockroom, verbose_name=_("receive into"), null=True, blank=True, on_delete=models.PROTECT,
+        Stockroom,
+        verbose_name=_("receive into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="procurement_requests",
     )
     note = models.TextField(_("note"), blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     ordered_at = models.DateTimeField(_("ordered at"), null=True, blank=True)
@@ -344,7 +449,9 @@ class ProcurementRequest(TimeStampedModel):
         verbose_name = _("procurement request")
         verbose_name_plural = _("procurement requests")
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="spareparts_procurement_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="spareparts_procurement_quantity_positive"
+            ),
             # Falling under the reorder point raises one request, not one per movement
             # or per sweep: while an automatic request for a part and stockroom is open,
             # the database refuses a second one (the services catch the IntegrityError).

@@ -13,10 +13,17 @@ def check_reorder_points() -> int:
     request gets one. Safe to run twice and concurrently: the partial unique
     constraint keeps it to one open request per part and stockroom."""
     open_request = ProcurementRequest.objects.filter(
-        part=OuterRef("part"), stockroom=OuterRef("stockroom"), source=ProcurementRequest.Source.REORDER,
-        status__in=ProcurementRequest.OPEN_STATUSES)
-    due = (Stock.objects.filter(reorder_point__gt=F("on_hand") - F("reserved"))
-           .exclude(Exists(open_request)).order_by("id").values_list("id", flat=True))
+        part=OuterRef("part"),
+        stockroom=OuterRef("stockroom"),
+        source=ProcurementRequest.Source.REORDER,
+        status__in=ProcurementRequest.OPEN_STATUSES,
+    )
+    due = (
+        Stock.objects.filter(reorder_point__gt=F("on_hand") - F("reserved"))
+        .exclude(Exists(open_request))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
     raised = 0
     last_id = 0
     while True:

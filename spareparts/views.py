@@ -51,10 +51,18 @@ def stock_overview(request):
     _require(request, STAFF)
     stock, query, room = _filtered_stock(request)
     rooms = selectors.stockrooms_visible_to(request.user)
-    return render(request, "spareparts/stock.html", {
-        "page": _page(request, stock.order_by("stockroom__name", "part__sku")), "q": query, "room": room,
-        "rooms": rooms, "low": bool(request.GET.get("low")), "query_string": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "spareparts/stock.html",
+        {
+            "page": _page(request, stock.order_by("stockroom__name", "part__sku")),
+            "q": query,
+            "room": room,
+            "rooms": rooms,
+            "low": bool(request.GET.get("low")),
+            "query_string": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -79,17 +87,27 @@ def part_detail(request, pk):
     part = get_object_or_404(selectors.parts_visible_to(request.user), pk=pk)
     stock = selectors.stock_visible_to(request.user).filter(part=part)
     movements = selectors.movements_visible_to(request.user).filter(part=part).order_by("-id")
-    return render(request, "spareparts/part_detail.html", {
-        "part": part, "stock": stock, "page": _page(request, movements),
-    })
+    return render(
+        request,
+        "spareparts/part_detail.html",
+        {
+            "part": part,
+            "stock": stock,
+            "page": _page(request, movements),
+        },
+    )
 
 
 @login_required
 def transfer_list(request):
     _require(request, STAFF)
     user = request.user
-    form = TransferForm(request.POST or None, parts=selectors.parts_visible_to(user),
-                        origins=selectors.stockrooms_visible_to(user), targets=selectors.stockrooms_reachable_by(user))
+    form = TransferForm(
+        request.POST or None,
+        parts=selectors.parts_visible_to(user),
+        origins=selectors.stockrooms_visible_to(user),
+        targets=selectors.stockrooms_reachable_by(user),
+    )
     if request.method == "POST":
         _require(request, DISPATCH)
         if form.is_valid():
@@ -104,10 +122,17 @@ def transfer_list(request):
     status = request.GET.get("status", "shipped")
     if status:
         transfers = transfers.filter(status=status)
-    return render(request, "spareparts/transfers.html", {
-        "page": _page(request, transfers), "form": form, "status": status,
-        "can_ship": has_role(user, DISPATCH), "can_receive": has_role(user, DISPATCH | FIELD_STAFF),
-    })
+    return render(
+        request,
+        "spareparts/transfers.html",
+        {
+            "page": _page(request, transfers),
+            "form": form,
+            "status": status,
+            "can_ship": has_role(user, DISPATCH),
+            "can_receive": has_role(user, DISPATCH | FIELD_STAFF),
+        },
+    )
 
 
 @login_required
@@ -124,7 +149,9 @@ def transfer_action(request, pk, action):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Transfer received.") if action == "receive" else _("Transfer cancelled."))
+        messages.success(
+            request, _("Transfer received.") if action == "receive" else _("Transfer cancelled.")
+        )
     return redirect("spareparts:transfers")
 
 
@@ -132,8 +159,11 @@ def transfer_action(request, pk, action):
 def procurement_list(request):
     _require(request, DISPATCH)
     user = request.user
-    form = ProcurementForm(request.POST or None, parts=selectors.parts_visible_to(user),
-                           stockrooms=selectors.stockrooms_visible_to(user))
+    form = ProcurementForm(
+        request.POST or None,
+        parts=selectors.parts_visible_to(user),
+        stockrooms=selectors.stockrooms_visible_to(user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.procurement_create(actor=user, **form.cleaned_data)
@@ -151,10 +181,17 @@ def procurement_list(request):
     page = _page(request, requests)
     for item in page:
         item.actions = services.allowed_actions(item)
-    return render(request, "spareparts/procurement.html", {
-        "page": page, "form": form, "status": status, "is_manager": has_role(user, MANAGERS),
-        "stockrooms": selectors.stockrooms_visible_to(user),
-    })
+    return render(
+        request,
+        "spareparts/procurement.html",
+        {
+            "page": page,
+            "form": form,
+            "status": status,
+            "is_manager": has_role(user, MANAGERS),
+            "stockrooms": selectors.stockrooms_visible_to(user),
+        },
+    )
 
 
 @login_required
@@ -169,11 +206,16 @@ def procurement_action(request, pk, action):
             services.procurement_order(request=item, actor=request.user)
         elif action == "receive":
             room = request.POST.get("stockroom", "")
-            stockroom = (get_object_or_404(selectors.stockrooms_visible_to(request.user), pk=int(room))
-                         if room.isdigit() else None)
+            stockroom = (
+                get_object_or_404(selectors.stockrooms_visible_to(request.user), pk=int(room))
+                if room.isdigit()
+                else None
+            )
             services.procurement_receive(request=item, actor=request.user, stockroom=stockroom)
         else:
-            services.procurement_cancel(request=item, actor=request.user, reason=request.POST.get("reason", ""))
+            services.procurement_cancel(
+                request=item, actor=request.user, reason=request.POST.get("reason", "")
+            )
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -183,10 +225,12 @@ def procurement_action(request, pk, action):
 
 # --- The "parts" step of the engineer's visit page -------------------------------
 
+
 def _back(request, visit):
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     try:
         return redirect("tickets:visit_detail", visit.pk)
@@ -219,9 +263,12 @@ def _run(request, call, success):
 def visit_reserve(request, pk):
     visit, data = _visit_post(request, pk)
     if data:
-        _run(request, lambda: services.parts_reserve(visit=visit, actor=request.user, **data),
-             lambda r: _("Reserved %(quantity)d × %(part)s from %(stockroom)s.") % {
-                 "quantity": r.quantity, "part": r.part.name, "stockroom": r.stockroom.name})
+        _run(
+            request,
+            lambda: services.parts_reserve(visit=visit, actor=request.user, **data),
+            lambda r: _("Reserved %(quantity)d × %(part)s from %(stockroom)s.")
+            % {"quantity": r.quantity, "part": r.part.name, "stockroom": r.stockroom.name},
+        )
     return _back(request, visit)
 
 
@@ -233,9 +280,12 @@ def visit_use(request, pk):
         # through the visit's own use case, so the ticket's timeline shows the parts too
         from tickets.services import visit_use_parts
 
-        _run(request, lambda: visit_use_parts(visit=visit, actor=request.user, items=[data]),
-             lambda movements: _("Recorded %(quantity)d × %(part)s as used.") % {
-                 "quantity": data["quantity"], "part": data["part"].name})
+        _run(
+            request,
+            lambda: visit_use_parts(visit=visit, actor=request.user, items=[data]),
+            lambda movements: _("Recorded %(quantity)d × %(part)s as used.")
+            % {"quantity": data["quantity"], "part": data["part"].name},
+        )
     return _back(request, visit)
 
 
@@ -244,9 +294,12 @@ def visit_use(request, pk):
 def visit_return(request, pk):
     visit, data = _visit_post(request, pk)
     if data:
-        _run(request, lambda: services.parts_return(visit=visit, actor=request.user, **data),
-             lambda m: _("Returned %(quantity)d × %(part)s to %(stockroom)s.") % {
-                 "quantity": m.quantity, "part": data["part"].name, "stockroom": m.stockroom.name})
+        _run(
+            request,
+            lambda: services.parts_return(visit=visit, actor=request.user, **data),
+            lambda m: _("Returned %(quantity)d × %(part)s to %(stockroom)s.")
+            % {"quantity": m.quantity, "part": data["part"].name, "stockroom": m.stockroom.name},
+        )
     return _back(request, visit)
 
 
@@ -255,6 +308,9 @@ def visit_return(request, pk):
 def visit_release(request, pk):
     visit = get_object_or_404(selectors.visits_in_scope(request.user), pk=pk)
     _require(request, FIELD_STAFF | DISPATCH)
-    _run(request, lambda: services.parts_release_for_visit(visit=visit, actor=request.user),
-         lambda movements: _("Released %(n)d reservation(s).") % {"n": len(movements)})
+    _run(
+        request,
+        lambda: services.parts_release_for_visit(visit=visit, actor=request.user),
+        lambda movements: _("Released %(n)d reservation(s).") % {"n": len(movements)},
+    )
     return _back(request, visit)

@@ -21,7 +21,9 @@ from tests.factories import (
     UserFactory,
 )
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
 
 R = User.Role
 
@@ -33,8 +35,10 @@ def _media_root(settings, tmp_path):
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests serve static files from the finders; production uses the collected manifest.
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -98,9 +102,18 @@ def world(db):
     EngineerProfileFactory(user=users.engineer2, service_center=local)
     EngineerProfileFactory(user=users.expert, service_center=regional, tier=2)
     return SimpleNamespace(
-        regional=regional, local=local, org_a=org_a, org_b=org_b, site_a=site_a, site_b=site_b,
-        equipment_a=equipment_a, equipment_b=equipment_b, contract_a=contract_a, contract_b=contract_b,
-        users=users, **vars(users),
+        regional=regional,
+        local=local,
+        org_a=org_a,
+        org_b=org_b,
+        site_a=site_a,
+        site_b=site_b,
+        equipment_a=equipment_a,
+        equipment_b=equipment_b,
+        contract_a=contract_a,
+        contract_b=contract_b,
+        users=users,
+        **vars(users),
     )
 
 
@@ -130,8 +143,14 @@ def api():
 # --- Browser tests (marker `browser`): Debian's Chromium driven by Playwright --------
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -142,7 +161,12 @@ def browser_type_launch_args(browser_type_launch_args):
         if os.environ.get("CI") == "true":
             pytest.fail(f"Chromium is missing at {CHROMIUM}")
         pytest.skip(f"Chromium is missing at {CHROMIUM}")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
 
 
 @pytest.fixture

@@ -45,5 +45,8 @@ def received(folder) -> dict:
     if os.path.exists(log):
         with open(log) as handle:
             attempts = [line for line in handle.read().split("\n") if line]
-    return {"messages": len(names), "attempts": len(attempts),
-            "sent_again": sum(1 for line in attempts if line.startswith("again"))}
+    return {
+        "messages": len(names),
+        "attempts": len(attempts),
+        "sent_again": sum(1 for line in attempts if line.startswith("again")),
+    }

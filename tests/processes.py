@@ -69,9 +69,22 @@ class Redis:
 
     def start(self) -> "Redis":
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         assert wait_for(self._answers, timeout=20), "Redis did not start"
         return self
 
@@ -106,26 +119,52 @@ class PostgreSQL:
         self.port = free_port()
 
     def _as_postgres(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["runuser", "-u", "postgres", "--", *command], check=check,
-                              capture_output=True, text=True, timeout=120, cwd="/")
+        return subprocess.run(
+            ["runuser", "-u", "postgres", "--", *command],
+            check=check,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd="/",
+        )
 
     def url(self, name: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
 
     def init(self) -> "PostgreSQL":
-        self._as_postgres(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust",
-                          "-U", "postgres", "--no-sync")
+        self._as_postgres(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+        )
         return self.start()
 
     def start(self) -> "PostgreSQL":
-        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.folder}"
-        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
-                          str(self.folder / "server.log"), "-o", options, "-w", "start")
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.folder}"
+        )
+        self._as_postgres(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
         return self
 
     def stop(self) -> None:
-        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
-                          "stop", check=False)
+        self._as_postgres(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop", check=False
+        )
 
     def remove(self) -> None:
         self.stop()
@@ -133,44 +172,107 @@ class PostgreSQL:
 
     def copy_database(self, source_url: str, name: str) -> str:
         """Create `name` here with the schema and rows of `source_url`."""
-        subprocess.run([str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                        "-U", "postgres", name], check=True, timeout=60)
-        dump = subprocess.run([str(self.bin / "pg_dump"), "-Fc", "--no-owner", source_url],
-                              check=True, capture_output=True, timeout=120).stdout
-        subprocess.run([str(self.bin / "pg_restore"), "--no-owner", "-d", self.url(name)],
-                       input=dump, check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                str(self.bin / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                name,
+            ],
+            check=True,
+            timeout=60,
+        )
+        dump = subprocess.run(
+            [str(self.bin / "pg_dump"), "-Fc", "--no-owner", source_url],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        ).stdout
+        subprocess.run(
+            [str(self.bin / "pg_restore"), "--no-owner", "-d", self.url(name)],
+            input=dump,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         return self.url(name)
 
 
 def service_env(**values) -> dict:
     """The environment of a worker or web process of these tests."""
     env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    env.update({"DJANGO_SETTINGS_MODULE": "servicedesk.settings",
-                "EMAIL_BACKEND": "tests.mail_backend.MessageFileBackend"})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
+            "EMAIL_BACKEND": "tests.mail_backend.MessageFileBackend",
+        }
+    )
     env.pop("EMAIL_URL", None)
     env.update({key: str(value) for key, value in values.items()})
     return env
 
 
-def start_worker(env: dict, log: Path, *, beat: bool = False, concurrency: int = 2,
-                 extra: tuple = ()) -> subprocess.Popen:
+def start_worker(
+    env: dict, log: Path, *, beat: bool = False, concurrency: int = 2, extra: tuple = ()
+) -> subprocess.Popen:
     """A Celery worker in its own process group (so a test can kill -9 all of it)."""
-    command = [sys.executable, "-m", "celery", "-A", "servicedesk", "worker", "-c", str(concurrency),
-               "--without-gossip", "--without-mingle", "--loglevel=INFO", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "servicedesk",
+        "worker",
+        "-c",
+        str(concurrency),
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=INFO",
+        *extra,
+    ]
     if beat:
         command += ["--beat", f"--schedule={log.with_suffix('.schedule')}"]
     with open(log, "ab") as output:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def start_web(env: dict, log: Path, port: int) -> subprocess.Popen:
     """gunicorn serving the app as production does (2 workers, 4 threads each)."""
     with open(log, "ab") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "servicedesk.wsgi", "-b", f"127.0.0.1:{port}",
-             "-w", "2", "--threads", "4", "--timeout", "60", "--graceful-timeout", "5"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "servicedesk.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def answers():
         try:
@@ -216,9 +318,16 @@ def record_counts(test: str, counts: dict) -> None:
 
 # --- HTTP clients ----------------------------------------------------------------------
 def post_json(url: str, token: str, key: str, body: dict) -> tuple[int, dict, str | None]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json",
-        "Idempotency-Key": key})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": key,
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read() or b"{}"), None
@@ -232,8 +341,14 @@ def post_json(url: str, token: str, key: str, body: dict) -> tuple[int, dict, st
         return 0, {}, None  # no answer: the client retries with the same key
 
 
-def run_clients(url: str, tokens: list[str], body: dict, stop_at: threading.Event, threads: int,
-             phase: list | None = None):
+def run_clients(
+    url: str,
+    tokens: list[str],
+    body: dict,
+    stop_at: threading.Event,
+    threads: int,
+    phase: list | None = None,
+):
     """Each thread creates tickets, one Idempotency-Key per ticket, retrying a key until
     it gets a 201 and sending every third one again to check the replay. `statuses`
     counts (phase, status); a 503 is counted apart when it lacks the JSON code or

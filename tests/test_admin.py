@@ -16,10 +16,15 @@ def test_every_admin_list_and_form_opens(client, world):
         changelist = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
         assert changelist.status_code == 200, meta.label
         if model_admin.has_add_permission(changelist.wsgi_request):
-            assert client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_add")).status_code == 200, meta.label
+            assert (
+                client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_add")).status_code
+                == 200
+            ), meta.label
         instance = model._default_manager.first()
         if instance is not None:
-            page = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[instance.pk]))
+            page = client.get(
+                reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[instance.pk])
+            )
             assert page.status_code == 200, meta.label
         opened += 1
     assert opened >= 20
@@ -30,8 +35,11 @@ def test_calendar_admin_imports_china_holidays(client, world):
 
     calendar = BusinessCalendar.objects.create(name="Beijing office", country="CN")
     client.force_login(world.admin)
-    response = client.post(reverse("admin:sla_businesscalendar_changelist"),
-                           {"action": "import_holidays", "_selected_action": [calendar.pk]}, follow=True)
+    response = client.post(
+        reverse("admin:sla_businesscalendar_changelist"),
+        {"action": "import_holidays", "_selected_action": [calendar.pk]},
+        follow=True,
+    )
     assert response.status_code == 200
     days = CalendarDay.objects.filter(calendar=calendar)
     assert days.filter(kind="holiday").count() > 20 and days.filter(kind="workday").exists()

@@ -26,9 +26,13 @@ def _body(schema, path):
 
 def test_no_action_documents_the_resources_create_body(schema):
     resources = {"TicketRequest", "InspectionRequest", "EnrollmentRequest", "VisitRequest"}
-    actions = [path for path in schema["paths"] if ACTION.match(path) and "post" in schema["paths"][path]]
+    actions = [
+        path for path in schema["paths"] if ACTION.match(path) and "post" in schema["paths"][path]
+    ]
     assert len(actions) > 30
-    wrong = {path: _body(schema, path)[0] for path in actions if _body(schema, path)[0] in resources}
+    wrong = {
+        path: _body(schema, path)[0] for path in actions if _body(schema, path)[0] in resources
+    }
     assert wrong == {}
 
 
@@ -38,12 +42,20 @@ def test_inspection_start_and_complete_take_no_required_fields(schema, api, worl
 
     assert _body(schema, "/api/v1/inspections/{id}/start/")[1] == []
     assert _body(schema, "/api/v1/inspections/{id}/complete/") == ("InspectionCompleteRequest", [])
-    inspection = InspectionFactory(plan=InspectionPlanFactory(site=world.site_a), assignee=world.engineer1)
+    inspection = InspectionFactory(
+        plan=InspectionPlanFactory(site=world.site_a), assignee=world.engineer1
+    )
     client = api.as_user(world.engineer1)
-    assert client.post(f"/api/v1/inspections/{inspection.pk}/start/", {}, format="json").status_code == 200
+    assert (
+        client.post(f"/api/v1/inspections/{inspection.pk}/start/", {}, format="json").status_code
+        == 200
+    )
     inspection.refresh_from_db()
     fill_required(inspection, world.engineer1)
-    assert client.post(f"/api/v1/inspections/{inspection.pk}/complete/", {}, format="json").status_code == 200
+    assert (
+        client.post(f"/api/v1/inspections/{inspection.pk}/complete/", {}, format="json").status_code
+        == 200
+    )
 
 
 def test_attendance_requires_exactly_attended(schema, api, world):
@@ -54,8 +66,13 @@ def test_attendance_requires_exactly_attended(schema, api, world):
     from tests.factories.training import CourseFactory, SessionFactory
     from training import services
 
-    assert _body(schema, "/api/v1/training/enrollments/{id}/attendance/") == ("AttendanceRequest", ["attended"])
-    session = SessionFactory(course=CourseFactory(), organization=world.org_a, trainer=world.engineer1)
+    assert _body(schema, "/api/v1/training/enrollments/{id}/attendance/") == (
+        "AttendanceRequest",
+        ["attended"],
+    )
+    session = SessionFactory(
+        course=CourseFactory(), organization=world.org_a, trainer=world.engineer1
+    )
     enrollment = services.enroll(session=session, trainee=world.customer_a2, actor=world.customer_a)
     url = f"/api/v1/training/enrollments/{enrollment.pk}/attendance/"
     client = api.as_user(world.engineer1)

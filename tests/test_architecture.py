@@ -35,9 +35,11 @@ def copy_of_the_apps(tmp_path_factory):
     """The apps' Python files and the contracts, copied to a scratch directory."""
     target = tmp_path_factory.mktemp("layers")
     for package in root_packages():
-        shutil.copytree(ROOT / package, target / package,
-                        ignore=shutil.ignore_patterns("__pycache__", "locale", "templates",
-                                                      "static"))
+        shutil.copytree(
+            ROOT / package,
+            target / package,
+            ignore=shutil.ignore_patterns("__pycache__", "locale", "templates", "static"),
+        )
     shutil.copy(CONFIG, target / ".importlinter")
     return target
 
@@ -45,8 +47,12 @@ def copy_of_the_apps(tmp_path_factory):
 def lint_imports(directory: Path) -> subprocess.CompletedProcess:
     # PYTHONPATH first, so the copy is analysed and not the installed checkout.
     return subprocess.run(
-        [str(LINT_IMPORTS), "--no-cache", "--no-logo"], cwd=directory, capture_output=True,
-        text=True, timeout=120, env={"PYTHONPATH": str(directory), "PATH": "/usr/bin:/bin"},
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo"],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(directory), "PATH": "/usr/bin:/bin"},
     )
 
 
@@ -70,24 +76,31 @@ def test_every_local_app_is_covered_by_the_contracts():
     assert local <= set(root_packages())
 
 
-@pytest.mark.parametrize(("module", "statement", "broken"), [
-    # the shared base reaching for a domain app
-    ("servicedesk.views", "from accounts.models import User", "shared-base"),
-    # tickets asking sla directly instead of through tickets.ports
-    ("tickets.selectors", "from sla.selectors import prefetch_clocks", "layers"),
-    # an app above tickets importing a sibling
-    ("inspections.services", "from spareparts import services", "layers"),
-    # a lower app importing training (assets tells training through assets.ports)
-    ("assets.api.views", "from training.services import obligation_sync_for_contract",
-     "layers"),
-    # the leaf reaching back into a domain app
-    ("notifications.services", "from tickets.models import Comment", "notifications-leaf"),
-    # domain code depending on the HTTP layer
-    ("tickets.services.inbound", "from tickets import web_inbound", "http-on-top"),
-    ("sla.selectors", "from sla.api import serializers", "http-on-top"),
-])
-def test_a_planted_forbidden_import_breaks_its_contract(copy_of_the_apps, tmp_path, module,
-                                                         statement, broken):
+@pytest.mark.parametrize(
+    ("module", "statement", "broken"),
+    [
+        # the shared base reaching for a domain app
+        ("servicedesk.views", "from accounts.models import User", "shared-base"),
+        # tickets asking sla directly instead of through tickets.ports
+        ("tickets.selectors", "from sla.selectors import prefetch_clocks", "layers"),
+        # an app above tickets importing a sibling
+        ("inspections.services", "from spareparts import services", "layers"),
+        # a lower app importing training (assets tells training through assets.ports)
+        (
+            "assets.api.views",
+            "from training.services import obligation_sync_for_contract",
+            "layers",
+        ),
+        # the leaf reaching back into a domain app
+        ("notifications.services", "from tickets.models import Comment", "notifications-leaf"),
+        # domain code depending on the HTTP layer
+        ("tickets.services.inbound", "from tickets import web_inbound", "http-on-top"),
+        ("sla.selectors", "from sla.api import serializers", "http-on-top"),
+    ],
+)
+def test_a_planted_forbidden_import_breaks_its_contract(
+    copy_of_the_apps, tmp_path, module, statement, broken
+):
     scratch = tmp_path / "apps"
     shutil.copytree(copy_of_the_apps, scratch)
     assert lint_imports(scratch).returncode == 0  # the untouched copy passes

@@ -151,7 +151,9 @@ def test_every_route_method_and_role_stays_in_scope(demo):
             response = client.get(path, {"page_size": 200})
             check(response, username, method, path, foreign=False)
             body = response.json() if response.status_code == 200 else []
-            rows = body.get("results", []) if isinstance(body, dict) else body  # unpaginated: a list
+            rows = (
+                body.get("results", []) if isinstance(body, dict) else body
+            )  # unpaginated: a list
             ids = {row.get("id") for row in rows if isinstance(row, dict)}
             hidden = set(objects_of(model, target, other, own, limit=10_000))
             if ids & hidden:

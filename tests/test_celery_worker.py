@@ -30,10 +30,26 @@ def _require_redis():
 
 def _start_worker(env, queue):
     command = [
-        sys.executable, "-m", "celery", "-A", "servicedesk", "worker", "-P", "solo", "-c", "1", "-Q", queue,
-        "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=WARNING",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "servicedesk",
+        "worker",
+        "-P",
+        "solo",
+        "-c",
+        "1",
+        "-Q",
+        queue,
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=WARNING",
     ]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
 
 
 def _stop(worker):
@@ -46,8 +62,12 @@ def _stop(worker):
 
 def _client(broker, backend, transport_options=None):
     app = Celery("servicedesk-test", broker=broker, backend=backend)
-    app.conf.update(task_serializer="json", accept_content=["json"], result_serializer="json",
-                    broker_transport_options=transport_options or {})
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        broker_transport_options=transport_options or {},
+    )
     return app
 
 
@@ -57,7 +77,9 @@ def test_worker_runs_a_task_through_redis():
     env = {**os.environ, "CELERY_RESULT_BACKEND": REDIS_URL, "REDIS_URL": REDIS_URL}
     worker = _start_worker(env, queue)
     try:
-        result = _client(REDIS_URL, REDIS_URL).send_task("servicedesk.tasks.ping", args=["via redis"], queue=queue)
+        result = _client(REDIS_URL, REDIS_URL).send_task(
+            "servicedesk.tasks.ping", args=["via redis"], queue=queue
+        )
         assert result.get(timeout=60) == "via redis"
     finally:
         _stop(worker)
@@ -68,13 +90,22 @@ def test_worker_runs_a_task_through_the_filesystem_broker(tmp_path):
     backend = f"file://{tmp_path / 'results'}"
     (tmp_path / "results").mkdir()
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update({"CELERY_FILESYSTEM_DIR": str(folder), "CELERY_RESULT_BACKEND": backend,
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    env.update(
+        {
+            "CELERY_FILESYSTEM_DIR": str(folder),
+            "CELERY_RESULT_BACKEND": backend,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        }
+    )
     queue = f"test-fs-{os.getpid()}"
     worker = _start_worker(env, queue)
     try:
-        options = {"data_folder_in": str(folder / "out"), "data_folder_out": str(folder / "out"),
-                   "control_folder": str(folder / "control"), "processed_folder": str(folder / "processed")}
+        options = {
+            "data_folder_in": str(folder / "out"),
+            "data_folder_out": str(folder / "out"),
+            "control_folder": str(folder / "control"),
+            "processed_folder": str(folder / "processed"),
+        }
         for path in options.values():
             Path(path).mkdir(parents=True, exist_ok=True)
         app = _client("filesystem://", backend, options)

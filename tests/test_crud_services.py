@@ -55,8 +55,11 @@ def test_no_api_viewset_writes_through_the_serializer():
         for service, hook, mixin, method in writes:
             if not issubclass(viewset, mixin) or method not in allowed:
                 continue
-            if getattr(viewset, service) is None and not overrides(viewset, hook) and not (
-                    method == "post" and overrides(viewset, "create")):
+            if (
+                getattr(viewset, service) is None
+                and not overrides(viewset, hook)
+                and not (method == "post" and overrides(viewset, "create"))
+            ):
                 unserved.append(f"{viewset.__name__}.{hook}")
     assert unserved == []
 
@@ -75,9 +78,13 @@ def test_services_check_the_scope_of_the_row_and_of_the_related_rows(world):
     with pytest.raises(PermissionDenied):
         assets_services.site_update(elsewhere, actor=world.dispatcher, name="Renamed")
     with pytest.raises(PermissionDenied):
-        assets_services.equipment_create(actor=world.dispatcher, site=elsewhere, name="Pump",
-                                         serial_number="SN-OUT-1",
-                                         equipment_model=world.equipment_a.equipment_model)
+        assets_services.equipment_create(
+            actor=world.dispatcher,
+            site=elsewhere,
+            name="Pump",
+            serial_number="SN-OUT-1",
+            equipment_model=world.equipment_a.equipment_model,
+        )
     with pytest.raises(PermissionDenied):  # the role is checked too, not only by the API
         assets_services.site_update(world.site_a, actor=world.engineer1, name="Renamed")
     elsewhere.refresh_from_db()
@@ -98,12 +105,21 @@ def test_a_row_still_in_use_is_a_conflict(world):
 
 def test_a_calendar_update_replaces_its_working_windows(world):
     calendar = sla_services.calendar_create(
-        actor=world.manager, name="Two shifts", time_zone="Asia/Shanghai",
-        windows=[{"weekday": 0, "start": datetime.time(8), "end": datetime.time(12)},
-                 {"weekday": 0, "start": datetime.time(13), "end": datetime.time(17)}])
+        actor=world.manager,
+        name="Two shifts",
+        time_zone="Asia/Shanghai",
+        windows=[
+            {"weekday": 0, "start": datetime.time(8), "end": datetime.time(12)},
+            {"weekday": 0, "start": datetime.time(13), "end": datetime.time(17)},
+        ],
+    )
     assert calendar.windows.count() == 2
-    sla_services.calendar_update(calendar, actor=world.manager, windows=[
-        {"weekday": 1, "start": datetime.time(9), "end": datetime.time(18)}], is_default=True)
+    sla_services.calendar_update(
+        calendar,
+        actor=world.manager,
+        windows=[{"weekday": 1, "start": datetime.time(9), "end": datetime.time(18)}],
+        is_default=True,
+    )
     calendar = BusinessCalendar.objects.get(pk=calendar.pk)
     assert [(w.weekday, w.start.hour) for w in calendar.windows.all()] == [(1, 9)]
     assert calendar.is_default

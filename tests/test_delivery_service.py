@@ -59,9 +59,15 @@ def mail_dir(tmp_path):
 
 
 def _env(redis, mail_dir, **values) -> dict:
-    return service_env(DATABASE_URL=this_run_database_url(), REDIS_URL=redis.url(),
-                       TEST_MAIL_DIR=mail_dir, HEARTBEAT_INTERVAL=1, OUTBOX_RETRY_BASE=2,
-                       OUTBOX_RETRY_MAX=10, **values)
+    return service_env(
+        DATABASE_URL=this_run_database_url(),
+        REDIS_URL=redis.url(),
+        TEST_MAIL_DIR=mail_dir,
+        HEARTBEAT_INTERVAL=1,
+        OUTBOX_RETRY_BASE=2,
+        OUTBOX_RETRY_MAX=10,
+        **values,
+    )
 
 
 def _all_sent() -> bool:
@@ -69,8 +75,9 @@ def _all_sent() -> bool:
 
 
 # --- kill -9 of the whole worker during a sweep ---------------------------------------
-def test_kill_9_of_the_worker_during_a_sweep_then_restart(world, redis, mail_dir, tmp_path,
-                                                          client, settings):
+def test_kill_9_of_the_worker_during_a_sweep_then_restart(
+    world, redis, mail_dir, tmp_path, client, settings
+):
     """1,000 due clocks; the worker is killed (-9, with its pool and beat) while it
     sweeps and e-mails; /healthz names the worker; after a restart every breach is
     notified and e-mailed exactly once within 2 minutes, and /healthz is 200 again."""
@@ -90,10 +97,12 @@ def test_kill_9_of_the_worker_during_a_sweep_then_restart(world, redis, mail_dir
         assert wait_for(lambda: Notification.objects.count() >= 400, timeout=120), log.read_text()
         kill_group(worker)
         killed_at = time.monotonic()
-        at_kill = {"notifications": Notification.objects.count(),
-                   "outbox_sent": OutboxMessage.objects.filter(status="sent").count(),
-                   "outbox_sending": OutboxMessage.objects.filter(status="sending").count(),
-                   **received(mail_dir)}
+        at_kill = {
+            "notifications": Notification.objects.count(),
+            "outbox_sent": OutboxMessage.objects.filter(status="sent").count(),
+            "outbox_sending": OutboxMessage.objects.filter(status="sending").count(),
+            **received(mail_dir),
+        }
 
         def healthz_names_worker():
             response = client.get("/healthz")
@@ -106,8 +115,9 @@ def test_kill_9_of_the_worker_during_a_sweep_then_restart(world, redis, mail_dir
         restarted_at = time.monotonic()
         assert wait_for(lambda: client.get("/healthz").status_code == 200, timeout=60, interval=1)
         healthy_after = time.monotonic() - restarted_at
-        assert wait_for(lambda: Notification.objects.count() == 2000 and _all_sent(),
-                        timeout=120, interval=1), (received(mail_dir), log.read_text()[-3000:])
+        assert wait_for(
+            lambda: Notification.objects.count() == 2000 and _all_sent(), timeout=120, interval=1
+        ), (received(mail_dir), log.read_text()[-3000:])
         delivered_after = time.monotonic() - restarted_at
     finally:
         stop(worker)
@@ -119,11 +129,17 @@ def test_kill_9_of_the_worker_during_a_sweep_then_restart(world, redis, mail_dir
     assert mail["messages"] == 2000
     assert mail["sent_again"] <= at_kill["outbox_sending"]  # only what was in flight at the kill
     assert OutboxMessage.objects.filter(status="sent").count() == 2000
-    record_counts("kill -9 during a sweep of 1,000 due clocks", {
-        "at_kill": at_kill, "healthz_503_naming_worker_after_s": round(stale_after, 1),
-        "healthz_200_after_restart_s": round(healthy_after, 1),
-        "all_delivered_after_restart_s": round(delivered_after, 1),
-        "notifications": Notification.objects.count(), **mail})
+    record_counts(
+        "kill -9 during a sweep of 1,000 due clocks",
+        {
+            "at_kill": at_kill,
+            "healthz_503_naming_worker_after_s": round(stale_after, 1),
+            "healthz_200_after_restart_s": round(healthy_after, 1),
+            "all_delivered_after_restart_s": round(delivered_after, 1),
+            "notifications": Notification.objects.count(),
+            **mail,
+        },
+    )
 
 
 # --- the broker stopped for 30 s during concurrent ticket creation ------------------------
@@ -135,12 +151,17 @@ def test_broker_stopped_30_s_during_concurrent_ticket_creation(world, redis, mai
     web = start_web(env, tmp_path / "web.log", port)
     worker = start_worker(env, tmp_path / "worker.log", beat=True)
     tokens = [access_token(user) for user in (world.customer_a, world.customer_a2)]
-    body = {"organization": world.org_a.pk, "site": world.site_a.pk, "title": "Compressor trips",
-            "description": "Trips every hour."}
+    body = {
+        "organization": world.org_a.pk,
+        "site": world.site_a.pk,
+        "title": "Compressor trips",
+        "description": "Trips every hour.",
+    }
     stop_clients = threading.Event()
     try:
-        threads, statuses, created = run_clients(f"http://127.0.0.1:{port}/api/v1/tickets/", tokens,
-                                              body, stop_clients, threads=6)
+        threads, statuses, created = run_clients(
+            f"http://127.0.0.1:{port}/api/v1/tickets/", tokens, body, stop_clients, threads=6
+        )
         time.sleep(5)
         redis.stop()
         stopped_at = Ticket.objects.count()
@@ -152,8 +173,9 @@ def test_broker_stopped_30_s_during_concurrent_ticket_creation(world, redis, mai
         for thread in threads:
             thread.join(timeout=120)
         returned_at = time.monotonic()
-        assert wait_for(lambda: OutboxMessage.objects.exists() and _all_sent(), timeout=120,
-                        interval=1), received(mail_dir)
+        assert wait_for(
+            lambda: OutboxMessage.objects.exists() and _all_sent(), timeout=120, interval=1
+        ), received(mail_dir)
         delivered_after = time.monotonic() - returned_at
     finally:
         stop_clients.set()
@@ -170,30 +192,54 @@ def test_broker_stopped_30_s_during_concurrent_ticket_creation(world, redis, mai
     assert mail["messages"] == mailed.count() == OutboxMessage.objects.count()
     assert mail["sent_again"] == 0
     assert not mailed.filter(emailed_at=None).exists()
-    record_counts("broker stopped 30 s during concurrent ticket creation", {
-        "responses": {str(status): n for (_phase, status), n in sorted(statuses.items(), key=str)},
-        "keys": len(created), "tickets": len(numbers), "tickets_created_while_down": during,
-        "notifications_with_email": mailed.count(), "all_delivered_after_s": round(delivered_after, 1),
-        **mail})
+    record_counts(
+        "broker stopped 30 s during concurrent ticket creation",
+        {
+            "responses": {
+                str(status): n for (_phase, status), n in sorted(statuses.items(), key=str)
+            },
+            "keys": len(created),
+            "tickets": len(numbers),
+            "tickets_created_while_down": during,
+            "notifications_with_email": mailed.count(),
+            "all_delivered_after_s": round(delivered_after, 1),
+            **mail,
+        },
+    )
 
 
 # --- a send batch stopped by its soft time limit ------------------------------------
 def test_a_batch_stopped_by_its_soft_time_limit_is_finished_by_the_next_run(
-        world, redis, mail_dir, tmp_path):
+    world, redis, mail_dir, tmp_path
+):
     from notifications import services
     from notifications.tasks import deliver_outbox
     from tests.factories.tickets import TicketFactory
 
     ticket = TicketFactory(site=world.site_a)
-    people = [world.manager, world.dispatcher, world.engineer1, world.engineer2, world.expert,
-              world.customer_a, world.customer_a2, world.admin]
+    people = [
+        world.manager,
+        world.dispatcher,
+        world.engineer1,
+        world.engineer2,
+        world.expert,
+        world.customer_a,
+        world.customer_a2,
+        world.admin,
+    ]
     with transaction.atomic():  # one transaction: one fast-path run
         for _ in range(3):
             services.notify(recipients=people, event="ticket_received", target=ticket)
     assert OutboxMessage.objects.count() == 24
     # each message takes 0.3 s; the soft limit (2 s) stops a run after about 6
-    env = _env(redis, mail_dir, TEST_MAIL_DELAY=0.3, CELERY_TASK_SOFT_TIME_LIMIT=2,
-               CELERY_TASK_TIME_LIMIT=10, OUTBOX_BATCH_SIZE=24)
+    env = _env(
+        redis,
+        mail_dir,
+        TEST_MAIL_DELAY=0.3,
+        CELERY_TASK_SOFT_TIME_LIMIT=2,
+        CELERY_TASK_TIME_LIMIT=10,
+        OUTBOX_BATCH_SIZE=24,
+    )
     log = tmp_path / "worker.log"
     worker = start_worker(env, log, concurrency=1)  # prefork: time limits apply
 
@@ -201,8 +247,10 @@ def test_a_batch_stopped_by_its_soft_time_limit_is_finished_by_the_next_run(
         return log.read_text().count("exceeded for notifications.tasks.deliver_outbox")
 
     def run_finished(limits: int):
-        return lambda: limits_hit() >= limits and not OutboxMessage.objects.filter(
-            status="sending").exists()
+        return (
+            lambda: limits_hit() >= limits
+            and not OutboxMessage.objects.filter(status="sending").exists()
+        )
 
     try:
         assert wait_for(run_finished(1), timeout=90), log.read_text()[-3000:]
@@ -222,6 +270,13 @@ def test_a_batch_stopped_by_its_soft_time_limit_is_finished_by_the_next_run(
     mail = received(mail_dir)
     assert _all_sent() and mail["messages"] == 24
     assert mail["sent_again"] <= 1  # at most the message the limit interrupted
-    record_counts("send batch stopped by its soft time limit", {
-        "messages": 24, "sent_by_first_run": first["messages"], "put_back": put_back,
-        "runs": runs, **mail})
+    record_counts(
+        "send batch stopped by its soft time limit",
+        {
+            "messages": 24,
+            "sent_by_first_run": first["messages"],
+            "put_back": put_back,
+            "runs": runs,
+            **mail,
+        },
+    )

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.service
 def test_the_embedded_broker_under_4_producers_of_1000_tasks_each(tmp_path):
     # paced producers and 2 KB messages: the worker keeps up and reads a queue that is
     # being written, where kombu's own file-system channel reads half-written files
-    result = broker_stress.run(tmp_path, producers=4, tasks=1000, padding=2000, pause=0.002,
-                               timeout=300)
+    result = broker_stress.run(
+        tmp_path, producers=4, tasks=1000, padding=2000, pause=0.002, timeout=300
+    )
     log = result.pop("log")
     record_counts("embedded broker, 4 producers x 1,000 tasks", result)
     assert result["producers_ok"] == 4, log[-3000:]
@@ -53,14 +54,21 @@ def _task_runs(broker, folder, token: str) -> bool:
     """Send one task through the test's own embedded broker folder; wait for its effect."""
     from servicedesk.celery import app
 
-    options = {"data_folder_in": str(broker / "out"), "data_folder_out": str(broker / "out"),
-               "control_folder": str(broker / "control"),
-               "processed_folder": str(broker / "processed")}
+    options = {
+        "data_folder_in": str(broker / "out"),
+        "data_folder_out": str(broker / "out"),
+        "control_folder": str(broker / "control"),
+        "processed_folder": str(broker / "processed"),
+    }
     for path in options.values():
         os.makedirs(path, exist_ok=True)
     with app.connection_for_write("sdfiles://", transport_options=options) as connection:
-        app.send_task("tests.broker_tasks.record", args=[str(folder), token],
-                      queue=broker_stress.QUEUE, connection=connection)
+        app.send_task(
+            "tests.broker_tasks.record",
+            args=[str(folder), token],
+            queue=broker_stress.QUEUE,
+            connection=connection,
+        )
     return wait_for(lambda: (folder / token).exists(), timeout=60)
 
 
@@ -69,10 +77,28 @@ def test_the_supervisor_of_make_run_starts_a_killed_worker_again(tmp_path):
     effects = tmp_path / "effects"
     effects.mkdir()
     supervisor = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", f"--schedule={tmp_path / 'schedule'}",
-         "--restart-delay=0.5", "--", "-P", "solo", "-Q", broker_stress.QUEUE,
-         "--include", "tests.broker_tasks", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "manage.py",
+            "run_worker",
+            f"--schedule={tmp_path / 'schedule'}",
+            "--restart-delay=0.5",
+            "--",
+            "-P",
+            "solo",
+            "-Q",
+            broker_stress.QUEUE,
+            "--include",
+            "tests.broker_tasks",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     console = Console(supervisor)
     try:
         assert wait_for(lambda: console.started_pids(), timeout=60), console.text()
@@ -93,5 +119,10 @@ def test_the_supervisor_of_make_run_starts_a_killed_worker_again(tmp_path):
             os.killpg(supervisor.pid, signal.SIGKILL)
             supervisor.wait(timeout=10)
     assert "Celery worker supervisor stopped." in console.text()
-    record_counts("make run supervisor", {"worker_restarts": len(console.started_pids()) - 1,
-                                          "restarted_after_s": round(restarted_after, 1)})
+    record_counts(
+        "make run supervisor",
+        {
+            "worker_restarts": len(console.started_pids()) - 1,
+            "restarted_after_s": round(restarted_after, 1),
+        },
+    )

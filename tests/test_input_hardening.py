@@ -11,16 +11,19 @@ from tests.factories.spareparts import PartFactory, StockroomFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("value", ["2026-01-01T00:00:00+17:30", "2026-01-01T00:00:00-23:59",
-                                   "2026-01-01T00:00:00Z"])
+@pytest.mark.parametrize(
+    "value", ["2026-01-01T00:00:00+17:30", "2026-01-01T00:00:00-23:59", "2026-01-01T00:00:00Z"]
+)
 def test_updated_after_takes_any_offset(world, api, value):
     client = api.as_user(world.manager)
     for url in ["/api/v1/sites/", "/api/v1/tickets/", "/api/v1/sla/calendar-days/"]:
         assert client.get(url, {"updated_after": value}).status_code == 200, url
 
 
-@pytest.mark.parametrize("value", ["nonsense", "2026-01-01T00:00:00", "0001-01-01T00:00:00+05:00",
-                                   "2026-13-01T00:00:00Z"])
+@pytest.mark.parametrize(
+    "value",
+    ["nonsense", "2026-01-01T00:00:00", "0001-01-01T00:00:00+05:00", "2026-13-01T00:00:00Z"],
+)
 def test_updated_after_refuses_what_is_not_an_instant(world, api, value):
     response = api.as_user(world.manager).get("/api/v1/sites/", {"updated_after": value})
     assert response.status_code == 400
@@ -28,23 +31,28 @@ def test_updated_after_refuses_what_is_not_an_instant(world, api, value):
 
 
 def test_site_coordinates_out_of_range_are_field_errors(world, api):
-    response = api.as_user(world.admin).patch(f"/api/v1/sites/{world.site_a.pk}/",
-                                              {"latitude": "-924", "longitude": "200"})
+    response = api.as_user(world.admin).patch(
+        f"/api/v1/sites/{world.site_a.pk}/", {"latitude": "-924", "longitude": "200"}
+    )
     assert response.status_code == 400
     assert {"latitude", "longitude"} <= set(response.json())
 
 
 def test_course_duration_must_be_positive(world, api):
     response = api.as_user(world.manager).post(
-        "/api/v1/training/courses/", {"kind": "operational", "title": "Zero", "duration_hours": "0"})
+        "/api/v1/training/courses/", {"kind": "operational", "title": "Zero", "duration_hours": "0"}
+    )
     assert response.status_code == 400
     assert "duration_hours" in response.json()
 
 
 def test_stock_quantity_beyond_the_integer_column_is_a_field_error(world, api):
-    stock = Stock.objects.create(part=PartFactory(), stockroom=StockroomFactory(service_center=world.local))
-    response = api.as_user(world.manager).post(f"/api/v1/stock/{stock.pk}/receive/",
-                                               {"quantity": 4294967296})
+    stock = Stock.objects.create(
+        part=PartFactory(), stockroom=StockroomFactory(service_center=world.local)
+    )
+    response = api.as_user(world.manager).post(
+        f"/api/v1/stock/{stock.pk}/receive/", {"quantity": 4294967296}
+    )
     assert response.status_code == 400
     assert "quantity" in response.json()
 
@@ -73,7 +81,8 @@ def test_schema_declares_errors_and_nullable_fields(tmp_path):
     for path, item in schema["paths"].items():
         for method, operation in item.items():
             missing = {"400", "401", "403", "404", "409", "412", "413", "429", "503"} - set(
-                operation["responses"])
+                operation["responses"]
+            )
             assert not missing, (method, path, missing)
     assert "/api/v1/auth/logout/" in schema["paths"]
     me = schema["components"]["schemas"]["Me"]["properties"]

@@ -18,7 +18,12 @@ def _manage(*args, env_overrides=None, drop=()):
     env = {k: v for k, v in os.environ.items() if k not in drop and k not in TEST_ONLY_VARIABLES}
     env.update(env_overrides or {})
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -30,9 +35,14 @@ def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
 
 def test_production_settings_pass_the_deploy_check():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env_overrides={
-            "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "p" * 60 + "-Zq8#", "DJANGO_ALLOWED_HOSTS": "sd.example",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "p" * 60 + "-Zq8#",
+            "DJANGO_ALLOWED_HOSTS": "sd.example",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -48,8 +58,15 @@ def test_healthz_reports_each_part(client):
     assert response.status_code == 200
     body = response.json()
     assert body.pop("heartbeat_age") == {"worker": 0, "beat": 0}
-    assert body == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok", "worker": "ok",
-                    "beat": "ok", "failed": []}
+    assert body == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "beat": "ok",
+        "failed": [],
+    }
 
 
 @pytest.mark.django_db
@@ -105,12 +122,18 @@ def test_chinese_catalogues_are_complete_and_compiled(tmp_path):
         compiled = tmp_path / "django.mo"
         result = subprocess.run(
             ["msgfmt", "--check-format", "--statistics", "-o", str(compiled), str(po)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
-        assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, f"{po}: {result.stderr}"
+        assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, (
+            f"{po}: {result.stderr}"
+        )
         committed = po.with_suffix(".mo")
         assert committed.exists(), f"{committed} is missing: run make messages"
-        assert committed.read_bytes() == compiled.read_bytes(), f"{committed} is stale: run make messages"
+        assert committed.read_bytes() == compiled.read_bytes(), (
+            f"{committed} is stale: run make messages"
+        )
 
 
 def test_beat_start_sends_the_idempotent_sweeps_once_each(settings):
@@ -121,8 +144,9 @@ def test_beat_start_sends_the_idempotent_sweeps_once_each(settings):
     from servicedesk.celery import CATCH_UP_ON_START, app, catch_up_on_start
 
     sent = []
-    sender = SimpleNamespace(app=SimpleNamespace(
-        conf=app.conf, send_task=lambda name, **options: sent.append(name)))
+    sender = SimpleNamespace(
+        app=SimpleNamespace(conf=app.conf, send_task=lambda name, **options: sent.append(name))
+    )
     catch_up_on_start(sender)
     expected = [settings.CELERY_BEAT_SCHEDULE[name]["task"] for name in CATCH_UP_ON_START]
     assert sent == expected

@@ -13,12 +13,23 @@ from servicedesk.spreadsheets import csv_response, safe_cell, xlsx_response
 HOSTILE = '=HYPERLINK("http://evil.test","click")'
 
 
-@pytest.mark.parametrize(("value", "written"), [
-    (HOSTILE, "'" + HOSTILE), ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
-    ("@SUM(A1)", "'@SUM(A1)"), ("-2+3", "'-2+3"), ("\t=1", "'\t=1"),
-    ("-5", "-5"), ("-1.5", "-1.5"), (-3, -3), (Decimal("0.5"), Decimal("0.5")), (True, True),
-    (None, ""), ("Pump 2", "Pump 2"),
-])
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (HOSTILE, "'" + HOSTILE),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("\t=1", "'\t=1"),
+        ("-5", "-5"),
+        ("-1.5", "-1.5"),
+        (-3, -3),
+        (Decimal("0.5"), Decimal("0.5")),
+        (True, True),
+        (None, ""),
+        ("Pump 2", "Pump 2"),
+    ],
+)
 def test_safe_cell(value, written):
     assert safe_cell(value) == written
 

@@ -46,7 +46,17 @@ class VisitInline(admin.TabularInline):
 
 @admin.register(Ticket)
 class TicketAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "title", "organization", "site", "status", "severity", "assignee", "tier", "reported_at"]
+    list_display = [
+        "number",
+        "title",
+        "organization",
+        "site",
+        "status",
+        "severity",
+        "assignee",
+        "tier",
+        "reported_at",
+    ]
     list_filter = ["status", "severity", "kind", "channel", "tier", "organization"]
     search_fields = ["number", "title", "description", "contact_name", "contact_email"]
     date_hierarchy = "reported_at"
@@ -65,7 +75,15 @@ class VisitPhaseInline(admin.TabularInline):
 
 @admin.register(Visit)
 class VisitAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "ticket", "engineer", "status", "dispatched_at", "arrived_at", "completed_at"]
+    list_display = [
+        "number",
+        "ticket",
+        "engineer",
+        "status",
+        "dispatched_at",
+        "arrived_at",
+        "completed_at",
+    ]
     list_filter = ["status"]
     search_fields = ["number", "ticket__number", "signer_name"]
     list_select_related = ["ticket", "engineer"]

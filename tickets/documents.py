@@ -41,25 +41,44 @@ def _language(user) -> str:
 def visit_confirmation_pdf(visit: Visit, *, user=None) -> bytes:
     ticket = visit.ticket
     with translation.override(_language(user)):
-        return render_pdf("tickets/pdf/visit_confirmation.html", {
-            "visit": visit, "ticket": ticket, "phases": list(visit.phases.all()), "parts": parts_used(visit),
-            "signature": _data_uri(visit.signature), "generated_at": timezone.now(),
-        })
+        return render_pdf(
+            "tickets/pdf/visit_confirmation.html",
+            {
+                "visit": visit,
+                "ticket": ticket,
+                "phases": list(visit.phases.all()),
+                "parts": parts_used(visit),
+                "signature": _data_uri(visit.signature),
+                "generated_at": timezone.now(),
+            },
+        )
 
 
 def ticket_report_pdf(ticket: Ticket, *, user) -> bytes:
     """The timeline shown is the caller's (internal events only for staff); the PDF
     itself is meant for the customer, so internal events are left out for everyone."""
     events = [event for event in timeline(user, ticket) if not event.internal]
-    visits = ticket.visits.select_related("engineer").prefetch_related("phases").order_by("dispatched_at")
+    visits = (
+        ticket.visits.select_related("engineer")
+        .prefetch_related("phases")
+        .order_by("dispatched_at")
+    )
     with translation.override(_language(user)):
-        return render_pdf("tickets/pdf/ticket_report.html", {
-            "ticket": ticket, "events": events, "visits": list(visits), "generated_at": timezone.now(),
-        })
+        return render_pdf(
+            "tickets/pdf/ticket_report.html",
+            {
+                "ticket": ticket,
+                "events": events,
+                "visits": list(visits),
+                "generated_at": timezone.now(),
+            },
+        )
 
 
 def visit_confirmation_response(visit: Visit, *, user):
-    return pdf_response(visit_confirmation_pdf(visit, user=user), f"{visit.number}-confirmation.pdf")
+    return pdf_response(
+        visit_confirmation_pdf(visit, user=user), f"{visit.number}-confirmation.pdf"
+    )
 
 
 def ticket_report_response(ticket: Ticket, *, user):

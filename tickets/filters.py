@@ -21,7 +21,17 @@ class TicketFilter(django_filters.FilterSet):
 
     class Meta:
         model = Ticket
-        fields = ["status", "severity", "kind", "site", "organization", "assignee", "equipment", "tier", "channel"]
+        fields = [
+            "status",
+            "severity",
+            "kind",
+            "site",
+            "organization",
+            "assignee",
+            "equipment",
+            "tier",
+            "channel",
+        ]
 
     def filter_open(self, queryset, name, value):
         if value is None:
@@ -32,8 +42,12 @@ class TicketFilter(django_filters.FilterSet):
 
 class VisitFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Visit.Status.choices)
-    dispatched_after = django_filters.IsoDateTimeFilter(field_name="dispatched_at", lookup_expr="gte")
-    dispatched_before = django_filters.IsoDateTimeFilter(field_name="dispatched_at", lookup_expr="lt")
+    dispatched_after = django_filters.IsoDateTimeFilter(
+        field_name="dispatched_at", lookup_expr="gte"
+    )
+    dispatched_before = django_filters.IsoDateTimeFilter(
+        field_name="dispatched_at", lookup_expr="lt"
+    )
     organization = django_filters.NumberFilter(field_name="ticket__organization")
     ticket = django_filters.NumberFilter()
     engineer = django_filters.NumberFilter()
@@ -52,8 +66,14 @@ class TicketSearchFilter(SearchFilter):
         return search.search(queryset, query) if query.strip() else queryset
 
     def get_schema_operation_parameters(self, view):
-        return [{
-            "name": self.search_param, "required": False, "in": "query",
-            "description": "A ticket number (exact) or words of the title, symptom or comments.",
-            "schema": {"type": "string"},
-        }]
+        return [
+            {
+                "name": self.search_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "A ticket number (exact) or words of the title, symptom or comments."
+                ),
+                "schema": {"type": "string"},
+            }
+        ]

@@ -67,8 +67,12 @@ def parse_message(raw: bytes) -> ParsedMessage:
         if body_part.get_content_type() == "text/html":
             body = html_to_text(body)
     return ParsedMessage(
-        message_id=message_id[:500], sender=sender.strip()[:254], sender_name=sender_name.strip()[:200],
-        subject=subject[:500], body=body.strip(), attachments=list(_attachments(message, body_part)),
+        message_id=message_id[:500],
+        sender=sender.strip()[:254],
+        sender_name=sender_name.strip()[:200],
+        subject=subject[:500],
+        body=body.strip(),
+        attachments=list(_attachments(message, body_part)),
         auto_submitted=bool(auto) and auto != "no",
     )
 
@@ -104,8 +108,11 @@ def _attachments(message: EmailMessage, body_part):
         if not filename:
             filename = f"attachment-{number}{mimetypes.guess_extension(content_type) or ''}"
         content = part.get_payload(decode=True) or b""
-        yield InboundAttachment(filename=filename.replace("/", "_").replace("\\", "_"), content=content,
-                                content_type=content_type)
+        yield InboundAttachment(
+            filename=filename.replace("/", "_").replace("\\", "_"),
+            content=content,
+            content_type=content_type,
+        )
 
 
 def strip_quoted(text: str) -> str:
@@ -130,13 +137,19 @@ def screen_attachments(attachments) -> tuple[list[InboundAttachment], list[str]]
     accepted, notes = [], []
     for attachment in attachments:
         if attachment.size > settings.MAX_UPLOAD_SIZE:
-            notes.append(_("Attachment “%(name)s” skipped: over the limit of %(limit)s.")
-                         % {"name": attachment.filename, "limit": filesizeformat(settings.MAX_UPLOAD_SIZE)})
+            notes.append(
+                _("Attachment “%(name)s” skipped: over the limit of %(limit)s.")
+                % {"name": attachment.filename, "limit": filesizeformat(settings.MAX_UPLOAD_SIZE)}
+            )
         elif attachment.size == 0:
-            notes.append(_("Attachment “%(name)s” skipped: it is empty.") % {"name": attachment.filename})
+            notes.append(
+                _("Attachment “%(name)s” skipped: it is empty.") % {"name": attachment.filename}
+            )
         elif attachment_type(attachment) not in settings.ALLOWED_UPLOAD_TYPES:
-            notes.append(_("Attachment “%(name)s” skipped: this type of file is not accepted.")
-                         % {"name": attachment.filename})
+            notes.append(
+                _("Attachment “%(name)s” skipped: this type of file is not accepted.")
+                % {"name": attachment.filename}
+            )
         else:
             accepted.append(attachment)
     return accepted, notes

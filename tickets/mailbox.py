@@ -20,8 +20,11 @@ def poll_mailbox(url: str, *, limit: int = 100) -> int:
     secure = parts.scheme == "imaps"
     port = parts.port or (993 if secure else 143)
     mailbox = unquote(parts.path.lstrip("/")) or "INBOX"
-    client = imaplib.IMAP4_SSL(parts.hostname, port, timeout=60) if secure else imaplib.IMAP4(
-        parts.hostname, port, timeout=60)
+    client = (
+        imaplib.IMAP4_SSL(parts.hostname, port, timeout=60)
+        if secure
+        else imaplib.IMAP4(parts.hostname, port, timeout=60)
+    )
     count = 0
     try:
         if not secure and "STARTTLS" in getattr(client, "capabilities", ()):

@@ -21,7 +21,9 @@ class NumberSequence(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="tickets_numbersequence_unique_prefix_year"),
+            models.UniqueConstraint(
+                fields=["prefix", "year"], name="tickets_numbersequence_unique_prefix_year"
+            ),
         ]
 
     def __str__(self):
@@ -70,41 +72,76 @@ class Ticket(TimeStampedModel):
         REMOTE = "remote", _("remote")
         ONSITE = "onsite", _("on site")
 
-    OPEN_STATUSES = (Status.NEW, Status.TRIAGED, Status.IN_PROGRESS, Status.WAITING_CUSTOMER, Status.ONSITE)
+    OPEN_STATUSES = (
+        Status.NEW,
+        Status.TRIAGED,
+        Status.IN_PROGRESS,
+        Status.WAITING_CUSTOMER,
+        Status.ONSITE,
+    )
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FAULT)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("symptom"), help_text=_("What happens, since when, what was tried."))
-    impact = models.TextField(_("impact scope"), blank=True)
-    urgency = models.CharField(_("customer urgency"), max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM)
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="tickets"
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
     )
-    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="tickets")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(
+        _("symptom"), help_text=_("What happens, since when, what was tried.")
+    )
+    impact = models.TextField(_("impact scope"), blank=True)
+    urgency = models.CharField(
+        _("customer urgency"), max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="tickets"
+    )
     equipment = models.ForeignKey(
-        Equipment, verbose_name=_("equipment"), null=True, blank=True, on_delete=models.PROTECT,
+        Equipment,
+        verbose_name=_("equipment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="tickets",
     )
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="reported_tickets",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_tickets",
     )
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="assigned_tickets",
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
-    tier = models.PositiveSmallIntegerField(_("support tier"), choices=Tier.choices, default=Tier.ENGINEER)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
+    tier = models.PositiveSmallIntegerField(
+        _("support tier"), choices=Tier.choices, default=Tier.ENGINEER
+    )
     vendor_name = models.CharField(_("vendor"), max_length=200, blank=True)
     vendor_case = models.CharField(_("vendor case reference"), max_length=100, blank=True)
     vendor_contact = models.CharField(_("vendor contact"), max_length=300, blank=True)
-    resolution = models.CharField(_("resolution"), max_length=10, choices=Resolution.choices, blank=True)
+    resolution = models.CharField(
+        _("resolution"), max_length=10, choices=Resolution.choices, blank=True
+    )
     cause = models.TextField(_("cause"), blank=True)
     solution = models.TextField(_("solution"), blank=True)
     prevention = models.TextField(_("prevention"), blank=True)
@@ -129,7 +166,9 @@ class Ticket(TimeStampedModel):
     # PostgreSQL: to_tsvector('simple', search_document), set by a trigger (and by
     # load_volume's COPY) and indexed with GIN; unused elsewhere.
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["nearest_due_at", "search_document", "search_vector"])
+    history = HistoricalRecords(
+        excluded_fields=["nearest_due_at", "search_document", "search_vector"]
+    )
 
     class Meta:
         ordering = ["-reported_at"]
@@ -144,13 +183,18 @@ class Ticket(TimeStampedModel):
             models.Index(fields=["resolved_at"], name="tickets_resolved_at_idx"),
             # The dispatcher queue: open tickets, nearest due first (none last: PostgreSQL's
             # ascending order puts NULLs last), newest first.
-            models.Index(fields=["nearest_due_at", "-reported_at"],
-                         condition=Q(status__in=["new", "triaged", "in_progress", "waiting_customer", "onsite"]),
-                         name="tickets_queue_due_idx"),
+            models.Index(
+                fields=["nearest_due_at", "-reported_at"],
+                condition=Q(
+                    status__in=["new", "triaged", "in_progress", "waiting_customer", "onsite"]
+                ),
+                name="tickets_queue_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                condition=Q(satisfaction__isnull=True)
+                | Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="tickets_ticket_satisfaction_1_to_5",
             ),
             # Past triage a ticket always has a severity (cancelled-before-triage aside).
@@ -168,15 +212,30 @@ class TicketEvent(models.Model):
     """One row of a ticket's timeline: who did what, when, from which status to which."""
 
     KIND_LABELS = {
-        "reported": _("reported"), "edited": _("report edited"), "triaged": _("triaged"),
-        "assigned": _("assigned"), "responded": _("first response"),
-        "waiting_customer": _("waiting for customer"), "resumed": _("resumed"), "escalated": _("escalated"),
-        "dispatched": _("visit dispatched"), "departed": _("engineer departed"), "arrived": _("engineer arrived"),
-        "phase": _("repair step recorded"), "signed": _("service confirmation signed"),
-        "parts_used": _("parts used"), "visit_completed": _("visit completed"),
-        "visit_cancelled": _("visit cancelled"), "resolved": _("resolved"), "accepted": _("accepted by customer"),
-        "followed_up": _("followed up"), "reopened": _("reopened"), "cancelled": _("cancelled"),
-        "closed": _("closed"), "comment": _("comment"), "attachment": _("file attached"),
+        "reported": _("reported"),
+        "edited": _("report edited"),
+        "triaged": _("triaged"),
+        "assigned": _("assigned"),
+        "responded": _("first response"),
+        "waiting_customer": _("waiting for customer"),
+        "resumed": _("resumed"),
+        "escalated": _("escalated"),
+        "dispatched": _("visit dispatched"),
+        "departed": _("engineer departed"),
+        "arrived": _("engineer arrived"),
+        "phase": _("repair step recorded"),
+        "signed": _("service confirmation signed"),
+        "parts_used": _("parts used"),
+        "visit_completed": _("visit completed"),
+        "visit_cancelled": _("visit cancelled"),
+        "resolved": _("resolved"),
+        "accepted": _("accepted by customer"),
+        "followed_up": _("followed up"),
+        "reopened": _("reopened"),
+        "cancelled": _("cancelled"),
+        "closed": _("closed"),
+        "comment": _("comment"),
+        "attachment": _("file attached"),
         "survey_answered": _("satisfaction survey answered"),
     }
 
@@ -209,7 +268,9 @@ class Comment(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     body = models.TextField(_("comment"))
-    internal = models.BooleanField(_("internal"), default=False, help_text=_("Hidden from customers."))
+    internal = models.BooleanField(
+        _("internal"), default=False, help_text=_("Hidden from customers.")
+    )
     via_email = models.BooleanField(default=False)
 
     class Meta:
@@ -222,8 +283,12 @@ def attachment_path(instance, filename):
 
 class Attachment(TimeStampedModel):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
-    visit = models.ForeignKey("Visit", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    visit = models.ForeignKey(
+        "Visit", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -259,9 +324,14 @@ class Visit(TimeStampedModel):
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="visits")
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     engineer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("engineer"), on_delete=models.PROTECT, related_name="visits"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("engineer"),
+        on_delete=models.PROTECT,
+        related_name="visits",
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DISPATCHED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DISPATCHED
+    )
     scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("dispatched at"))
     departed_at = models.DateTimeField(_("departed at"), null=True, blank=True)
@@ -271,7 +341,9 @@ class Visit(TimeStampedModel):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     work_summary = models.TextField(_("work done"), blank=True)
     signer_name = models.CharField(_("signed by"), max_length=200, blank=True)
-    signature = models.FileField(_("signature"), upload_to="signatures/", blank=True, max_length=300)
+    signature = models.FileField(
+        _("signature"), upload_to="signatures/", blank=True, max_length=300
+    )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.TextField(_("cancel reason"), blank=True)
@@ -283,7 +355,8 @@ class Visit(TimeStampedModel):
         verbose_name_plural = _("visits")
         constraints = [
             models.CheckConstraint(
-                condition=Q(checkin_latitude__isnull=True) | Q(checkin_latitude__gte=-90, checkin_latitude__lte=90),
+                condition=Q(checkin_latitude__isnull=True)
+                | Q(checkin_latitude__gte=-90, checkin_latitude__lte=90),
                 name="tickets_visit_latitude_range",
             ),
             models.CheckConstraint(
@@ -303,13 +376,17 @@ class VisitPhase(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="phases")
     phase = models.CharField(max_length=20, choices=Visit.Phase.choices)
     notes = models.TextField(_("notes"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["recorded_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["visit", "phase"], name="tickets_visitphase_once_per_visit"),
+            models.UniqueConstraint(
+                fields=["visit", "phase"], name="tickets_visitphase_once_per_visit"
+            ),
         ]
 
     def __str__(self):
@@ -332,8 +409,12 @@ class SurveyResponse(TimeStampedModel):
     comment = models.TextField(_("comment"), blank=True)
     source = models.CharField(_("answered through"), max_length=10, choices=Source.choices)
     respondent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), db_index=True)
 
@@ -343,10 +424,12 @@ class SurveyResponse(TimeStampedModel):
         verbose_name_plural = _("satisfaction survey answers")
         constraints = [
             # One answer per round: a second one (a replayed link, two tabs) is refused.
-            models.UniqueConstraint(fields=["ticket", "round"],
-                                    name="tickets_surveyresponse_once_per_round"),
-            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5),
-                                   name="tickets_surveyresponse_score_1_to_5"),
+            models.UniqueConstraint(
+                fields=["ticket", "round"], name="tickets_surveyresponse_once_per_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="tickets_surveyresponse_score_1_to_5"
+            ),
         ]
 
     def __str__(self):
@@ -375,20 +458,38 @@ class InboundEmail(TimeStampedModel):
     sender_name = models.CharField(_("sender name"), max_length=200, blank=True)
     subject = models.CharField(_("subject"), max_length=500, blank=True)
     body = models.TextField(_("text"), blank=True)
-    raw = models.FileField(_("original message"), upload_to=inbound_raw_path, max_length=300, blank=True)
+    raw = models.FileField(
+        _("original message"), upload_to=inbound_raw_path, max_length=300, blank=True
+    )
     received_at = models.DateTimeField(_("received at"), db_index=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
     ticket = models.ForeignKey(
-        Ticket, verbose_name=_("fault report"), null=True, blank=True, on_delete=models.SET_NULL,
+        Ticket,
+        verbose_name=_("fault report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     comment = models.ForeignKey(
-        Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.SET_NULL,
+        Comment,
+        verbose_name=_("comment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
-    notes = models.TextField(_("notes"), blank=True, help_text=_("Skipped attachments, why it was queued."))
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Skipped attachments, why it was queued.")
+    )
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)

@@ -12,17 +12,20 @@ sla_on_ticket_event = Port(
     "clocks for `event`, inside the caller's transaction.",
 )
 sla_prefetch_clocks = Port(
-    "tickets.ports.sla_prefetch_clocks", "(queryset) → the tickets with their clocks prefetched.",
+    "tickets.ports.sla_prefetch_clocks",
+    "(queryset) → the tickets with their clocks prefetched.",
 )
 sla_clocks_for_ticket = Port(
-    "tickets.ports.sla_clocks_for_ticket", "(ticket) → the ticket's clocks in metric order.",
+    "tickets.ports.sla_clocks_for_ticket",
+    "(ticket) → the ticket's clocks in metric order.",
 )
 sla_order_by_nearest_due = Port(
     "tickets.ports.sla_order_by_nearest_due",
     "(queryset) → the tickets ordered by their nearest due point (`nearest_due_at`).",
 )
 sla_sweep = Port(
-    "tickets.ports.sla_sweep", "(now=) → warn and breach every clock due by `now` (the demo).",
+    "tickets.ports.sla_sweep",
+    "(now=) → warn and breach every clock due by `now` (the demo).",
 )
 
 # --- answered by spareparts (spareparts.apps) --------------------------------------
@@ -40,5 +43,6 @@ parts_release_for_visit = Port(
     "(visit=, actor=) → release what is still reserved for a finished or cancelled visit.",
 )
 parts_used_on_visit = Port(
-    "tickets.ports.parts_used_on_visit", "(visit) → the parts used on a visit, for its documents.",
+    "tickets.ports.parts_used_on_visit",
+    "(visit) → the parts used on a visit, for its documents.",
 )

@@ -22,7 +22,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 def _pieces(token: str) -> list[str]:
     if CJK.match(token) and len(token) > 1:
-        return [token[i:i + 2] for i in range(len(token) - 1)]
+        return [token[i : i + 2] for i in range(len(token) - 1)]
     return [token]
 
 
@@ -70,8 +70,10 @@ class _Matches(Func):
     def as_sql(self, compiler, connection, **extra):
         document_sql, document_params = compiler.compile(self.source_expressions[0])
         query_sql, query_params = compiler.compile(self.source_expressions[1])
-        return (f"{document_sql} @@ to_tsquery('simple'::regconfig, {query_sql})",
-                (*document_params, *query_params))
+        return (
+            f"{document_sql} @@ to_tsquery('simple'::regconfig, {query_sql})",
+            (*document_params, *query_params),
+        )
 
 
 def exact_number(query: str) -> str | None:

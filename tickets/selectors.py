@@ -13,7 +13,7 @@ from accounts.models import User
 from . import ports
 from .models import Attachment, Comment, InboundEmail, Ticket, TicketEvent, Visit, VisitPhase
 
-R = User.Role
+Role = User.Role
 
 
 def _scope_filter(user: User) -> Q | None:
@@ -26,9 +26,11 @@ def _scope_filter(user: User) -> Q | None:
     if user.role in User.FIELD_ROLES:
         own_visit = Visit.objects.filter(ticket=OuterRef("pk"), engineer=user)
         q = Q(assignee=user) | Q(Exists(own_visit))
-        if user.role == R.EXPERT:
+        if user.role == Role.EXPERT:
             escalated = Q(tier__gte=Ticket.Tier.EXPERT)
-            q |= escalated if centers is None else escalated & Q(site__service_center_id__in=centers)
+            q |= (
+                escalated if centers is None else escalated & Q(site__service_center_id__in=centers)
+            )
         return q
     if centers is None:
         return None
@@ -37,7 +39,12 @@ def _scope_filter(user: User) -> Q | None:
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
     qs = Ticket.objects.select_related(
-        "organization", "site", "site__service_center", "equipment", "equipment__equipment_model", "assignee",
+        "organization",
+        "site",
+        "site__service_center",
+        "equipment",
+        "equipment__equipment_model",
+        "assignee",
         "reporter",
     )
     if not user.is_authenticated:
@@ -65,7 +72,9 @@ def _visible_ticket_ids(user: User) -> QuerySet:
 def visits_visible_to(user: User) -> QuerySet[Visit]:
     qs = Visit.objects.select_related(
         "ticket", "ticket__site", "ticket__organization", "engineer"
-    ).prefetch_related(Prefetch("phases", queryset=VisitPhase.objects.select_related("recorded_by")))
+    ).prefetch_related(
+        Prefetch("phases", queryset=VisitPhase.objects.select_related("recorded_by"))
+    )
     if not user.is_authenticated:
         return qs.none()
     if user.is_admin_role:

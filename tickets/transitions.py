@@ -6,29 +6,45 @@ from accounts.models import User
 
 from .models import Ticket, Visit
 
-S = Ticket.Status
-R = User.Role
-DISPATCH = {R.DISPATCHER, R.MANAGER, R.ADMIN}
-FIELD = {R.ENGINEER, R.EXPERT}
+Status = Ticket.Status
+Role = User.Role
+DISPATCH = {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}
+FIELD = {Role.ENGINEER, Role.EXPERT}
 STAFF = set(User.STAFF_ROLES)
 CUSTOMERS = set(User.CUSTOMER_ROLES)
-WORKING = (S.TRIAGED, S.IN_PROGRESS, S.WAITING_CUSTOMER, S.ONSITE)
+WORKING = (Status.TRIAGED, Status.IN_PROGRESS, Status.WAITING_CUSTOMER, Status.ONSITE)
 
 # action -> {from status: to status}
 TICKET_TRANSITIONS: dict[str, dict[str, str]] = {
-    "triage": {S.NEW: S.TRIAGED, **{s: s for s in WORKING}},  # again later = severity change
-    "assign": {s: s for s in (S.NEW, *WORKING)},
-    "respond": {S.TRIAGED: S.IN_PROGRESS},
-    "wait-customer": {S.IN_PROGRESS: S.WAITING_CUSTOMER, S.ONSITE: S.WAITING_CUSTOMER},
-    "resume": {S.WAITING_CUSTOMER: S.IN_PROGRESS},
-    "escalate": {S.TRIAGED: S.TRIAGED, S.IN_PROGRESS: S.IN_PROGRESS, S.ONSITE: S.ONSITE},
-    "dispatch": {S.TRIAGED: S.ONSITE, S.IN_PROGRESS: S.ONSITE, S.ONSITE: S.ONSITE},
-    "resolve": {S.IN_PROGRESS: S.RESOLVED, S.ONSITE: S.RESOLVED},
-    "accept": {S.RESOLVED: S.RESOLVED},
-    "follow-up": {S.RESOLVED: S.CLOSED},  # a recurrence sends it back to in_progress instead
-    "reopen": {S.RESOLVED: S.IN_PROGRESS, S.CLOSED: S.IN_PROGRESS},
-    "cancel": dict.fromkeys((S.NEW, *WORKING), S.CANCELLED),
-    "close": {S.RESOLVED: S.CLOSED},
+    "triage": {
+        Status.NEW: Status.TRIAGED,
+        **{s: s for s in WORKING},
+    },  # again later = severity change
+    "assign": {s: s for s in (Status.NEW, *WORKING)},
+    "respond": {Status.TRIAGED: Status.IN_PROGRESS},
+    "wait-customer": {
+        Status.IN_PROGRESS: Status.WAITING_CUSTOMER,
+        Status.ONSITE: Status.WAITING_CUSTOMER,
+    },
+    "resume": {Status.WAITING_CUSTOMER: Status.IN_PROGRESS},
+    "escalate": {
+        Status.TRIAGED: Status.TRIAGED,
+        Status.IN_PROGRESS: Status.IN_PROGRESS,
+        Status.ONSITE: Status.ONSITE,
+    },
+    "dispatch": {
+        Status.TRIAGED: Status.ONSITE,
+        Status.IN_PROGRESS: Status.ONSITE,
+        Status.ONSITE: Status.ONSITE,
+    },
+    "resolve": {Status.IN_PROGRESS: Status.RESOLVED, Status.ONSITE: Status.RESOLVED},
+    "accept": {Status.RESOLVED: Status.RESOLVED},
+    "follow-up": {
+        Status.RESOLVED: Status.CLOSED
+    },  # a recurrence sends it back to in_progress instead
+    "reopen": {Status.RESOLVED: Status.IN_PROGRESS, Status.CLOSED: Status.IN_PROGRESS},
+    "cancel": dict.fromkeys((Status.NEW, *WORKING), Status.CANCELLED),
+    "close": {Status.RESOLVED: Status.CLOSED},
 }
 
 # action -> roles that may attempt it (scope and assignment are checked by the services)
@@ -48,15 +64,21 @@ TICKET_ACTION_ROLES: dict[str, set[str]] = {
     "close": DISPATCH,
 }
 
-V = Visit.Status
+VisitStatus = Visit.Status
 VISIT_TRANSITIONS: dict[str, dict[str, str]] = {
-    "depart": {V.DISPATCHED: V.EN_ROUTE},
-    "check-in": {V.DISPATCHED: V.ON_SITE, V.EN_ROUTE: V.ON_SITE},
-    "phase": {V.ON_SITE: V.ON_SITE},
-    "parts": {V.ON_SITE: V.ON_SITE},
-    "sign": {V.ON_SITE: V.ON_SITE},
-    "complete": {V.ON_SITE: V.COMPLETED},
-    "cancel": {V.DISPATCHED: V.CANCELLED, V.EN_ROUTE: V.CANCELLED},
+    "depart": {VisitStatus.DISPATCHED: VisitStatus.EN_ROUTE},
+    "check-in": {
+        VisitStatus.DISPATCHED: VisitStatus.ON_SITE,
+        VisitStatus.EN_ROUTE: VisitStatus.ON_SITE,
+    },
+    "phase": {VisitStatus.ON_SITE: VisitStatus.ON_SITE},
+    "parts": {VisitStatus.ON_SITE: VisitStatus.ON_SITE},
+    "sign": {VisitStatus.ON_SITE: VisitStatus.ON_SITE},
+    "complete": {VisitStatus.ON_SITE: VisitStatus.COMPLETED},
+    "cancel": {
+        VisitStatus.DISPATCHED: VisitStatus.CANCELLED,
+        VisitStatus.EN_ROUTE: VisitStatus.CANCELLED,
+    },
 }
 VISIT_ACTION_ROLES: dict[str, set[str]] = {
     "depart": FIELD | DISPATCH,
@@ -76,4 +98,8 @@ def next_status(table: dict[str, dict[str, str]], action: str, current: str) -> 
 
 def allowed_actions(table, roles_table, *, status: str, role: str) -> list[str]:
     """Actions to offer as buttons: allowed from this status and for this role."""
-    return [a for a, moves in table.items() if status in moves and (role in roles_table[a] or role == R.ADMIN)]
+    return [
+        a
+        for a, moves in table.items()
+        if status in moves and (role in roles_table[a] or role == Role.ADMIN)
+    ]

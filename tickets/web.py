@@ -30,24 +30,42 @@ from .transitions import (
     VISIT_TRANSITIONS,
     allowed_actions,
 )
-from .web_forms import AttachmentForm, CommentForm, ReportForm, ticket_action_form, visit_action_form
+from .web_forms import (
+    AttachmentForm,
+    CommentForm,
+    ReportForm,
+    ticket_action_form,
+    visit_action_form,
+)
 
-R = User.Role
+Role = User.Role
 PAGE_SIZE = 30
-DISPATCH = {R.DISPATCHER, R.MANAGER, R.ADMIN}
-FIELD = {R.ENGINEER, R.EXPERT}
+DISPATCH = {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}
+FIELD = {Role.ENGINEER, Role.EXPERT}
 DATA_URL = re.compile(r"^data:(?P<type>image/(?:png|jpeg));base64,(?P<data>[A-Za-z0-9+/=\s]+)$")
 
 TICKET_SERVICES = {
-    "triage": services.ticket_triage, "assign": services.ticket_assign, "respond": services.ticket_respond,
-    "wait-customer": services.ticket_wait_customer, "resume": services.ticket_resume,
-    "escalate": services.ticket_escalate, "dispatch": services.ticket_dispatch,
-    "resolve": services.ticket_resolve, "accept": services.ticket_accept, "follow-up": services.ticket_follow_up,
-    "reopen": services.ticket_reopen, "cancel": services.ticket_cancel, "close": services.ticket_close,
+    "triage": services.ticket_triage,
+    "assign": services.ticket_assign,
+    "respond": services.ticket_respond,
+    "wait-customer": services.ticket_wait_customer,
+    "resume": services.ticket_resume,
+    "escalate": services.ticket_escalate,
+    "dispatch": services.ticket_dispatch,
+    "resolve": services.ticket_resolve,
+    "accept": services.ticket_accept,
+    "follow-up": services.ticket_follow_up,
+    "reopen": services.ticket_reopen,
+    "cancel": services.ticket_cancel,
+    "close": services.ticket_close,
 }
 VISIT_SERVICES = {
-    "depart": services.visit_depart, "check-in": services.visit_check_in, "phase": services.visit_record_phase,
-    "sign": services.visit_sign, "complete": services.visit_complete, "cancel": services.visit_cancel,
+    "depart": services.visit_depart,
+    "check-in": services.visit_check_in,
+    "phase": services.visit_record_phase,
+    "sign": services.visit_sign,
+    "complete": services.visit_complete,
+    "cancel": services.visit_cancel,
 }
 
 
@@ -74,7 +92,7 @@ class _PageWithoutCount:
         except (TypeError, ValueError):
             self.number = 1
         start = (self.number - 1) * PAGE_SIZE
-        rows = list(queryset[start:start + PAGE_SIZE + 1])
+        rows = list(queryset[start : start + PAGE_SIZE + 1])
         self.object_list, self._more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
     def __iter__(self):
@@ -106,8 +124,12 @@ def _listing(request, queryset, template, **extra):
     status = request.GET.get("status", "")
     if status in Ticket.Status.values:
         queryset = queryset.filter(status=status)
-    context = {"page": _PageWithoutCount(request, queryset), "q": query, "status": status,
-               "statuses": Ticket.Status.choices}
+    context = {
+        "page": _PageWithoutCount(request, queryset),
+        "q": query,
+        "status": status,
+        "statuses": Ticket.Status.choices,
+    }
     return render(request, template, {**context, **extra})
 
 
@@ -138,17 +160,28 @@ def queue(request):
 def my_work(request):
     _require(request, FIELD)
     user = request.user
-    tickets = (selectors.tickets_visible_to(user).filter(assignee=user, status__in=Ticket.OPEN_STATUSES)
-               .select_related("site"))
-    visits = (selectors.visits_visible_to(user).filter(engineer=user)
-              .exclude(status__in=[Visit.Status.COMPLETED, Visit.Status.CANCELLED]).select_related("ticket__site"))
+    tickets = (
+        selectors.tickets_visible_to(user)
+        .filter(assignee=user, status__in=Ticket.OPEN_STATUSES)
+        .select_related("site")
+    )
+    visits = (
+        selectors.visits_visible_to(user)
+        .filter(engineer=user)
+        .exclude(status__in=[Visit.Status.COMPLETED, Visit.Status.CANCELLED])
+        .select_related("ticket__site")
+    )
     return render(request, "tickets/my_work.html", {"tickets": tickets, "visits": visits})
 
 
 @login_required
 def archive(request):
-    qs = (selectors.tickets_visible_to(request.user).filter(status=Ticket.Status.CLOSED)
-          .select_related("site", "equipment").prefetch_related("visits"))
+    qs = (
+        selectors.tickets_visible_to(request.user)
+        .filter(status=Ticket.Status.CLOSED)
+        .select_related("site", "equipment")
+        .prefetch_related("visits")
+    )
     return _listing(request, qs, "tickets/archive.html", title=_("Service archive"))
 
 
@@ -163,15 +196,25 @@ def visit_list(request):
 def ticket_create(request):
     user = request.user
     _require(request, set(User.CUSTOMER_ROLES) | DISPATCH)
-    form = ReportForm(request.POST or None, request.FILES or None, user=user, initial=_unit_initial(request))
+    form = ReportForm(
+        request.POST or None, request.FILES or None, user=user, initial=_unit_initial(request)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         channel = Ticket.Channel.PORTAL if user.is_customer else Ticket.Channel.PHONE
         try:
             ticket = services.ticket_create(
-                actor=user, organization=data["organization"], site=data["site"], equipment=data["equipment"],
-                kind=data["kind"], title=data["title"], description=data["description"], impact=data["impact"],
-                urgency=data["urgency"], channel=channel, contact_name=data.get("contact_name", ""),
+                actor=user,
+                organization=data["organization"],
+                site=data["site"],
+                equipment=data["equipment"],
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                impact=data["impact"],
+                urgency=data["urgency"],
+                channel=channel,
+                contact_name=data.get("contact_name", ""),
                 contact_phone=data.get("contact_phone", ""),
             )
             if data.get("files"):
@@ -179,7 +222,9 @@ def ticket_create(request):
         except (ServiceError, ValidationError) as exc:
             form.add_error(None, _message(exc))
         else:
-            messages.success(request, _("Fault report %(number)s received.") % {"number": ticket.number})
+            messages.success(
+                request, _("Fault report %(number)s received.") % {"number": ticket.number}
+            )
             return redirect("tickets:detail", ticket.pk)
     return render(request, "tickets/ticket_form.html", {"form": form})
 
@@ -189,7 +234,11 @@ def _unit_initial(request) -> dict:
     from assets.selectors import equipment_visible_to
 
     value = request.GET.get("equipment", "")
-    unit = equipment_visible_to(request.user).filter(pk=int(value)).first() if value.isdigit() else None
+    unit = (
+        equipment_visible_to(request.user).filter(pk=int(value)).first()
+        if value.isdigit()
+        else None
+    )
     if unit is None:
         return {}
     return {"equipment": unit.pk, "site": unit.site_id, "organization": unit.site.organization_id}
@@ -202,15 +251,25 @@ def _message(exc) -> str:
 @login_required
 def ticket_detail(request, pk):
     user = request.user
-    ticket = get_object_or_404(selectors.tickets_visible_to(user).select_related(
-        "site", "equipment", "organization", "assignee", "reporter"), pk=pk)
-    actions = allowed_actions(TICKET_TRANSITIONS, TICKET_ACTION_ROLES, status=ticket.status, role=user.role)
+    ticket = get_object_or_404(
+        selectors.tickets_visible_to(user).select_related(
+            "site", "equipment", "organization", "assignee", "reporter"
+        ),
+        pk=pk,
+    )
+    actions = allowed_actions(
+        TICKET_TRANSITIONS, TICKET_ACTION_ROLES, status=ticket.status, role=user.role
+    )
     context = {
         "ticket": ticket,
         "timeline": selectors.timeline(user, ticket).select_related("actor"),
-        "comments": selectors.comments_visible_to(user).filter(ticket=ticket).select_related("author"),
+        "comments": selectors.comments_visible_to(user)
+        .filter(ticket=ticket)
+        .select_related("author"),
         "attachments": selectors.attachments_visible_to(user).filter(ticket=ticket),
-        "visits": selectors.visits_visible_to(user).filter(ticket=ticket).select_related("engineer"),
+        "visits": selectors.visits_visible_to(user)
+        .filter(ticket=ticket)
+        .select_related("engineer"),
         "clocks": selectors.sla_clocks(ticket),
         "action_forms": [(a, ticket_action_form(a, user)) for a in actions],
         "comment_form": CommentForm(),
@@ -227,7 +286,9 @@ def ticket_action(request, pk, action):
         raise Http404
     form = ticket_action_form(action, request.user, request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please check the form: %(errors)s") % {"errors": _form_errors(form)})
+        messages.error(
+            request, _("Please check the form: %(errors)s") % {"errors": _form_errors(form)}
+        )
         return redirect("tickets:detail", ticket.pk)
     try:
         result = TICKET_SERVICES[action](ticket=ticket, actor=request.user, **form.cleaned_data)
@@ -243,8 +304,10 @@ def ticket_action(request, pk, action):
 
 
 def _form_errors(form) -> str:
-    return "; ".join(f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
-                     for f, e in form.errors.items())
+    return "; ".join(
+        f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
+        for f, e in form.errors.items()
+    )
 
 
 @login_required
@@ -255,7 +318,12 @@ def comment_add(request, pk):
     if form.is_valid():
         internal = form.cleaned_data["internal"] and request.user.is_staff_role
         try:
-            services.comment_add(ticket=ticket, author=request.user, body=form.cleaned_data["body"], internal=internal)
+            services.comment_add(
+                ticket=ticket,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                internal=internal,
+            )
         except (ServiceError, ValidationError) as exc:
             messages.error(request, _message(exc))
     else:
@@ -270,7 +338,9 @@ def attachment_add(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.attachment_add(ticket=ticket, uploaded_by=request.user, file=form.cleaned_data["file"])
+            services.attachment_add(
+                ticket=ticket, uploaded_by=request.user, file=form.cleaned_data["file"]
+            )
         except (ServiceError, ValidationError) as exc:
             messages.error(request, _message(exc))
     else:
@@ -281,8 +351,12 @@ def attachment_add(request, pk):
 @login_required
 def attachment_download(request, pk):
     attachment = get_object_or_404(selectors.attachments_visible_to(request.user), pk=pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                        content_type=attachment.content_type)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
 
 
 @login_required
@@ -300,17 +374,32 @@ def confirmation_pdf(request, pk):
 @login_required
 def visit_detail(request, pk):
     user = request.user
-    visit = get_object_or_404(selectors.visits_visible_to(user).select_related("ticket__site", "engineer"), pk=pk)
-    actions = allowed_actions(VISIT_TRANSITIONS, VISIT_ACTION_ROLES, status=visit.status, role=user.role)
+    visit = get_object_or_404(
+        selectors.visits_visible_to(user).select_related("ticket__site", "engineer"), pk=pk
+    )
+    actions = allowed_actions(
+        VISIT_TRANSITIONS, VISIT_ACTION_ROLES, status=visit.status, role=user.role
+    )
     done = {p.phase: p for p in visit.phases.select_related("recorded_by")}
     next_phase = next((p for p in Visit.PHASE_ORDER if p not in done), None)
-    phases = [{"phase": p, "label": Visit.Phase(p).label, "record": done.get(p), "next": p == next_phase}
-              for p in Visit.PHASE_ORDER]
-    buttons = [(a, visit_action_form(a, visit)) for a in actions if a in {"depart", "check-in", "complete", "cancel"}]
+    phases = [
+        {"phase": p, "label": Visit.Phase(p).label, "record": done.get(p), "next": p == next_phase}
+        for p in Visit.PHASE_ORDER
+    ]
+    buttons = [
+        (a, visit_action_form(a, visit))
+        for a in actions
+        if a in {"depart", "check-in", "complete", "cancel"}
+    ]
     context = {
-        "visit": visit, "ticket": visit.ticket, "phases": phases, "next_phase": next_phase,
-        "can_phase": "phase" in actions, "can_sign": "sign" in actions and not visit.signed_at,
-        "phase_form": visit_action_form("phase", visit), "sign_form": visit_action_form("sign", visit),
+        "visit": visit,
+        "ticket": visit.ticket,
+        "phases": phases,
+        "next_phase": next_phase,
+        "can_phase": "phase" in actions,
+        "can_sign": "sign" in actions and not visit.signed_at,
+        "phase_form": visit_action_form("phase", visit),
+        "sign_form": visit_action_form("sign", visit),
         "buttons": buttons,
     }
     return render(request, "tickets/visit_detail.html", context)
@@ -335,7 +424,9 @@ def visit_action(request, pk, action):
         raise Http404
     form = visit_action_form(action, visit, request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please check the form: %(errors)s") % {"errors": _form_errors(form)})
+        messages.error(
+            request, _("Please check the form: %(errors)s") % {"errors": _form_errors(form)}
+        )
         return redirect("tickets:visit_detail", visit.pk)
     data = dict(form.cleaned_data)
     try:
@@ -352,7 +443,11 @@ def visit_action(request, pk, action):
 def home_section(request):
     """The home page's list of open reports (customers) or open work (staff)."""
     user = request.user
-    qs = selectors.tickets_visible_to(user).filter(status__in=Ticket.OPEN_STATUSES).select_related("site")
+    qs = (
+        selectors.tickets_visible_to(user)
+        .filter(status__in=Ticket.OPEN_STATUSES)
+        .select_related("site")
+    )
     if user.role in FIELD:
         qs = qs.filter(assignee=user)
     return {"open_tickets": qs.order_by("-reported_at")[:10]}

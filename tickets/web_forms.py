@@ -12,19 +12,29 @@ from .models import Ticket, Visit
 
 
 class ReportForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("organisation"), queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label=_("organisation"), queryset=Organization.objects.none()
+    )
     site = forms.ModelChoiceField(label=_("site"), queryset=None)
     equipment = forms.ModelChoiceField(label=_("equipment"), queryset=None, required=False)
-    kind = forms.ChoiceField(label=_("kind"), choices=Ticket.Kind.choices, initial=Ticket.Kind.FAULT)
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=Ticket.Kind.choices, initial=Ticket.Kind.FAULT
+    )
     title = forms.CharField(label=_("title"), max_length=200)
     description = forms.CharField(label=_("symptom"), widget=forms.Textarea(attrs={"rows": 4}))
-    impact = forms.CharField(label=_("impact scope"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    urgency = forms.ChoiceField(label=_("customer urgency"), choices=Ticket.Urgency.choices,
-                                initial=Ticket.Urgency.MEDIUM)
+    impact = forms.CharField(
+        label=_("impact scope"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    urgency = forms.ChoiceField(
+        label=_("customer urgency"), choices=Ticket.Urgency.choices, initial=Ticket.Urgency.MEDIUM
+    )
     contact_name = forms.CharField(label=_("contact name"), max_length=200, required=False)
     contact_phone = forms.CharField(label=_("contact phone"), max_length=50, required=False)
-    files = forms.FileField(label=_("photos and files"), required=False,
-                            widget=forms.ClearableFileInput(attrs={"multiple": False}))
+    files = forms.FileField(
+        label=_("photos and files"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"multiple": False}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +79,9 @@ def ticket_action_form(action: str, user, data=None) -> forms.Form:
     text = forms.CharField
     if action == "triage":
         fields["severity"] = forms.ChoiceField(label=_("severity"), choices=Ticket.Severity.choices)
-        fields["assignee"] = forms.ModelChoiceField(label=_("assignee"), queryset=engineers_of(user), required=False)
+        fields["assignee"] = forms.ModelChoiceField(
+            label=_("assignee"), queryset=engineers_of(user), required=False
+        )
     elif action == "assign":
         fields["assignee"] = _engineer_field(user, _("assignee"))
     elif action in {"respond", "resume"}:
@@ -79,17 +91,28 @@ def ticket_action_form(action: str, user, data=None) -> forms.Form:
     elif action == "dispatch":
         fields["engineer"] = _engineer_field(user, _("engineer"))
         fields["scheduled_for"] = forms.DateTimeField(
-            label=_("scheduled for"), required=False,
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), input_formats=["%Y-%m-%dT%H:%M"],
+            label=_("scheduled for"),
+            required=False,
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            input_formats=["%Y-%m-%dT%H:%M"],
         )
     elif action == "resolve":
-        fields["resolution"] = forms.ChoiceField(label=_("resolution"), choices=Ticket.Resolution.choices)
-        for name, label in (("cause", _("cause")), ("solution", _("solution")), ("prevention", _("prevention"))):
+        fields["resolution"] = forms.ChoiceField(
+            label=_("resolution"), choices=Ticket.Resolution.choices
+        )
+        for name, label in (
+            ("cause", _("cause")),
+            ("solution", _("solution")),
+            ("prevention", _("prevention")),
+        ):
             fields[name] = text(label=label, widget=forms.Textarea(attrs={"rows": 2}))
     elif action == "follow-up":
         fields["recurred"] = forms.BooleanField(label=_("the fault recurred"), required=False)
         fields["satisfaction"] = forms.TypedChoiceField(
-            label=_("satisfaction"), choices=[(i, i) for i in range(5, 0, -1)], coerce=int, required=False,
+            label=_("satisfaction"),
+            choices=[(i, i) for i in range(5, 0, -1)],
+            coerce=int,
+            required=False,
             empty_value=None,
         )
         fields["note"] = text(label=_("note"), required=False)
@@ -100,19 +123,24 @@ def ticket_action_form(action: str, user, data=None) -> forms.Form:
 def visit_action_form(action: str, visit: Visit, data=None) -> forms.Form:
     fields: dict[str, forms.Field] = {}
     if action == "check-in":
-        fields["latitude"] = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9,
-                                                decimal_places=6)
-        fields["longitude"] = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9,
-                                                 decimal_places=6)
+        fields["latitude"] = forms.DecimalField(
+            required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6
+        )
+        fields["longitude"] = forms.DecimalField(
+            required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6
+        )
     elif action == "phase":
         fields["phase"] = forms.ChoiceField(choices=Visit.Phase.choices, widget=forms.HiddenInput)
-        fields["notes"] = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 2}))
+        fields["notes"] = forms.CharField(
+            label=_("notes"), widget=forms.Textarea(attrs={"rows": 2})
+        )
     elif action == "sign":
         fields["signer_name"] = forms.CharField(label=_("signed by"), max_length=200)
         fields["signature"] = forms.CharField(widget=forms.HiddenInput)
     elif action == "complete":
-        fields["work_summary"] = forms.CharField(label=_("work done"), required=False,
-                                                 widget=forms.Textarea(attrs={"rows": 2}))
+        fields["work_summary"] = forms.CharField(
+            label=_("work done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
     elif action == "cancel":
         fields["reason"] = forms.CharField(label=_("reason"), required=False)
     form_class = type("VisitActionForm", (forms.Form,), fields)
@@ -129,9 +157,12 @@ class InboundRegisterForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
     site = forms.ModelChoiceField(label=_("Site"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Ticket.Kind.choices, initial=Ticket.Kind.FAULT)
-    urgency = forms.ChoiceField(label=_("Customer urgency"), choices=Ticket.Urgency.choices,
-                                initial=Ticket.Urgency.MEDIUM)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Ticket.Kind.choices, initial=Ticket.Kind.FAULT
+    )
+    urgency = forms.ChoiceField(
+        label=_("Customer urgency"), choices=Ticket.Urgency.choices, initial=Ticket.Urgency.MEDIUM
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

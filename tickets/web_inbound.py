@@ -35,11 +35,20 @@ def inbound_list(request):
     if not show_all:
         qs = qs.filter(status=InboundEmail.Status.PENDING).order_by("received_at", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(inbound, InboundRegisterForm(user=request.user, prefix=f"m{inbound.pk}",
-                                          initial={"title": inbound.subject[:200]}))
-            if inbound.status == InboundEmail.Status.PENDING else (inbound, None) for inbound in page]
-    return render(request, "tickets/inbound_list.html",
-                  {"page": page, "rows": rows, "show_all": show_all})
+    rows = [
+        (
+            inbound,
+            InboundRegisterForm(
+                user=request.user, prefix=f"m{inbound.pk}", initial={"title": inbound.subject[:200]}
+            ),
+        )
+        if inbound.status == InboundEmail.Status.PENDING
+        else (inbound, None)
+        for inbound in page
+    ]
+    return render(
+        request, "tickets/inbound_list.html", {"page": page, "rows": rows, "show_all": show_all}
+    )
 
 
 @login_required
@@ -51,14 +60,20 @@ def inbound_register(request, pk):
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}: {error}"
+                )
         return redirect("tickets:inbound")
     try:
-        ticket = inbound_services.inbound_register(inbound=inbound, actor=request.user, **form.cleaned_data)
+        ticket = inbound_services.inbound_register(
+            inbound=inbound, actor=request.user, **form.cleaned_data
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("tickets:inbound")
-    messages.success(request, _("Registered as fault report %(number)s.") % {"number": ticket.number})
+    messages.success(
+        request, _("Registered as fault report %(number)s.") % {"number": ticket.number}
+    )
     return redirect("tickets:inbound")
 
 
@@ -68,7 +83,9 @@ def inbound_discard(request, pk):
     _dispatch_only(request.user)
     inbound = get_object_or_404(selectors.inbound_visible_to(request.user), pk=pk)
     try:
-        inbound_services.inbound_discard(inbound=inbound, actor=request.user, note=request.POST.get("note", ""))
+        inbound_services.inbound_discard(
+            inbound=inbound, actor=request.user, note=request.POST.get("note", "")
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

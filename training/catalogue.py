@@ -20,11 +20,17 @@ def _check_session_input(actor, fields: dict) -> None:
 
 
 course_create, course_update, course_delete = EntityServices(
-    Course, roles=MANAGERS,
-    in_use=_("The course has sessions; set it inactive instead of deleting it.")).functions
+    Course,
+    roles=MANAGERS,
+    in_use=_("The course has sessions; set it inactive instead of deleting it."),
+).functions
 _sessions = EntityServices(
-    Session, roles=DISPATCH, visible=sessions_visible_to, check_input=_check_session_input,
-    in_use=_("The session has enrolments; cancel them first."))
+    Session,
+    roles=DISPATCH,
+    visible=sessions_visible_to,
+    check_input=_check_session_input,
+    in_use=_("The session has enrolments; cancel them first."),
+)
 session_create, session_delete = _sessions.create, _sessions.delete
 
 

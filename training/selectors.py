@@ -41,8 +41,13 @@ def sessions_visible_to(user: User) -> QuerySet[Session]:
 
 def enrollments_visible_to(user: User) -> QuerySet[Enrollment]:
     qs = Enrollment.objects.select_related(
-        "session", "session__course", "session__organization", "session__trainer", "trainee",
-        "trainee__organization", "certificate",
+        "session",
+        "session__course",
+        "session__organization",
+        "session__trainer",
+        "trainee",
+        "trainee__organization",
+        "certificate",
     )
     if not user.is_authenticated:
         return qs.none()
@@ -58,7 +63,11 @@ def enrollments_visible_to(user: User) -> QuerySet[Enrollment]:
 
 def obligations_visible_to(user: User) -> QuerySet[TrainingObligation]:
     qs = TrainingObligation.objects.select_related(
-        "organization", "contract", "fulfilled_by", "fulfilled_by__trainee", "fulfilled_by__session",
+        "organization",
+        "contract",
+        "fulfilled_by",
+        "fulfilled_by__trainee",
+        "fulfilled_by__session",
     )
     if not user.is_authenticated:
         return qs.none()
@@ -72,7 +81,9 @@ def enrollable_users(user: User, session: Session) -> QuerySet[User]:
     """Whom the caller may enrol in the session: a customer admin their organisation's
     active users, dispatch roles the customers of the organisations they serve, a
     customer only themselves; restricted sessions only the session's organisation."""
-    qs = User.objects.filter(is_active=True, role__in=User.CUSTOMER_ROLES).select_related("organization")
+    qs = User.objects.filter(is_active=True, role__in=User.CUSTOMER_ROLES).select_related(
+        "organization"
+    )
     if user.role == User.Role.CUSTOMER_ADMIN:
         qs = qs.filter(organization_id=user.organization_id)
     elif user.is_customer:
@@ -89,4 +100,8 @@ def enrollable_users(user: User, session: Session) -> QuerySet[User]:
 
 def certificate_by_code(code: str) -> Certificate | None:
     """The public verification page: no caller, only the code."""
-    return Certificate.objects.filter(code=code).only("holder_name", "course_title", "completed_on").first()
+    return (
+        Certificate.objects.filter(code=code)
+        .only("holder_name", "course_title", "completed_on")
+        .first()
+    )

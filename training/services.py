@@ -40,7 +40,11 @@ MANAGER_ROLES = frozenset({R.MANAGER, R.ADMIN})
 WARN_DAYS = 7
 BATCH_SIZE = 200
 MATERIAL_TYPES = {
-    "application/pdf", "text/plain", "image/jpeg", "image/png", "application/zip",
+    "application/pdf",
+    "text/plain",
+    "image/jpeg",
+    "image/png",
+    "application/zip",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -72,12 +76,19 @@ def material_add(*, course: Course, actor: User, file, title: str = "") -> Cours
         raise PermissionDenied(_("Only managers add course materials."))
     content_type, size = check_upload(file, allowed=MATERIAL_TYPES, field="file")
     name = clean_name(file, default="material")
-    material = CourseMaterial(course=course, title=(title or "").strip()[:200] or name, content_type=content_type,
-                              size=size, uploaded_by=actor)
+    material = CourseMaterial(
+        course=course,
+        title=(title or "").strip()[:200] or name,
+        content_type=content_type,
+        size=size,
+        uploaded_by=actor,
+    )
     file.seek(0)
     material.file.save(name, file, save=False)
     material.save()
-    Course.objects.filter(pk=course.pk).update(updated_at=timezone.now())  # syncs see the new material
+    Course.objects.filter(pk=course.pk).update(
+        updated_at=timezone.now()
+    )  # syncs see the new material
     return material
 
 
@@ -98,21 +109,25 @@ def _check_trainee(*, actor: User, trainee: User, session: Session) -> None:
     if session.organization_id and trainee.organization_id != session.organization_id:
         raise ServiceError(_("This session is reserved for another organisation."), field="trainee")
     if not enrollable_users(actor, session).filter(pk=trainee.pk).exists():
-        raise ServiceError(_("This user's organisation is outside your service centres."), field="trainee")
+        raise ServiceError(
+            _("This user's organisation is outside your service centres."), field="trainee"
+        )
 
 
 def _take_place(session: Session) -> None:
     """The conditional UPDATE that settles concurrent enrolments: only while a place is
     left does the count go up (and the CheckConstraint backs it)."""
     taken = Session.objects.filter(pk=session.pk, enrolled_count__lt=F("capacity")).update(
-        enrolled_count=F("enrolled_count") + 1, updated_at=timezone.now())
+        enrolled_count=F("enrolled_count") + 1, updated_at=timezone.now()
+    )
     if taken != 1:
         raise Conflict(_("The session is full."), code="session_full")
 
 
 def _free_place(session_id: int) -> None:
     Session.objects.filter(pk=session_id, enrolled_count__gt=0).update(
-        enrolled_count=F("enrolled_count") - 1, updated_at=timezone.now())
+        enrolled_count=F("enrolled_count") - 1, updated_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -124,12 +139,21 @@ def enroll(*, session: Session, trainee: User, actor: User) -> Enrollment:
     _check_trainee(actor=actor, trainee=trainee, session=session)
     if actor.is_customer and session.starts_at <= timezone.now():
         raise InvalidTransition(_("Enrolment closed when the session started."))
-    existing = Enrollment.objects.select_for_update().filter(session=session, trainee=trainee).first()
+    existing = (
+        Enrollment.objects.select_for_update().filter(session=session, trainee=trainee).first()
+    )
     if existing is not None and existing.status == Enrollment.Status.ENROLLED:
-        raise Conflict(_("%(name)s is already enrolled in this session.") % {"name": trainee}, code="already_enrolled")
+        raise Conflict(
+            _("%(name)s is already enrolled in this session.") % {"name": trainee},
+            code="already_enrolled",
+        )
     _take_place(session)
     if existing is not None:
-        existing.status, existing.cancelled_at, existing.enrolled_by = Enrollment.Status.ENROLLED, None, actor
+        existing.status, existing.cancelled_at, existing.enrolled_by = (
+            Enrollment.Status.ENROLLED,
+            None,
+            actor,
+        )
         _save(existing, actor, "status", "cancelled_at", "enrolled_by")
         enrollment = existing
     else:
@@ -139,16 +163,23 @@ def enroll(*, session: Session, trainee: User, actor: User) -> Enrollment:
                 enrollment._history_user = actor
                 enrollment.save()
         except IntegrityError as exc:  # the same trainee enrolled concurrently
-            raise Conflict(_("%(name)s is already enrolled in this session.") % {"name": trainee},
-                           code="already_enrolled") from exc
+            raise Conflict(
+                _("%(name)s is already enrolled in this session.") % {"name": trainee},
+                code="already_enrolled",
+            ) from exc
     if trainee.pk != actor.pk:
-        _notify_after_commit(recipients=[trainee], event=EVENT_ENROLLED, target=session, actor=actor)
+        _notify_after_commit(
+            recipients=[trainee], event=EVENT_ENROLLED, target=session, actor=actor
+        )
     return enrollment
 
 
 def _lock_enrollment(enrollment: Enrollment) -> Enrollment:
-    return (Enrollment.objects.select_for_update(of=("self",))
-            .select_related("session", "session__course", "trainee").get(pk=enrollment.pk))
+    return (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("session", "session__course", "trainee")
+        .get(pk=enrollment.pk)
+    )
 
 
 @transaction.atomic
@@ -157,14 +188,19 @@ def enrollment_cancel(*, enrollment: Enrollment, actor: User) -> Enrollment:
     attendance is recorded; the place is freed."""
     enrollment = _lock_enrollment(enrollment)
     trainee = enrollment.trainee
-    allowed = (_is_dispatch(actor) or actor.pk == trainee.pk
-               or (actor.role == R.CUSTOMER_ADMIN and actor.organization_id == trainee.organization_id))
+    allowed = (
+        _is_dispatch(actor)
+        or actor.pk == trainee.pk
+        or (actor.role == R.CUSTOMER_ADMIN and actor.organization_id == trainee.organization_id)
+    )
     if not allowed:
         raise PermissionDenied(_("You may not cancel this enrolment."))
     if enrollment.status != Enrollment.Status.ENROLLED:
         raise InvalidTransition(_("The enrolment is already cancelled."))
     if enrollment.recorded_at is not None:
-        raise InvalidTransition(_("Attendance has been recorded; the enrolment can no longer be cancelled."))
+        raise InvalidTransition(
+            _("Attendance has been recorded; the enrolment can no longer be cancelled.")
+        )
     enrollment.status, enrollment.cancelled_at = Enrollment.Status.CANCELLED, timezone.now()
     _save(enrollment, actor, "status", "cancelled_at")
     _free_place(enrollment.session_id)
@@ -185,8 +221,9 @@ def _clean_score(score) -> Decimal | None:
 
 
 @transaction.atomic
-def record_attendance(*, enrollment: Enrollment, actor: User, attended: bool, score=None,
-                      passed: bool = False) -> Enrollment:
+def record_attendance(
+    *, enrollment: Enrollment, actor: User, attended: bool, score=None, passed: bool = False
+) -> Enrollment:
     """The trainer (or dispatch roles) records attendance and the assessment. A pass
     issues the certificate and, for an operational course, fulfils an obligation of
     the trainee's organisation. Corrections are allowed, except withdrawing a pass
@@ -222,24 +259,38 @@ def _issue_certificate(enrollment: Enrollment, actor: User, now: datetime) -> Ce
         return existing
     trainee = enrollment.trainee
     certificate = Certificate(
-        enrollment=enrollment, holder_name=(trainee.get_full_name() or trainee.username)[:300],
-        course_title=enrollment.session.course.title, completed_on=timezone.localdate(enrollment.session.ends_at),
+        enrollment=enrollment,
+        holder_name=(trainee.get_full_name() or trainee.username)[:300],
+        course_title=enrollment.session.course.title,
+        completed_on=timezone.localdate(enrollment.session.ends_at),
         issued_at=now,
     )
     certificate._history_user = actor
     certificate.save()
-    _notify_after_commit(recipients=[trainee], event=EVENT_CERTIFICATE, target=certificate, actor=actor,
-                         context={"url": reverse("training:my")})
+    _notify_after_commit(
+        recipients=[trainee],
+        event=EVENT_CERTIFICATE,
+        target=certificate,
+        actor=actor,
+        context={"url": reverse("training:my")},
+    )
     return certificate
 
 
-def _fulfil_obligation(enrollment: Enrollment, actor: User, now: datetime) -> TrainingObligation | None:
+def _fulfil_obligation(
+    enrollment: Enrollment, actor: User, now: datetime
+) -> TrainingObligation | None:
     if TrainingObligation.objects.filter(fulfilled_by=enrollment).exists():
         return None  # a corrected record does not fulfil a second one
-    candidates = TrainingObligation.objects.select_for_update().filter(
-        organization_id=enrollment.trainee.organization_id).order_by("due_on", "id")
-    obligation = (candidates.filter(status=TrainingObligation.Status.OPEN).first()
-                  or candidates.filter(status=TrainingObligation.Status.LAPSED).first())
+    candidates = (
+        TrainingObligation.objects.select_for_update()
+        .filter(organization_id=enrollment.trainee.organization_id)
+        .order_by("due_on", "id")
+    )
+    obligation = (
+        candidates.filter(status=TrainingObligation.Status.OPEN).first()
+        or candidates.filter(status=TrainingObligation.Status.LAPSED).first()
+    )
     if obligation is None:
         return None
     obligation.status, obligation.fulfilled_at = TrainingObligation.Status.FULFILLED, now
@@ -253,8 +304,13 @@ def certificate_context(certificate: Certificate) -> dict:
     enrollment = certificate.enrollment
     session = enrollment.session
     verify_path = reverse("training:verify", args=[certificate.code])
-    return {"certificate": certificate, "enrollment": enrollment, "session": session, "course": session.course,
-            "verify_url": settings.SITE_URL.rstrip("/") + verify_path}
+    return {
+        "certificate": certificate,
+        "enrollment": enrollment,
+        "session": session,
+        "course": session.course,
+        "verify_url": settings.SITE_URL.rstrip("/") + verify_path,
+    }
 
 
 def render_certificate(certificate: Certificate, *, language: str | None = None) -> bytes:
@@ -269,14 +325,19 @@ def certificate_filename(certificate: Certificate) -> str:
 
 # --- obligations -------------------------------------------------------------------
 @transaction.atomic
-def obligation_sync_for_contract(*, contract: ServiceContract, actor: User | None = None) -> TrainingObligation | None:
+def obligation_sync_for_contract(
+    *, contract: ServiceContract, actor: User | None = None
+) -> TrainingObligation | None:
     """Keep the contract's obligation in step with its (saved) delivery date. Called by
     the contract's API and admin in the same transaction as the save."""
     contract = ServiceContract.objects.get(pk=contract.pk)
     obligation = TrainingObligation.objects.select_for_update().filter(contract=contract).first()
     if contract.delivery_date is None:
         if obligation is not None and obligation.status in TrainingObligation.UNFULFILLED:
-            obligation.status, obligation.cancelled_at = TrainingObligation.Status.CANCELLED, timezone.now()
+            obligation.status, obligation.cancelled_at = (
+                TrainingObligation.Status.CANCELLED,
+                timezone.now(),
+            )
             _save(obligation, actor, "status", "cancelled_at")
         return obligation
     due = contract.delivery_date + relativedelta(months=1)
@@ -284,21 +345,40 @@ def obligation_sync_for_contract(*, contract: ServiceContract, actor: User | Non
         return _create_obligation(contract, due, actor)
     if obligation.status == TrainingObligation.Status.FULFILLED:
         return obligation
-    if (obligation.due_on == due and obligation.organization_id == contract.organization_id
-            and obligation.status != TrainingObligation.Status.CANCELLED):
+    if (
+        obligation.due_on == due
+        and obligation.organization_id == contract.organization_id
+        and obligation.status != TrainingObligation.Status.CANCELLED
+    ):
         return obligation
     obligation.organization_id, obligation.delivery_date, obligation.due_on = (
-        contract.organization_id, contract.delivery_date, due)
+        contract.organization_id,
+        contract.delivery_date,
+        due,
+    )
     obligation.status = TrainingObligation.Status.OPEN
     obligation.warned_at = obligation.lapsed_at = obligation.cancelled_at = None
-    _save(obligation, actor, "organization", "delivery_date", "due_on", "status", "warned_at", "lapsed_at",
-          "cancelled_at")
+    _save(
+        obligation,
+        actor,
+        "organization",
+        "delivery_date",
+        "due_on",
+        "status",
+        "warned_at",
+        "lapsed_at",
+        "cancelled_at",
+    )
     return obligation
 
 
 def _create_obligation(contract: ServiceContract, due, actor) -> TrainingObligation:
-    obligation = TrainingObligation(organization_id=contract.organization_id, contract=contract,
-                                    delivery_date=contract.delivery_date, due_on=due)
+    obligation = TrainingObligation(
+        organization_id=contract.organization_id,
+        contract=contract,
+        delivery_date=contract.delivery_date,
+        due_on=due,
+    )
     obligation._history_user = actor
     try:
         with transaction.atomic():
@@ -321,15 +401,21 @@ def obligation_recipients(obligation: TrainingObligation, *, managers: bool = Fa
     staff = User.objects.filter(role__in=roles, is_active=True)
     people = list(staff.filter(service_centers__in=centres).distinct()) if centres else []
     people += list(staff.filter(service_centers__isnull=True))
-    people += list(User.objects.filter(role=R.CUSTOMER_ADMIN, is_active=True,
-                                       organization_id=obligation.organization_id))
+    people += list(
+        User.objects.filter(
+            role=R.CUSTOMER_ADMIN, is_active=True, organization_id=obligation.organization_id
+        )
+    )
     return list(dict.fromkeys(people))
 
 
 def _claim(pk: int, stamp: str, **changes) -> bool:
     """Exactly once: only the run whose conditional UPDATE sets `stamp` notifies."""
     guard = {"pk": pk, "status": TrainingObligation.Status.OPEN, f"{stamp}__isnull": True}
-    return TrainingObligation.objects.filter(**guard).update(**{stamp: changes.pop("at")}, **changes) == 1
+    return (
+        TrainingObligation.objects.filter(**guard).update(**{stamp: changes.pop("at")}, **changes)
+        == 1
+    )
 
 
 def _warn(obligation: TrainingObligation, now: datetime) -> bool:
@@ -338,22 +424,39 @@ def _warn(obligation: TrainingObligation, now: datetime) -> bool:
             return False
         obligation.warned_at = now
         _save(obligation, None, "warned_at")  # the same values again: writes the history row
-        _notify_after_commit(recipients=obligation_recipients(obligation), event=EVENT_DUE_SOON,
-                             target=obligation, context={"due_on": obligation.due_on.isoformat(),
-                                                         "url": reverse("training:obligations")})
+        _notify_after_commit(
+            recipients=obligation_recipients(obligation),
+            event=EVENT_DUE_SOON,
+            target=obligation,
+            context={
+                "due_on": obligation.due_on.isoformat(),
+                "url": reverse("training:obligations"),
+            },
+        )
     return True
 
 
 def _lapse(obligation: TrainingObligation, now: datetime) -> bool:
     with transaction.atomic():
-        if not _claim(obligation.pk, "lapsed_at", at=now, status=TrainingObligation.Status.LAPSED,
-                      updated_at=now):
+        if not _claim(
+            obligation.pk,
+            "lapsed_at",
+            at=now,
+            status=TrainingObligation.Status.LAPSED,
+            updated_at=now,
+        ):
             return False
         obligation.status, obligation.lapsed_at = TrainingObligation.Status.LAPSED, now
         _save(obligation, None, "status", "lapsed_at")
-        _notify_after_commit(recipients=obligation_recipients(obligation, managers=True), event=EVENT_LAPSED,
-                             target=obligation, context={"due_on": obligation.due_on.isoformat(),
-                                                         "url": reverse("training:obligations")})
+        _notify_after_commit(
+            recipients=obligation_recipients(obligation, managers=True),
+            event=EVENT_LAPSED,
+            target=obligation,
+            context={
+                "due_on": obligation.due_on.isoformat(),
+                "url": reverse("training:obligations"),
+            },
+        )
     return True
 
 
@@ -364,9 +467,16 @@ def check_obligations(*, now: datetime | None = None) -> dict[str, int]:
     its due date is flagged lapsed without a late warning."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    open_ = TrainingObligation.objects.filter(status=TrainingObligation.Status.OPEN).select_related(
-        "contract", "organization").order_by("due_on", "pk")
-    warned = sum(_warn(ob, now) for ob in open_.filter(
-        warned_at__isnull=True, due_on__gte=today, due_on__lte=today + timedelta(days=WARN_DAYS))[:BATCH_SIZE])
+    open_ = (
+        TrainingObligation.objects.filter(status=TrainingObligation.Status.OPEN)
+        .select_related("contract", "organization")
+        .order_by("due_on", "pk")
+    )
+    warned = sum(
+        _warn(ob, now)
+        for ob in open_.filter(
+            warned_at__isnull=True, due_on__gte=today, due_on__lte=today + timedelta(days=WARN_DAYS)
+        )[:BATCH_SIZE]
+    )
     lapsed = sum(_lapse(ob, now) for ob in open_.filter(due_on__lt=today)[:BATCH_SIZE])
     return {"warned": warned, "lapsed": lapsed}

@@ -43,15 +43,29 @@ def catalogue(request):
     past = request.GET.get("past") == "1"
     now = timezone.now()
     sessions = selectors.sessions_visible_to(user)
-    sessions = (sessions.filter(ends_at__lt=now).order_by("-starts_at", "-id") if past
-                else sessions.filter(ends_at__gte=now).order_by("starts_at", "id"))
+    sessions = (
+        sessions.filter(ends_at__lt=now).order_by("-starts_at", "-id")
+        if past
+        else sessions.filter(ends_at__gte=now).order_by("starts_at", "id")
+    )
     page = _page(request, sessions)
-    months = [(month, list(rows)) for month, rows in groupby(
-        page, key=lambda session: timezone.localtime(session.starts_at).date().replace(day=1))]
-    return render(request, "training/catalogue.html", {
-        "courses": selectors.courses_visible_to(user), "page": page, "months": months, "past": past,
-        "is_dispatch": _is_dispatch(user),
-    })
+    months = [
+        (month, list(rows))
+        for month, rows in groupby(
+            page, key=lambda session: timezone.localtime(session.starts_at).date().replace(day=1)
+        )
+    ]
+    return render(
+        request,
+        "training/catalogue.html",
+        {
+            "courses": selectors.courses_visible_to(user),
+            "page": page,
+            "months": months,
+            "past": past,
+            "is_dispatch": _is_dispatch(user),
+        },
+    )
 
 
 def _session(request, pk):
@@ -62,18 +76,32 @@ def _session(request, pk):
 def session_detail(request, pk):
     session = _session(request, pk)
     user = request.user
-    enrollments = list(selectors.enrollments_visible_to(user).filter(session=session).order_by(
-        "status", "trainee__last_name", "trainee__first_name", "id"))
+    enrollments = list(
+        selectors.enrollments_visible_to(user)
+        .filter(session=session)
+        .order_by("status", "trainee__last_name", "trainee__first_name", "id")
+    )
     enrolled_ids = {e.trainee_id for e in enrollments if e.status == Enrollment.Status.ENROLLED}
     can_enrol = (user.is_customer and session.starts_at > timezone.now()) or _is_dispatch(user)
     candidates = []
     if can_enrol and session.seats_left:
-        candidates = [u for u in selectors.enrollable_users(user, session) if u.pk not in enrolled_ids]
-    return render(request, "training/session_detail.html", {
-        "session": session, "course": session.course, "materials": list(session.course.materials.all()),
-        "enrollments": enrollments, "candidates": candidates, "can_enrol": can_enrol,
-        "can_record": _can_record(user, session), "is_dispatch": _is_dispatch(user),
-    })
+        candidates = [
+            u for u in selectors.enrollable_users(user, session) if u.pk not in enrolled_ids
+        ]
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "course": session.course,
+            "materials": list(session.course.materials.all()),
+            "enrollments": enrollments,
+            "candidates": candidates,
+            "can_enrol": can_enrol,
+            "can_record": _can_record(user, session),
+            "is_dispatch": _is_dispatch(user),
+        },
+    )
 
 
 def _run(request, call, success) -> bool:
@@ -95,8 +123,11 @@ def enroll(request, pk):
     if trainee is None:
         messages.error(request, _("Choose a user of your organisation."))
     else:
-        _run(request, lambda: services.enroll(session=session, trainee=trainee, actor=request.user),
-             _("%(name)s is enrolled.") % {"name": trainee})
+        _run(
+            request,
+            lambda: services.enroll(session=session, trainee=trainee, actor=request.user),
+            _("%(name)s is enrolled.") % {"name": trainee},
+        )
     return redirect("training:session", pk=session.pk)
 
 
@@ -104,8 +135,11 @@ def enroll(request, pk):
 @require_POST
 def enrollment_cancel(request, pk):
     enrollment = get_object_or_404(selectors.enrollments_visible_to(request.user), pk=pk)
-    _run(request, lambda: services.enrollment_cancel(enrollment=enrollment, actor=request.user),
-         _("The enrolment is cancelled."))
+    _run(
+        request,
+        lambda: services.enrollment_cancel(enrollment=enrollment, actor=request.user),
+        _("The enrolment is cancelled."),
+    )
     if request.POST.get("next") == "my":
         return redirect("training:my")
     return redirect("training:session", pk=enrollment.session_id)
@@ -116,11 +150,20 @@ def attendance(request, pk):
     session = _session(request, pk)
     if not _can_record(request.user, session):
         raise DjangoPermissionDenied
-    rows = selectors.enrollments_visible_to(request.user).filter(
-        session=session, status=Enrollment.Status.ENROLLED).order_by("trainee__last_name", "trainee__first_name", "id")
-    return render(request, "training/attendance.html", {
-        "session": session, "rows": rows, "started": session.starts_at <= timezone.now(),
-    })
+    rows = (
+        selectors.enrollments_visible_to(request.user)
+        .filter(session=session, status=Enrollment.Status.ENROLLED)
+        .order_by("trainee__last_name", "trainee__first_name", "id")
+    )
+    return render(
+        request,
+        "training/attendance.html",
+        {
+            "session": session,
+            "rows": rows,
+            "started": session.starts_at <= timezone.now(),
+        },
+    )
 
 
 @login_required
@@ -133,29 +176,42 @@ def attendance_save(request, pk):
     error = ""
     try:
         services.record_attendance(
-            enrollment=enrollment, actor=request.user, attended=request.POST.get("attended") == "on",
-            score=request.POST.get("score", "").strip() or None, passed=request.POST.get("passed") == "on")
+            enrollment=enrollment,
+            actor=request.user,
+            attended=request.POST.get("attended") == "on",
+            score=request.POST.get("score", "").strip() or None,
+            passed=request.POST.get("passed") == "on",
+        )
     except ServiceError as exc:
         error = str(exc.message)
     if not request.htmx:
         (messages.error if error else messages.success)(request, error or _("Attendance saved."))
         return redirect("training:attendance", pk=enrollment.session_id)
     row = selectors.enrollments_visible_to(request.user).get(pk=pk)
-    return render(request, "training/_attendance_row.html", {"row": row, "error": error, "saved": not error,
-                                                             "started": True})
+    return render(
+        request,
+        "training/_attendance_row.html",
+        {"row": row, "error": error, "saved": not error, "started": True},
+    )
 
 
 @login_required
 @require_GET
 def certificate_pdf(request, pk):
     enrollment = get_object_or_404(selectors.enrollments_visible_to(request.user), pk=pk)
-    certificate = Certificate.objects.select_related(
-        "enrollment__session__course", "enrollment__session__trainer", "enrollment__trainee").filter(
-        enrollment=enrollment).first()
+    certificate = (
+        Certificate.objects.select_related(
+            "enrollment__session__course", "enrollment__session__trainer", "enrollment__trainee"
+        )
+        .filter(enrollment=enrollment)
+        .first()
+    )
     if certificate is None:
         raise Http404
-    return pdf_response(services.render_certificate(certificate, language=request.user.language),
-                        services.certificate_filename(certificate))
+    return pdf_response(
+        services.render_certificate(certificate, language=request.user.language),
+        services.certificate_filename(certificate),
+    )
 
 
 @login_required
@@ -163,8 +219,12 @@ def certificate_pdf(request, pk):
 def material(request, pk, material_pk):
     course = get_object_or_404(selectors.courses_visible_to(request.user), pk=pk)
     item = get_object_or_404(course.materials.all(), pk=material_pk)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1],
-                        content_type=item.content_type)
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.file.name.rsplit("/", 1)[-1],
+        content_type=item.content_type,
+    )
 
 
 @login_required
@@ -175,8 +235,12 @@ def my_trainings(request):
     enrollments = selectors.enrollments_visible_to(user).order_by("-session__starts_at", "-id")
     teaching = []
     if not user.is_customer:
-        teaching = selectors.sessions_visible_to(user).filter(trainer=user).order_by("-starts_at")[:20]
-    return render(request, "training/my.html", {"page": _page(request, enrollments), "teaching": teaching})
+        teaching = (
+            selectors.sessions_visible_to(user).filter(trainer=user).order_by("-starts_at")[:20]
+        )
+    return render(
+        request, "training/my.html", {"page": _page(request, enrollments), "teaching": teaching}
+    )
 
 
 @login_required
@@ -189,10 +253,16 @@ def obligations(request):
         qs = qs.filter(status__in=TrainingObligation.UNFULFILLED)
     elif status in TrainingObligation.Status.values:
         qs = qs.filter(status=status)
-    return render(request, "training/obligations.html", {
-        "page": _page(request, qs.order_by("due_on", "id")), "status": status,
-        "statuses": TrainingObligation.Status.choices, "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "training/obligations.html",
+        {
+            "page": _page(request, qs.order_by("due_on", "id")),
+            "status": status,
+            "statuses": TrainingObligation.Status.choices,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_GET

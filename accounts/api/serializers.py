@@ -13,11 +13,24 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class ServiceCenterSerializer(serializers.ModelSerializer):
-    parent = ScopedPrimaryKeyRelatedField(selector=service_centers_visible_to, allow_null=True, required=False)
+    parent = ScopedPrimaryKeyRelatedField(
+        selector=service_centers_visible_to, allow_null=True, required=False
+    )
 
     class Meta:
         model = ServiceCenter
-        fields = ["id", "name", "code", "kind", "parent", "address", "phone", "time_zone", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "code",
+            "kind",
+            "parent",
+            "address",
+            "phone",
+            "time_zone",
+            "created_at",
+            "updated_at",
+        ]
 
     def validate(self, attrs):
         kind = attrs.get("kind", getattr(self.instance, "kind", ServiceCenter.Kind.LOCAL))
@@ -25,7 +38,9 @@ class ServiceCenterSerializer(serializers.ModelSerializer):
         if kind == ServiceCenter.Kind.REGIONAL and parent is not None:
             raise serializers.ValidationError({"parent": [_("A regional centre has no parent.")]})
         if parent is not None and parent.kind != ServiceCenter.Kind.REGIONAL:
-            raise serializers.ValidationError({"parent": [_("The parent must be a regional centre.")]})
+            raise serializers.ValidationError(
+                {"parent": [_("The parent must be a regional centre.")]}
+            )
         return attrs
 
 
@@ -42,14 +57,29 @@ class UserSerializer(serializers.ModelSerializer):
     service_centers = ScopedPrimaryKeyRelatedField(
         selector=service_centers_visible_to, many=True, required=False
     )
-    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True, required=False, style={"input_type": "password"}
+    )
     engineer_profile = EngineerProfileSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = User
         fields = [
-            "id", "username", "first_name", "last_name", "email", "phone", "role", "organization",
-            "service_centers", "language", "time_zone", "is_active", "engineer_profile", "password", "updated_at",
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "role",
+            "organization",
+            "service_centers",
+            "language",
+            "time_zone",
+            "is_active",
+            "engineer_profile",
+            "password",
+            "updated_at",
         ]
         read_only_fields = ["updated_at"]
 
@@ -63,7 +93,26 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "username", "display_name", "first_name", "last_name", "email", "phone", "role", "organization",
-            "service_centers", "engineer_profile", "language", "time_zone", "updated_at",
+            "id",
+            "username",
+            "display_name",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "role",
+            "organization",
+            "service_centers",
+            "engineer_profile",
+            "language",
+            "time_zone",
+            "updated_at",
         ]
-        read_only_fields = ["id", "username", "role", "organization", "service_centers", "updated_at"]
+        read_only_fields = [
+            "id",
+            "username",
+            "role",
+            "organization",
+            "service_centers",
+            "updated_at",
+        ]

@@ -10,15 +10,26 @@ from accounts import services
 from accounts.models import Organization, ServiceCenter, User
 from accounts.roles import ADMINS, ALL_ROLES, STAFF, USER_ADMINS
 from accounts.security import lockout_message, lockout_seconds
-from accounts.selectors import organizations_visible_to, service_centers_visible_to, users_visible_to
+from accounts.selectors import (
+    organizations_visible_to,
+    service_centers_visible_to,
+    users_visible_to,
+)
 from accounts.tokens import revoke_all
 from servicedesk.api.views import ScopedModelViewSet
 
-from .serializers import MeSerializer, OrganizationSerializer, ServiceCenterSerializer, UserSerializer
+from .serializers import (
+    MeSerializer,
+    OrganizationSerializer,
+    ServiceCenterSerializer,
+    UserSerializer,
+)
 
 
 class OrganizationViewSet(ScopedModelViewSet):
-    queryset = Organization.objects.none()  # names the model for the schema; rows come from get_queryset()
+    queryset = (
+        Organization.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
     serializer_class = OrganizationSerializer
     read_roles = ALL_ROLES
     write_roles = ADMINS
@@ -34,7 +45,9 @@ class OrganizationViewSet(ScopedModelViewSet):
 
 
 class ServiceCenterViewSet(ScopedModelViewSet):
-    queryset = ServiceCenter.objects.none()  # names the model for the schema; rows come from get_queryset()
+    queryset = (
+        ServiceCenter.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
     serializer_class = ServiceCenterSerializer
     read_roles = ALL_ROLES
     write_roles = ADMINS
@@ -63,7 +76,9 @@ class UserViewSet(ScopedModelViewSet):
         return users_visible_to(self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = services.user_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.user_create(
+            actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.user_update(
@@ -86,10 +101,15 @@ class MeView(generics.RetrieveUpdateAPIView):
         return self.request.user
 
 
-TOKEN_PAIR = inline_serializer("TokenPair", {
-    "access": serializers.CharField(help_text="Access token (15 minutes)."),
-    "refresh": serializers.CharField(help_text="Refresh token: use it once, the answer has a new one."),
-})
+TOKEN_PAIR = inline_serializer(
+    "TokenPair",
+    {
+        "access": serializers.CharField(help_text="Access token (15 minutes)."),
+        "refresh": serializers.CharField(
+            help_text="Refresh token: use it once, the answer has a new one."
+        ),
+    },
+)
 
 
 @extend_schema(tags=["auth"], responses=TOKEN_PAIR)

@@ -15,20 +15,42 @@ class SiteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Site
         fields = [
-            "id", "organization", "organization_name", "name", "code", "address", "latitude", "longitude",
-            "service_center", "time_zone", "contact_name", "contact_phone", "created_at", "updated_at",
+            "id",
+            "organization",
+            "organization_name",
+            "name",
+            "code",
+            "address",
+            "latitude",
+            "longitude",
+            "service_center",
+            "time_zone",
+            "contact_name",
+            "contact_phone",
+            "created_at",
+            "updated_at",
         ]
         # The ranges of the database's check constraints, as field errors first.
-        extra_kwargs = {"latitude": {"min_value": -90, "max_value": 90},
-                        "longitude": {"min_value": -180, "max_value": 180}}
+        extra_kwargs = {
+            "latitude": {"min_value": -90, "max_value": 90},
+            "longitude": {"min_value": -180, "max_value": 180},
+        }
 
 
 class EquipmentModelSerializer(serializers.ModelSerializer):
     class Meta:
         model = EquipmentModel
         fields = [
-            "id", "manufacturer", "model_number", "category", "description", "vendor_name", "vendor_contact",
-            "vendor_email", "created_at", "updated_at",
+            "id",
+            "manufacturer",
+            "model_number",
+            "category",
+            "description",
+            "vendor_name",
+            "vendor_contact",
+            "vendor_email",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -41,8 +63,21 @@ class EquipmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Equipment
         fields = [
-            "id", "site", "site_name", "equipment_model", "model_name", "name", "serial_number", "firmware_version",
-            "delivered_on", "installed_on", "warranty_end", "critical", "status", "created_at", "updated_at",
+            "id",
+            "site",
+            "site_name",
+            "equipment_model",
+            "model_name",
+            "name",
+            "serial_number",
+            "firmware_version",
+            "delivered_on",
+            "installed_on",
+            "warranty_end",
+            "critical",
+            "status",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -53,17 +88,33 @@ class ServiceContractSerializer(serializers.ModelSerializer):
     class Meta:
         model = ServiceContract
         fields = [
-            "id", "organization", "number", "title", "sites", "starts_on", "ends_on", "delivery_date",
-            "inspection_frequency", "training_entitlement", "notes", "sla_policy", "created_at", "updated_at",
+            "id",
+            "organization",
+            "number",
+            "title",
+            "sites",
+            "starts_on",
+            "ends_on",
+            "delivery_date",
+            "inspection_frequency",
+            "training_entitlement",
+            "notes",
+            "sla_policy",
+            "created_at",
+            "updated_at",
         ]
 
     def validate(self, attrs):
         starts = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
         ends = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
         if starts and ends and ends < starts:
-            raise serializers.ValidationError({"ends_on": [_("The contract cannot end before it starts.")]})
+            raise serializers.ValidationError(
+                {"ends_on": [_("The contract cannot end before it starts.")]}
+            )
         organization = attrs.get("organization", getattr(self.instance, "organization", None))
         for site in attrs.get("sites", []):
             if organization is not None and site.organization_id != organization.pk:
-                raise serializers.ValidationError({"sites": [_("Every site must belong to the organisation.")]})
+                raise serializers.ValidationError(
+                    {"sites": [_("Every site must belong to the organisation.")]}
+                )
         return attrs

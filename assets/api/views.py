@@ -1,4 +1,3 @@
-
 from accounts.roles import ALL_ROLES, DISPATCH, MANAGERS
 from assets import services
 from assets.filters import EquipmentFilter, ServiceContractFilter, SiteFilter
@@ -37,7 +36,9 @@ class SiteViewSet(ScopedModelViewSet):
 
 
 class EquipmentModelViewSet(ScopedModelViewSet):
-    queryset = EquipmentModel.objects.none()  # names the model for the schema; rows come from get_queryset()
+    queryset = (
+        EquipmentModel.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
     serializer_class = EquipmentModelSerializer
     read_roles = ALL_ROLES
     write_roles = DISPATCH
@@ -54,7 +55,9 @@ class EquipmentModelViewSet(ScopedModelViewSet):
 
 
 class EquipmentViewSet(ScopedModelViewSet):
-    queryset = Equipment.objects.none()  # names the model for the schema; rows come from get_queryset()
+    queryset = (
+        Equipment.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
     serializer_class = EquipmentSerializer
     read_roles = ALL_ROLES
     write_roles = DISPATCH
@@ -71,7 +74,9 @@ class EquipmentViewSet(ScopedModelViewSet):
 
 
 class ServiceContractViewSet(ScopedModelViewSet):
-    queryset = ServiceContract.objects.none()  # names the model for the schema; rows come from get_queryset()
+    queryset = (
+        ServiceContract.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
     serializer_class = ServiceContractSerializer
     read_roles = ALL_ROLES
     write_roles = MANAGERS

@@ -30,7 +30,17 @@ class EquipmentIdField(ScopedPrimaryKeyRelatedField):
 class ChecklistItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChecklistItem
-        fields = ["id", "order", "section", "kind", "label", "unit", "min_value", "max_value", "required"]
+        fields = [
+            "id",
+            "order",
+            "section",
+            "kind",
+            "label",
+            "unit",
+            "min_value",
+            "max_value",
+            "required",
+        ]
 
 
 class ChecklistTemplateSerializer(serializers.ModelSerializer):
@@ -44,9 +54,12 @@ class ChecklistTemplateSerializer(serializers.ModelSerializer):
 class InspectionPlanSerializer(serializers.ModelSerializer):
     site = ScopedPrimaryKeyRelatedField(selector=sites_visible_to)
     contract = ScopedPrimaryKeyRelatedField(selector=contracts_visible_to)
-    default_engineer = ScopedPrimaryKeyRelatedField(selector=engineers_of, required=False, allow_null=True)
-    service_center = ScopedPrimaryKeyRelatedField(selector=service_centers_visible_to, required=False,
-                                                  allow_null=True)
+    default_engineer = ScopedPrimaryKeyRelatedField(
+        selector=engineers_of, required=False, allow_null=True
+    )
+    service_center = ScopedPrimaryKeyRelatedField(
+        selector=service_centers_visible_to, required=False, allow_null=True
+    )
     checklist_template = ScopedPrimaryKeyRelatedField(selector=checklist_templates_visible_to)
     site_name = serializers.CharField(source="site.name", read_only=True)
     effective_time_zone = serializers.CharField(source="zone_name", read_only=True)
@@ -54,9 +67,24 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionPlan
         fields = [
-            "id", "name", "site", "site_name", "contract", "recurrence", "rrule", "anchor_date", "time_zone",
-            "effective_time_zone", "default_engineer", "service_center", "checklist_template", "active_from",
-            "active_until", "active", "created_at", "updated_at",
+            "id",
+            "name",
+            "site",
+            "site_name",
+            "contract",
+            "recurrence",
+            "rrule",
+            "anchor_date",
+            "time_zone",
+            "effective_time_zone",
+            "default_engineer",
+            "service_center",
+            "checklist_template",
+            "active_from",
+            "active_until",
+            "active",
+            "created_at",
+            "updated_at",
         ]
 
     def _value(self, attrs, name):
@@ -64,21 +92,33 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         site, contract = self._value(attrs, "site"), self._value(attrs, "contract")
-        if site is not None and contract is not None and not contract.sites.filter(pk=site.pk).exists():
-            raise serializers.ValidationError({"contract": [_("The contract does not cover this site.")]})
+        if (
+            site is not None
+            and contract is not None
+            and not contract.sites.filter(pk=site.pk).exists()
+        ):
+            raise serializers.ValidationError(
+                {"contract": [_("The contract does not cover this site.")]}
+            )
         kind, rule = self._value(attrs, "recurrence"), self._value(attrs, "rrule") or ""
         if kind == InspectionPlan.Recurrence.RRULE:
             try:
-                recurrence.validate_rrule(rule, anchor=self._value(attrs, "anchor_date"),
-                                          zone=self._value(attrs, "time_zone") or (site.time_zone if site else "UTC"))
+                recurrence.validate_rrule(
+                    rule,
+                    anchor=self._value(attrs, "anchor_date"),
+                    zone=self._value(attrs, "time_zone") or (site.time_zone if site else "UTC"),
+                )
             except (ValueError, TypeError, KeyError) as exc:
-                raise serializers.ValidationError({"rrule": [_("Not a valid RRULE: %(error)s") % {"error": exc}]}) \
-                    from exc
+                raise serializers.ValidationError(
+                    {"rrule": [_("Not a valid RRULE: %(error)s") % {"error": exc}]}
+                ) from exc
         elif rule:
             attrs["rrule"] = ""
         start, until = self._value(attrs, "active_from"), self._value(attrs, "active_until")
         if start and until and until < start:
-            raise serializers.ValidationError({"active_until": [_("The plan cannot end before it starts.")]})
+            raise serializers.ValidationError(
+                {"active_until": [_("The plan cannot end before it starts.")]}
+            )
         return attrs
 
 
@@ -91,8 +131,22 @@ class InspectionResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InspectionResult
-        fields = ["id", "item", "item_label", "item_kind", "unit", "outcome", "value", "text", "out_of_limit",
-                  "equipment", "has_photo", "ticket", "ticket_number", "updated_at"]
+        fields = [
+            "id",
+            "item",
+            "item_label",
+            "item_kind",
+            "unit",
+            "outcome",
+            "value",
+            "text",
+            "out_of_limit",
+            "equipment",
+            "has_photo",
+            "ticket",
+            "ticket_number",
+            "updated_at",
+        ]
 
     def get_has_photo(self, obj) -> bool:
         return bool(obj.photo)
@@ -105,22 +159,44 @@ class InspectionSerializer(serializers.ModelSerializer):
     site_name = serializers.CharField(source="site.name", read_only=True)
     assignee = ScopedPrimaryKeyRelatedField(selector=engineers_of, allow_null=True)
     results = InspectionResultSerializer(many=True, read_only=True)
-    checklist = ChecklistItemSerializer(source="checklist_template.items", many=True, read_only=True)
+    checklist = ChecklistItemSerializer(
+        source="checklist_template.items", many=True, read_only=True
+    )
 
     class Meta:
         model = Inspection
         fields = [
-            "id", "plan", "site", "site_name", "checklist_template", "scheduled_for", "assignee", "service_center",
-            "status", "started_at", "completed_at", "findings", "recommendations", "acknowledged_by",
-            "acknowledged_at", "checklist", "results", "created_at", "updated_at",
+            "id",
+            "plan",
+            "site",
+            "site_name",
+            "checklist_template",
+            "scheduled_for",
+            "assignee",
+            "service_center",
+            "status",
+            "started_at",
+            "completed_at",
+            "findings",
+            "recommendations",
+            "acknowledged_by",
+            "acknowledged_at",
+            "checklist",
+            "results",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = [name for name in fields if name != "assignee"]
 
 
 class InspectionResultEntrySerializer(serializers.Serializer):
     item = serializers.IntegerField()
-    outcome = serializers.ChoiceField(choices=InspectionResult.Outcome.choices, required=False, allow_blank=True)
-    value = serializers.DecimalField(max_digits=12, decimal_places=3, required=False, allow_null=True)
+    outcome = serializers.ChoiceField(
+        choices=InspectionResult.Outcome.choices, required=False, allow_blank=True
+    )
+    value = serializers.DecimalField(
+        max_digits=12, decimal_places=3, required=False, allow_null=True
+    )
     text = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     equipment = EquipmentIdField(required=False, allow_null=True)
 
@@ -133,8 +209,12 @@ class InspectionResultsRequestSerializer(serializers.Serializer):
 
 
 class InspectionResultsMultipartSerializer(serializers.Serializer):
-    results = serializers.CharField(required=False, help_text="The list of result entries as a JSON string.")
-    photo_ITEMID = serializers.ImageField(required=False, help_text="One photo per item: field name photo_<item id>.")
+    results = serializers.CharField(
+        required=False, help_text="The list of result entries as a JSON string."
+    )
+    photo_ITEMID = serializers.ImageField(
+        required=False, help_text="One photo per item: field name photo_<item id>."
+    )
 
 
 class InspectionCompleteSerializer(serializers.Serializer):
@@ -166,8 +246,21 @@ class MaintenancePlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MaintenancePlan
-        fields = ["id", "equipment", "equipment_name", "task_kind", "title", "instructions", "interval_count",
-                  "interval_unit", "start_date", "assignee", "active", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "equipment",
+            "equipment_name",
+            "task_kind",
+            "title",
+            "instructions",
+            "interval_count",
+            "interval_unit",
+            "start_date",
+            "assignee",
+            "active",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {"interval_count": {"min_value": 1, "max_value": 1000}}
 
     def validate_equipment(self, equipment):
@@ -182,9 +275,24 @@ class MaintenanceTaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MaintenanceTask
-        fields = ["id", "plan", "equipment", "equipment_name", "site", "task_kind", "due_on", "status", "assignee",
-                  "done_at", "done_by", "notes", "previous_firmware_version", "new_firmware_version",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "plan",
+            "equipment",
+            "equipment_name",
+            "site",
+            "task_kind",
+            "due_on",
+            "status",
+            "assignee",
+            "done_at",
+            "done_by",
+            "notes",
+            "previous_firmware_version",
+            "new_firmware_version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 

@@ -5,7 +5,9 @@ from . import views
 
 router = Router()
 router.register("inspections/plans", views.InspectionPlanViewSet, basename="inspection-plan")
-router.register("inspections/checklists", views.ChecklistTemplateViewSet, basename="checklist-template")
+router.register(
+    "inspections/checklists", views.ChecklistTemplateViewSet, basename="checklist-template"
+)
 router.register("inspections", views.InspectionViewSet, basename="inspection")
 router.register("maintenance/plans", views.MaintenancePlanViewSet, basename="maintenance-plan")
 router.register("maintenance/tasks", views.MaintenanceTaskViewSet, basename="maintenance-task")

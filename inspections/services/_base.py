@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from inspections.transitions import next_status
-from notifications.services import notify_after_commit  # noqa: F401 - the services call it through b.
+from notifications.services import (
+    notify_after_commit,  # noqa: F401 - the services call it through b.
+)
 from servicedesk.errors import InvalidTransition, PermissionDenied
 
-R = User.Role
-DISPATCH_ROLES = frozenset({R.DISPATCHER, R.MANAGER, R.ADMIN})
+Role = User.Role
+DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.MANAGER, Role.ADMIN})
 # Days after its date before an open inspection counts as missed (settings.py is shared,
 # so the default lives here).
 DEFAULT_GRACE_DAYS = 3
@@ -59,5 +61,7 @@ def dispatchers_for_site(site) -> list[User]:
     """Dispatchers of the site's centre (or its regional parent) and those without centres."""
     center = site.service_center
     centers = [center.pk] + ([center.parent_id] if center.parent_id else [])
-    qs = User.objects.filter(role=R.DISPATCHER, is_active=True)
-    return list(qs.filter(service_centers__in=centers).distinct()) + list(qs.filter(service_centers__isnull=True))
+    qs = User.objects.filter(role=Role.DISPATCHER, is_active=True)
+    return list(qs.filter(service_centers__in=centers).distinct()) + list(
+        qs.filter(service_centers__isnull=True)
+    )

@@ -10,7 +10,7 @@ from inspections.models import MaintenancePlan, MaintenanceTask
 from inspections.transitions import TASK_ACTION_ROLES, TASK_TRANSITIONS
 from servicedesk.errors import InvalidTransition, ServiceError
 
-from . import _base as b
+from . import _base as base
 
 
 def check_plan_equipment(equipment: Equipment) -> None:
@@ -28,21 +28,28 @@ def equipment_set_firmware(*, equipment: Equipment, version: str) -> Equipment:
 
 
 def _lock(task: MaintenanceTask) -> MaintenanceTask:
-    locked = MaintenanceTask.objects.select_for_update(of=("self",)).select_related("equipment").get(pk=task.pk)
+    locked = (
+        MaintenanceTask.objects.select_for_update(of=("self",))
+        .select_related("equipment")
+        .get(pk=task.pk)
+    )
     seen = getattr(task, "status", None)
     if seen and seen != locked.status and locked.status not in MaintenanceTask.OPEN_STATUSES:
-        raise InvalidTransition(_("The task changed meanwhile (it is now %(status)s); reload it.")
-                                % {"status": locked.get_status_display()})
+        raise InvalidTransition(
+            _("The task changed meanwhile (it is now %(status)s); reload it.")
+            % {"status": locked.get_status_display()}
+        )
     return locked
 
 
 @transaction.atomic
-def maintenance_task_complete(*, task: MaintenanceTask, actor: User, notes: str = "",
-                              new_version: str = "") -> MaintenanceTask:
-    b.check_role(actor, TASK_ACTION_ROLES["complete"], "complete")
+def maintenance_task_complete(
+    *, task: MaintenanceTask, actor: User, notes: str = "", new_version: str = ""
+) -> MaintenanceTask:
+    base.check_role(actor, TASK_ACTION_ROLES["complete"], "complete")
     task = _lock(task)
-    target = b.check_transition(TASK_TRANSITIONS, task, "complete")
-    b.check_worker(actor, task.assignee_id)
+    target = base.check_transition(TASK_TRANSITIONS, task, "complete")
+    base.check_worker(actor, task.assignee_id)
     new_version = (new_version or "").strip()
     fields = ["status", "done_at", "done_by", "notes"]
     if task.task_kind == MaintenancePlan.TaskKind.FIRMWARE_UPDATE:
@@ -52,8 +59,13 @@ def maintenance_task_complete(*, task: MaintenanceTask, actor: User, notes: str 
         task.new_firmware_version = new_version
         fields += ["previous_firmware_version", "new_firmware_version"]
         equipment_set_firmware(equipment=task.equipment, version=new_version)
-    task.status, task.done_at, task.done_by, task.notes = target, b.now(), actor, (notes or "").strip()
-    b.save(task, *fields)
+    task.status, task.done_at, task.done_by, task.notes = (
+        target,
+        base.now(),
+        actor,
+        (notes or "").strip(),
+    )
+    base.save(task, *fields)
     return task
 
 
@@ -61,9 +73,9 @@ def maintenance_task_complete(*, task: MaintenanceTask, actor: User, notes: str 
 def maintenance_task_skip(*, task: MaintenanceTask, actor: User, reason: str) -> MaintenanceTask:
     if not (reason or "").strip():
         raise ServiceError(_("Give a reason."), field="reason")
-    b.check_role(actor, TASK_ACTION_ROLES["skip"], "skip")
+    base.check_role(actor, TASK_ACTION_ROLES["skip"], "skip")
     task = _lock(task)
-    task.status = b.check_transition(TASK_TRANSITIONS, task, "skip")
-    task.notes, task.done_by, task.done_at = reason.strip(), actor, b.now()
-    b.save(task, "status", "notes", "done_by", "done_at")
+    task.status = base.check_transition(TASK_TRANSITIONS, task, "skip")
+    task.notes, task.done_by, task.done_at = reason.strip(), actor, base.now()
+    base.save(task, "status", "notes", "done_by", "done_at")
     return task

@@ -17,10 +17,18 @@ def _check_plan_input(actor, fields: dict) -> None:
 
 
 inspection_plan_create, inspection_plan_update, inspection_plan_delete = EntityServices(
-    InspectionPlan, roles=DISPATCH, visible=plans_visible_to, check_input=_check_plan_input,
-    in_use=_("The plan has inspections; set it inactive or give it an end date instead of "
-             "deleting it.")).functions
-maintenance_plan_create, maintenance_plan_update, maintenance_plan_delete = EntityServices(
-    MaintenancePlan, roles=DISPATCH, visible=maintenance_plans_visible_to,
+    InspectionPlan,
+    roles=DISPATCH,
+    visible=plans_visible_to,
     check_input=_check_plan_input,
-    in_use=_("The plan has tasks; set it inactive instead of deleting it.")).functions
+    in_use=_(
+        "The plan has inspections; set it inactive or give it an end date instead of deleting it."
+    ),
+).functions
+maintenance_plan_create, maintenance_plan_update, maintenance_plan_delete = EntityServices(
+    MaintenancePlan,
+    roles=DISPATCH,
+    visible=maintenance_plans_visible_to,
+    check_input=_check_plan_input,
+    in_use=_("The plan has tasks; set it inactive instead of deleting it."),
+).functions

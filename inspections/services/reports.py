@@ -12,12 +12,17 @@ from notifications.models import OutboxMessage
 from notifications.services import templated_messages
 from servicedesk.pdf import render_pdf
 
-from . import _base as b
+from . import _base as base
 
 log = logging.getLogger(__name__)
 REPORT_KIND = "inspection_report"
-EMBEDDED_PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-                        "webp": "image/webp"}
+EMBEDDED_PHOTO_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
 
 
 def _data_uri(result: InspectionResult) -> str:
@@ -35,7 +40,11 @@ def _data_uri(result: InspectionResult) -> str:
 
 
 def report_context(inspection: Inspection) -> dict:
-    results = list(inspection.results.select_related("item", "equipment", "ticket").order_by("item__order", "id"))
+    results = list(
+        inspection.results.select_related("item", "equipment", "ticket").order_by(
+            "item__order", "id"
+        )
+    )
     for result in results:
         result.photo_data = _data_uri(result)
     return {"inspection": inspection, "site": inspection.site, "results": results}
@@ -53,10 +62,17 @@ def report_filename(inspection: Inspection) -> str:
 def customer_contacts(inspection: Inspection) -> list:
     """The organisation's active customer accounts with an e-mail, plus its contact e-mail."""
     organization = inspection.site.organization
-    users = list(User.objects.filter(organization=organization, is_active=True,
-                                     role__in=User.CUSTOMER_ROLES).exclude(email=""))
+    users = list(
+        User.objects.filter(
+            organization=organization, is_active=True, role__in=User.CUSTOMER_ROLES
+        ).exclude(email="")
+    )
     addresses = {user.email.lower() for user in users}
-    extra = [organization.email] if organization.email and organization.email.lower() not in addresses else []
+    extra = (
+        [organization.email]
+        if organization.email and organization.email.lower() not in addresses
+        else []
+    )
     return users + extra
 
 
@@ -75,9 +91,15 @@ def send_report(*, inspection: Inspection) -> bool:
         user = recipient if isinstance(recipient, User) else None
         address = (user.email if user else recipient).strip()
         if address:
-            outbox.enqueue(kind=REPORT_KIND, key=f"{prefix}{address.lower()}",
-                           payload={"inspection": inspection.pk, "user": user.pk if user else None,
-                                    "address": address})
+            outbox.enqueue(
+                kind=REPORT_KIND,
+                key=f"{prefix}{address.lower()}",
+                payload={
+                    "inspection": inspection.pk,
+                    "user": user.pk if user else None,
+                    "address": address,
+                },
+            )
             enqueued = True
     return enqueued
 
@@ -86,22 +108,32 @@ def compose_report_email(message: OutboxMessage):
     """The outbox's `inspection_report` kind: the report PDF, in the recipient's
     language, to one contact (None when the inspection is gone)."""
     payload = message.payload
-    inspection = Inspection.objects.select_related("site", "site__organization", "plan").filter(
-        pk=payload.get("inspection")).first()
+    inspection = (
+        Inspection.objects.select_related("site", "site__organization", "plan")
+        .filter(pk=payload.get("inspection"))
+        .first()
+    )
     if inspection is None:
         return None
     user = User.objects.filter(pk=payload["user"]).first() if payload.get("user") else None
     recipient = user if user is not None and user.is_active else payload["address"]
     language = user.language if user is not None else None
-    attachment = (report_filename(inspection), render_report(inspection, language=language),
-                  "application/pdf")
+    attachment = (
+        report_filename(inspection),
+        render_report(inspection, language=language),
+        "application/pdf",
+    )
     messages = templated_messages(
-        recipients=[recipient], template="inspections/email/report_ready",
-        context={"inspection": inspection, "site": inspection.site}, attachments=[attachment],
-        language=language)
+        recipients=[recipient],
+        template="inspections/email/report_ready",
+        context={"inspection": inspection, "site": inspection.site},
+        attachments=[attachment],
+        language=language,
+    )
     return messages[0] if messages else None
 
 
 def mark_report_sent(message: OutboxMessage) -> None:
-    Inspection.objects.filter(pk=message.payload.get("inspection"),
-                              report_sent_at__isnull=True).update(report_sent_at=b.now())
+    Inspection.objects.filter(
+        pk=message.payload.get("inspection"), report_sent_at__isnull=True
+    ).update(report_sent_at=base.now())

@@ -10,13 +10,28 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "event", "verb", "target_type", "target_id", "target_label", "url", "actor", "actor_name",
-                  "read", "read_at", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "event",
+            "verb",
+            "target_type",
+            "target_id",
+            "target_label",
+            "url",
+            "actor",
+            "actor_name",
+            "read",
+            "read_at",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_target_type(self, obj) -> str | None:
         """`app_label.model` of the object, e.g. `tickets.ticket`."""
-        return f"{obj.target_type.app_label}.{obj.target_type.model}" if obj.target_type_id else None
+        return (
+            f"{obj.target_type.app_label}.{obj.target_type.model}" if obj.target_type_id else None
+        )
 
     def get_actor_name(self, obj) -> str:
         return str(obj.actor) if obj.actor_id else ""
@@ -30,4 +45,6 @@ class MarkReadSerializer(serializers.Serializer):
 
 
 class MarkAllReadResultSerializer(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="How many notifications were unread and are now read.")
+    marked = serializers.IntegerField(
+        help_text="How many notifications were unread and are now read."
+    )

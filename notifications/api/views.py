@@ -14,7 +14,9 @@ from .serializers import MarkAllReadResultSerializer, MarkReadSerializer, Notifi
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(method="filter_unread", label="Only unread (true) or only read (false).")
+    unread = django_filters.BooleanFilter(
+        method="filter_unread", label="Only unread (true) or only read (false)."
+    )
 
     class Meta:
         model = Notification
@@ -31,13 +33,17 @@ class NotificationPagination(CursorPagination):
 class NotificationViewSet(ScopedReadOnlyViewSet):
     """The caller's own notifications, newest first; another user's is a 404."""
 
-    queryset = Notification.objects.none()  # names the model for the schema; rows come from get_queryset()
+    queryset = (
+        Notification.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
     serializer_class = NotificationSerializer
     pagination_class = NotificationPagination
     filterset_class = NotificationFilter
     search_fields = ["verb", "target_label"]
     ordering_fields = ["created_at"]
-    permission_classes = [IsAuthenticated]  # every signed-in user, whatever the role: their own rows
+    permission_classes = [
+        IsAuthenticated
+    ]  # every signed-in user, whatever the role: their own rows
 
     def get_queryset(self):
         return notifications_for(self.request.user)
@@ -45,7 +51,9 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=MarkReadSerializer, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        notification = services.notification_mark_read(notification=self.get_object(), actor=request.user)
+        notification = services.notification_mark_read(
+            notification=self.get_object(), actor=request.user
+        )
         return Response(NotificationSerializer(notification, context={"request": request}).data)
 
     @extend_schema(request=MarkReadSerializer, responses=MarkAllReadResultSerializer)

@@ -32,22 +32,35 @@ def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         return service_error_response(exc)
     if isinstance(exc, RequestDataTooBig):
-        return Response({"detail": _("The upload is over the size limit."), "code": "payload_too_large"},
-                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        return Response(
+            {"detail": _("The upload is over the size limit."), "code": "payload_too_large"},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, DjangoValidationError):
         data = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ProtectedError | RestrictedError):  # a delete other rows depend on
-        return Response({"detail": _("Other records still refer to this object."), "code": "conflict"},
-                        status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": _("Other records still refer to this object."), "code": "conflict"},
+            status=status.HTTP_409_CONFLICT,
+        )
     if (db_response := database_error_response(exc)) is not None:  # constraints a client reached
         return db_response
     if isinstance(exc, ObjectDoesNotExist):
         exc = Http404()
     if isinstance(exc, DjangoPermissionDenied):
-        return Response({"detail": _("Your role may not do this.")}, status=status.HTTP_403_FORBIDDEN)
+        return Response(
+            {"detail": _("Your role may not do this.")}, status=status.HTTP_403_FORBIDDEN
+        )
     response = drf_exception_handler(exc, context)
-    if (response is not None and isinstance(exc, APIException) and isinstance(response.data, dict)
-            and "detail" in response.data and "code" not in response.data):
-        response.data["code"] = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+    if (
+        response is not None
+        and isinstance(exc, APIException)
+        and isinstance(response.data, dict)
+        and "detail" in response.data
+        and "code" not in response.data
+    ):
+        response.data["code"] = (
+            exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+        )
     return response

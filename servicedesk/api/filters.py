@@ -34,8 +34,12 @@ class UpdatedAfterFilter(BaseFilterBackend):
         model = getattr(getattr(view, "queryset", None), "model", None)
         if model is not None and not self.applies_to(model):
             return []
-        return [{
-            "name": self.param, "required": False, "in": "query",
-            "description": "Only objects changed after this instant (ISO 8601 with offset).",
-            "schema": {"type": "string", "format": "date-time"},
-        }]
+        return [
+            {
+                "name": self.param,
+                "required": False,
+                "in": "query",
+                "description": "Only objects changed after this instant (ISO 8601 with offset).",
+                "schema": {"type": "string", "format": "date-time"},
+            }
+        ]

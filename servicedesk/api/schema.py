@@ -18,7 +18,10 @@ ERROR_RESPONSES = {
     "413": "The upload is over the size limit.",
     "415": "Unsupported request content type.",
     "429": "Too many requests (`code`: `throttled`); see `Retry-After`.",
-    "503": "The database or the broker is unavailable (`code`: `service_unavailable`); see `Retry-After`.",
+    "503": (
+        "The database or the broker is unavailable (`code`: `service_unavailable`); "
+        "see `Retry-After`."
+    ),
 }
 ERROR_SCHEMA = {
     "description": "An error: `detail` and `code`, or field errors keyed by field name.",

@@ -35,7 +35,9 @@ class ETagMixin:
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         etag = etag_for(instance)
-        if etag in {_strip_weak(t) for t in request.headers.get("If-None-Match", "").split(",") if t}:
+        if etag in {
+            _strip_weak(t) for t in request.headers.get("If-None-Match", "").split(",") if t
+        }:
             return Response(status=304, headers={"ETag": etag})
         return Response(self.get_serializer(instance).data, headers={"ETag": etag})
 
@@ -78,8 +80,9 @@ class ServiceWritesMixin:
 
     def perform_update(self, serializer):
         update = self._service("update_service")
-        serializer.instance = update(serializer.instance, actor=self.request.user,
-                                     **serializer.validated_data)
+        serializer.instance = update(
+            serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_destroy(self, instance):
         self._service("delete_service")(instance, actor=self.request.user)
@@ -100,7 +103,11 @@ class ScopedReadOnlyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ScopedCreateListRetrieveViewSet(
-    ServiceWritesMixin, ETagMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    ServiceWritesMixin,
+    ETagMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
     read_roles: frozenset = frozenset()

@@ -14,8 +14,17 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["id", "policy", "severity", "metric", "duration", "clock", "warning_ratio", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "policy",
+            "severity",
+            "metric",
+            "duration",
+            "clock",
+            "warning_ratio",
+            "created_at",
+            "updated_at",
+        ]
         validators = []  # the unique metric per severity is checked in validate(), as a field error
 
     def validate_warning_ratio(self, value):
@@ -36,7 +45,9 @@ class TargetSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise serializers.ValidationError({"metric": [_("The policy already has this metric for this severity.")]})
+            raise serializers.ValidationError(
+                {"metric": [_("The policy already has this metric for this severity.")]}
+            )
         return attrs
 
 
@@ -52,7 +63,16 @@ class PolicySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Policy
-        fields = ["id", "name", "description", "is_default", "calendar", "targets", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "is_default",
+            "calendar",
+            "targets",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {"is_default": {"validators": []}}  # a new default replaces the old one
 
 
@@ -77,8 +97,18 @@ class BusinessCalendarSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BusinessCalendar
-        fields = ["id", "name", "time_zone", "is_default", "country", "subdivision", "covered_through", "windows",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "time_zone",
+            "is_default",
+            "country",
+            "subdivision",
+            "covered_through",
+            "windows",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {"is_default": {"validators": []}}  # a new default replaces the old one
 
     def validate_windows(self, windows):
@@ -88,7 +118,11 @@ class BusinessCalendarSerializer(serializers.ModelSerializer):
         for day in by_day.values():
             day.sort(key=lambda w: w["start"])
             for before, after in zip(day, day[1:], strict=False):
-                if before["end"].hour == 0 and before["end"].minute == 0 or after["start"] < before["end"]:
+                if (
+                    before["end"].hour == 0
+                    and before["end"].minute == 0
+                    or after["start"] < before["end"]
+                ):
                     raise serializers.ValidationError(_("Windows of one weekday must not overlap."))
         return windows
 
@@ -108,14 +142,18 @@ class CalendarDaySerializer(serializers.ModelSerializer):
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise serializers.ValidationError({"date": [_("This date is already in the calendar.")]})
+            raise serializers.ValidationError(
+                {"date": [_("This date is already in the calendar.")]}
+            )
         return attrs
 
 
 class ImportHolidaysSerializer(serializers.Serializer):
     country = serializers.CharField(max_length=10, default="CN")
-    years = serializers.RegexField(r"^\s*\d{4}(\s*-\s*\d{4})?(\s*,\s*\d{4}(\s*-\s*\d{4})?)*\s*$",
-                                   help_text=_("e.g. 2025-2027 or 2026"))
+    years = serializers.RegexField(
+        r"^\s*\d{4}(\s*-\s*\d{4})?(\s*,\s*\d{4}(\s*-\s*\d{4})?)*\s*$",
+        help_text=_("e.g. 2025-2027 or 2026"),
+    )
     subdivision = serializers.CharField(max_length=10, required=False, allow_blank=True)
 
 
@@ -127,16 +165,40 @@ class ImportHolidaysResultSerializer(serializers.Serializer):
 class ClockSerializer(serializers.ModelSerializer):
     ticket_number = serializers.CharField(source="ticket.number", read_only=True)
     ticket_severity = serializers.CharField(source="ticket.severity", read_only=True)
-    service_center = serializers.IntegerField(source="ticket.site.service_center_id", read_only=True)
+    service_center = serializers.IntegerField(
+        source="ticket.site.service_center_id", read_only=True
+    )
     clock_kind = serializers.CharField(read_only=True, help_text=_("24x7 or business"))
 
     class Meta:
         model = Clock
-        fields = ["id", "ticket", "ticket_number", "ticket_severity", "service_center", "metric", "round",
-                  "visit", "beyond_coverage", "policy", "severity", "duration", "clock_kind", "calendar",
-                  "started_at", "due_at", "warn_at",
-                  "met_at", "paused_at", "paused_total", "state", "breached", "warned_at", "breached_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "ticket",
+            "ticket_number",
+            "ticket_severity",
+            "service_center",
+            "metric",
+            "round",
+            "visit",
+            "beyond_coverage",
+            "policy",
+            "severity",
+            "duration",
+            "clock_kind",
+            "calendar",
+            "started_at",
+            "due_at",
+            "warn_at",
+            "met_at",
+            "paused_at",
+            "paused_total",
+            "state",
+            "breached",
+            "warned_at",
+            "breached_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -147,24 +209,41 @@ class DashboardQuerySerializer(serializers.Serializer):
     end = serializers.DateField(required=False, help_text=_("Last day, included (`to`)."))
     organization = ScopedPrimaryKeyRelatedField(selector=organizations_visible_to, required=False)
     site = ScopedPrimaryKeyRelatedField(selector=sites_visible_to, required=False)
-    service_center = ScopedPrimaryKeyRelatedField(selector=service_centers_visible_to, required=False)
+    service_center = ScopedPrimaryKeyRelatedField(
+        selector=service_centers_visible_to, required=False
+    )
     severity = serializers.ChoiceField(choices=Ticket.Severity.choices, required=False)
-    bucket = serializers.ChoiceField(choices=[("week", "week"), ("month", "month")], default="month")
+    bucket = serializers.ChoiceField(
+        choices=[("week", "week"), ("month", "month")], default="month"
+    )
 
     def to_internal_value(self, data):
-        data = {key: value for key, value in getattr(data, "dict", lambda: data)().items() if value != ""}
+        data = {
+            key: value
+            for key, value in getattr(data, "dict", lambda: data)().items()
+            if value != ""
+        }
         for outer, inner in (("from", "start"), ("to", "end")):
             if outer in data:
                 data[inner] = data.pop(outer)
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            detail = {("from" if k == "start" else "to" if k == "end" else k): v for k, v in exc.detail.items()}
+            detail = {
+                ("from" if k == "start" else "to" if k == "end" else k): v
+                for k, v in exc.detail.items()
+            }
             raise serializers.ValidationError(detail) from exc
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"to": [_("The period must end after it starts.")]})
-        if attrs.get("start") and attrs.get("end") and (attrs["end"] - attrs["start"]).days > 366 * 3:
-            raise serializers.ValidationError({"to": [_("Choose a period of three years at most.")]})
+        if (
+            attrs.get("start")
+            and attrs.get("end")
+            and (attrs["end"] - attrs["start"]).days > 366 * 3
+        ):
+            raise serializers.ValidationError(
+                {"to": [_("Choose a period of three years at most.")]}
+            )
         return attrs

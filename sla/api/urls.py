@@ -12,4 +12,7 @@ router.register("sla/calendars", views.BusinessCalendarViewSet, basename="sla-ca
 router.register("sla/calendar-days", views.CalendarDayViewSet, basename="sla-calendar-day")
 router.register("sla/clocks", views.ClockViewSet, basename="sla-clock")
 
-urlpatterns = [path("sla/dashboard/", views.DashboardView.as_view(), name="sla-dashboard"), *router.urls]
+urlpatterns = [
+    path("sla/dashboard/", views.DashboardView.as_view(), name="sla-dashboard"),
+    *router.urls,
+]

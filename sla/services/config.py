@@ -29,8 +29,11 @@ def touch_tickets(ticket_ids) -> None:
 def policy_for(ticket) -> Policy | None:
     """The policy of the contract covering the ticket's site on its report date, else
     the default policy (None when there is none: the ticket runs no clocks)."""
-    return policy_for_site(organization_id=ticket.organization_id, site_id=ticket.site_id,
-                           day=timezone.localdate(ticket.reported_at))
+    return policy_for_site(
+        organization_id=ticket.organization_id,
+        site_id=ticket.site_id,
+        day=timezone.localdate(ticket.reported_at),
+    )
 
 
 def policy_for_site(*, organization_id: int, site_id: int, day: date) -> Policy | None:
@@ -38,9 +41,16 @@ def policy_for_site(*, organization_id: int, site_id: int, day: date) -> Policy 
     from assets.models import ServiceContract
 
     contract = (
-        ServiceContract.objects.filter(organization_id=organization_id, sites=site_id,
-                                       sla_policy__isnull=False, starts_on__lte=day, ends_on__gte=day)
-        .select_related("sla_policy__calendar").order_by("-starts_on", "-pk").first()
+        ServiceContract.objects.filter(
+            organization_id=organization_id,
+            sites=site_id,
+            sla_policy__isnull=False,
+            starts_on__lte=day,
+            ends_on__gte=day,
+        )
+        .select_related("sla_policy__calendar")
+        .order_by("-starts_on", "-pk")
+        .first()
     )
     if contract is not None:
         return contract.sla_policy
@@ -51,7 +61,8 @@ def policy_for_site(*, organization_id: int, site_id: int, day: date) -> Policy 
 def policy_set_default(*, policy: Policy, actor=None) -> Policy:
     """Make `policy` the default (the previous default stops being one)."""
     Policy.objects.select_for_update().filter(is_default=True).exclude(pk=policy.pk).update(
-        is_default=False, updated_at=timezone.now())
+        is_default=False, updated_at=timezone.now()
+    )
     if not policy.is_default:
         policy.is_default = True
         policy.save(update_fields=["is_default", "updated_at"])
@@ -60,8 +71,9 @@ def policy_set_default(*, policy: Policy, actor=None) -> Policy:
 
 @transaction.atomic
 def calendar_set_default(*, calendar: BusinessCalendar, actor=None) -> BusinessCalendar:
-    BusinessCalendar.objects.select_for_update().filter(is_default=True).exclude(pk=calendar.pk).update(
-        is_default=False, updated_at=timezone.now())
+    BusinessCalendar.objects.select_for_update().filter(is_default=True).exclude(
+        pk=calendar.pk
+    ).update(is_default=False, updated_at=timezone.now())
     if not calendar.is_default:
         calendar.is_default = True
         calendar.save(update_fields=["is_default", "updated_at"])
@@ -69,7 +81,7 @@ def calendar_set_default(*, calendar: BusinessCalendar, actor=None) -> BusinessC
 
 
 def parse_years(value: str | Iterable[int]) -> list[int]:
-    """"2025-2027", "2026" or "2025,2027" (or a list of ints) → sorted years."""
+    """ "2025-2027", "2026" or "2025,2027" (or a list of ints) → sorted years."""
     if not isinstance(value, str):
         years = sorted({int(year) for year in value})
     else:
@@ -86,8 +98,9 @@ def parse_years(value: str | Iterable[int]) -> list[int]:
 
 
 @transaction.atomic
-def calendar_import_holidays(*, calendar: BusinessCalendar, country: str, years, subdiv: str | None = None,
-                             actor=None) -> tuple[int, int]:
+def calendar_import_holidays(
+    *, calendar: BusinessCalendar, country: str, years, subdiv: str | None = None, actor=None
+) -> tuple[int, int]:
     """Public holidays and make-up working days of `country` in `years` from the
     `holidays` package, written as calendar days. The import is authoritative for the
     dates it knows (a manual entry for such a date is overwritten); other manual days
@@ -95,17 +108,27 @@ def calendar_import_holidays(*, calendar: BusinessCalendar, country: str, years,
     years = parse_years(years)
     country = (country or "").strip().upper()
     try:
-        holiday_dates, workdays = bizcal.holidays_from_package(country, years, subdiv=subdiv or None)
+        holiday_dates, workdays = bizcal.holidays_from_package(
+            country, years, subdiv=subdiv or None
+        )
         names = holidays_package.country_holidays(country, subdiv=subdiv or None, years=years)
     except (ValueError, NotImplementedError, KeyError) as exc:
-        raise ServiceError(_("The holidays package has no calendar for this country."), field="country") from exc
+        raise ServiceError(
+            _("The holidays package has no calendar for this country."), field="country"
+        ) from exc
     calendar = BusinessCalendar.objects.select_for_update().get(pk=calendar.pk)
     for day in sorted(holiday_dates):
-        CalendarDay.objects.update_or_create(calendar=calendar, date=day,
-                                             defaults={"kind": CalendarDay.Kind.HOLIDAY, "name": names.get(day, "")})
+        CalendarDay.objects.update_or_create(
+            calendar=calendar,
+            date=day,
+            defaults={"kind": CalendarDay.Kind.HOLIDAY, "name": names.get(day, "")},
+        )
     for day in sorted(workdays):
-        CalendarDay.objects.update_or_create(calendar=calendar, date=day,
-                                             defaults={"kind": CalendarDay.Kind.WORKDAY, "name": MAKEUP_DAY_NAME})
+        CalendarDay.objects.update_or_create(
+            calendar=calendar,
+            date=day,
+            defaults={"kind": CalendarDay.Kind.WORKDAY, "name": MAKEUP_DAY_NAME},
+        )
     known = [year for year in years if bizcal.package_knows(country, year, subdiv or None)]
     extend_coverage(calendar, known)
     calendar.save(update_fields=["covered_through", "updated_at"])
@@ -131,11 +154,16 @@ def recompute_open_clocks(calendar: BusinessCalendar) -> int:
     from tickets.models import Ticket
 
     cal = load_calendar(BusinessCalendar.objects.get(pk=calendar.pk))
-    open_clocks = Clock.objects.filter(calendar=calendar, clock_kind=ClockKind.BUSINESS,
-                                       state__in=Clock.OPEN_STATES)
+    open_clocks = Clock.objects.filter(
+        calendar=calendar, clock_kind=ClockKind.BUSINESS, state__in=Clock.OPEN_STATES
+    )
     # Tickets first, then their clocks: the order of the ticket services (no deadlock).
-    list(Ticket.objects.select_for_update().filter(pk__in=open_clocks.values("ticket_id")).order_by("pk")
-         .values_list("pk", flat=True))
+    list(
+        Ticket.objects.select_for_update()
+        .filter(pk__in=open_clocks.values("ticket_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     clocks = list(open_clocks.select_for_update(of=("self",)))
     fields = ["due_at", "warn_at", "paused_total", "beyond_coverage", "updated_at"]
     changed = []
@@ -151,15 +179,17 @@ def recompute_open_clocks(calendar: BusinessCalendar) -> int:
 
 
 @transaction.atomic
-def calendar_day_save(*, calendar: BusinessCalendar, day: date, kind: str, name: str = "",
-                      actor=None) -> CalendarDay:
+def calendar_day_save(
+    *, calendar: BusinessCalendar, day: date, kind: str, name: str = "", actor=None
+) -> CalendarDay:
     """Enter a holiday or a make-up working day by hand (or change the one of that
     date); open clocks on the calendar follow."""
     if kind not in CalendarDay.Kind.values:
         raise ServiceError(_("Choose holiday or make-up working day."), field="kind")
     calendar = BusinessCalendar.objects.select_for_update().get(pk=calendar.pk)
-    row, _created = CalendarDay.objects.update_or_create(calendar=calendar, date=day,
-                                                         defaults={"kind": kind, "name": name or ""})
+    row, _created = CalendarDay.objects.update_or_create(
+        calendar=calendar, date=day, defaults={"kind": kind, "name": name or ""}
+    )
     calendar.save(update_fields=["updated_at"])
     recompute_open_clocks(calendar)
     return row
@@ -174,8 +204,9 @@ def calendar_day_delete(*, day: CalendarDay, actor=None) -> None:
 
 
 @transaction.atomic
-def calendar_set_coverage(*, calendar: BusinessCalendar, covered_through: date | None,
-                          actor=None) -> BusinessCalendar:
+def calendar_set_coverage(
+    *, calendar: BusinessCalendar, covered_through: date | None, actor=None
+) -> BusinessCalendar:
     """A manager who entered a year's days by hand declares them complete."""
     calendar = BusinessCalendar.objects.select_for_update().get(pk=calendar.pk)
     calendar.covered_through = covered_through
@@ -209,12 +240,24 @@ def calendars_import_next_year(*, today: date | None = None) -> list[tuple[Busin
         if year > today.year + 1 or not _knows(calendar, year):
             continue
         with transaction.atomic():
-            holidays, workdays = calendar_import_holidays(calendar=calendar, country=calendar.country,
-                                                          years=[year], subdiv=calendar.subdivision or None)
+            holidays, workdays = calendar_import_holidays(
+                calendar=calendar,
+                country=calendar.country,
+                years=[year],
+                subdiv=calendar.subdivision or None,
+            )
             calendar.refresh_from_db()
-            notify(recipients=_managers(), event=IMPORTED_EVENT, target=calendar,
-                   context={"year": year, "holidays": holidays, "workdays": workdays,
-                            "covered_through": calendar.covered_through})
+            notify(
+                recipients=_managers(),
+                event=IMPORTED_EVENT,
+                target=calendar,
+                context={
+                    "year": year,
+                    "holidays": holidays,
+                    "workdays": workdays,
+                    "covered_through": calendar.covered_through,
+                },
+            )
         done.append((calendar, year))
     return done
 
@@ -246,7 +289,11 @@ def calendars_notify_coverage(*, today: date | None = None) -> list[BusinessCale
                 continue
             locked.coverage_notice_for = end or today
             locked.save(update_fields=["coverage_notice_for"])
-            notify(recipients=_managers(), event=COVERAGE_EVENT, target=locked,
-                   context={"covered_through": end, "days_left": (end - today).days if end else 0})
+            notify(
+                recipients=_managers(),
+                event=COVERAGE_EVENT,
+                target=locked,
+                context={"covered_through": end, "days_left": (end - today).days if end else 0},
+            )
         warned.append(calendar)
     return warned

@@ -25,11 +25,13 @@ def _check_input(actor, fields: dict) -> None:
 
 
 _policies = EntityServices(Policy, roles=MANAGERS, check_input=_check_input, in_use=IN_USE)
-_calendars = EntityServices(BusinessCalendar, roles=MANAGERS, check_input=_check_input,
-                            in_use=IN_USE)
+_calendars = EntityServices(
+    BusinessCalendar, roles=MANAGERS, check_input=_check_input, in_use=IN_USE
+)
 policy_delete, calendar_delete = _policies.delete, _calendars.delete
 target_create, target_update, target_delete = EntityServices(
-    Target, roles=MANAGERS, check_input=_check_input).functions
+    Target, roles=MANAGERS, check_input=_check_input
+).functions
 
 
 # --- policies and calendars: a new default replaces the old one --------------------------
@@ -49,28 +51,41 @@ def _replace_windows(calendar: BusinessCalendar, windows) -> None:
     if windows is not None:
         calendar.windows.all().delete()
         WorkingWindow.objects.bulk_create(
-            WorkingWindow(calendar=calendar, **window) for window in windows)
+            WorkingWindow(calendar=calendar, **window) for window in windows
+        )
 
 
 def _finish_calendar(calendar: BusinessCalendar, actor, *, windows, is_default, covered_through):
     if covered_through is not UNCHANGED and covered_through != calendar.covered_through:
-        calendar = calendar_set_coverage(calendar=calendar, covered_through=covered_through,
-                                         actor=actor)
+        calendar = calendar_set_coverage(
+            calendar=calendar, covered_through=covered_through, actor=actor
+        )
     _replace_windows(calendar, windows)
     return calendar_set_default(calendar=calendar, actor=actor) if is_default else calendar
 
 
 @transaction.atomic
-def calendar_create(*, actor, windows=None, is_default: bool = False, covered_through=UNCHANGED,
-                    **fields) -> BusinessCalendar:
+def calendar_create(
+    *, actor, windows=None, is_default: bool = False, covered_through=UNCHANGED, **fields
+) -> BusinessCalendar:
     calendar = _calendars.create(actor=actor, **fields)
-    return _finish_calendar(calendar, actor, windows=windows, is_default=is_default,
-                            covered_through=covered_through)
+    return _finish_calendar(
+        calendar, actor, windows=windows, is_default=is_default, covered_through=covered_through
+    )
 
 
 @transaction.atomic
-def calendar_update(calendar: BusinessCalendar, /, *, actor, windows=None, is_default: bool = False,
-                    covered_through=UNCHANGED, **fields) -> BusinessCalendar:
+def calendar_update(
+    calendar: BusinessCalendar,
+    /,
+    *,
+    actor,
+    windows=None,
+    is_default: bool = False,
+    covered_through=UNCHANGED,
+    **fields,
+) -> BusinessCalendar:
     calendar = _calendars.update(calendar, actor=actor, **fields)
-    return _finish_calendar(calendar, actor, windows=windows, is_default=is_default,
-                            covered_through=covered_through)
+    return _finish_calendar(
+        calendar, actor, windows=windows, is_default=is_default, covered_through=covered_through
+    )

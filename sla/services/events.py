@@ -39,17 +39,33 @@ from tickets.models import Ticket
 
 from .config import policy_for
 
-M = Metric
-S = Clock.State
+State = Clock.State
 FAULT = "fault"
 SAVED_FIELDS = [
-    "visit", "policy", "severity", "duration", "clock_kind", "calendar", "warning_ratio", "started_at", "due_at",
-    "warn_at", "met_at", "paused_at", "paused_total", "pauses", "state", "breached", "warned_at", "breached_at",
-    "beyond_coverage", "updated_at",
+    "visit",
+    "policy",
+    "severity",
+    "duration",
+    "clock_kind",
+    "calendar",
+    "warning_ratio",
+    "started_at",
+    "due_at",
+    "warn_at",
+    "met_at",
+    "paused_at",
+    "paused_total",
+    "pauses",
+    "state",
+    "breached",
+    "warned_at",
+    "breached_at",
+    "beyond_coverage",
+    "updated_at",
 ]
 
 
-COUNTING = (S.RUNNING, S.BREACHED)
+COUNTING = (State.RUNNING, State.BREACHED)
 
 
 class _TicketClocks:
@@ -63,8 +79,12 @@ class _TicketClocks:
         if new:  # a ticket reported in this transaction has no clocks yet
             self.rows: list[Clock] = []
         else:
-            locked = (Clock.objects.select_for_update(of=("self",)).select_related("calendar")
-                      .filter(ticket=ticket).order_by("metric", "round", "pk"))
+            locked = (
+                Clock.objects.select_for_update(of=("self",))
+                .select_related("calendar")
+                .filter(ticket=ticket)
+                .order_by("metric", "round", "pk")
+            )
             self.rows = list(locked)
         self.changed: list[Clock] = []
         self.calendars = deadlines.Calendars()
@@ -77,7 +97,9 @@ class _TicketClocks:
         if self._policy is None:
             running = next((c for c in self.rows if c.policy_id), None)
             if running is not None:
-                self._policy = Policy.objects.select_related("calendar").filter(pk=running.policy_id).first()
+                self._policy = (
+                    Policy.objects.select_related("calendar").filter(pk=running.policy_id).first()
+                )
             if self._policy is None:
                 self._policy = policy_for(self.ticket)
         return self._policy
@@ -100,8 +122,13 @@ class _TicketClocks:
 
     def open_clocks(self, metric: str, visit=None) -> list[Clock]:
         """Open rounds of `metric`; with a visit, those of that visit or of none."""
-        return [c for c in self.rows if c.metric == metric and c.is_open
-                and (visit is None or c.visit_id in (None, visit.pk))]
+        return [
+            c
+            for c in self.rows
+            if c.metric == metric
+            and c.is_open
+            and (visit is None or c.visit_id in (None, visit.pk))
+        ]
 
     def _mark(self, clock: Clock) -> None:
         if not any(c is clock for c in self.changed):
@@ -111,12 +138,18 @@ class _TicketClocks:
     def _retarget(self, clock: Clock, target: Target) -> None:
         clock.policy = self.policy
         clock.severity = self.ticket.severity or ""
-        clock.duration, clock.clock_kind, clock.warning_ratio = target.duration, target.clock, target.warning_ratio
+        clock.duration, clock.clock_kind, clock.warning_ratio = (
+            target.duration,
+            target.clock,
+            target.warning_ratio,
+        )
         clock.calendar = self.policy.calendar if target.clock == ClockKind.BUSINESS else None
         deadlines.recompute(clock, self.calendars.for_clock(clock))
         self._mark(clock)
 
-    def start(self, metric: str, *, started_at: datetime, visit=None, new_round: bool = False) -> Clock | None:
+    def start(
+        self, metric: str, *, started_at: datetime, visit=None, new_round: bool = False
+    ) -> Clock | None:
         """Start `metric` unless it exists (`new_round`: start its next round however
         the earlier ones ended). Returns the clock (None without a target)."""
         existing = self.current(metric)
@@ -125,8 +158,14 @@ class _TicketClocks:
         target = self.target(metric)
         if target is None:
             return None
-        clock = Clock(ticket=self.ticket, metric=metric, visit=visit, started_at=started_at, state=S.RUNNING,
-                      round=existing.round + 1 if existing is not None else 1)
+        clock = Clock(
+            ticket=self.ticket,
+            metric=metric,
+            visit=visit,
+            started_at=started_at,
+            state=State.RUNNING,
+            round=existing.round + 1 if existing is not None else 1,
+        )
         self._retarget(clock, target)
         self.rows.append(clock)
         return clock
@@ -139,39 +178,39 @@ class _TicketClocks:
                 self._retarget(clock, target)
 
     def _close_pause(self, clock: Clock, at: datetime) -> None:
-        if clock.state == S.PAUSED:
+        if clock.state == State.PAUSED:
             deadlines.add_pause(clock, clock.paused_at, at)
             clock.paused_at = None
-            clock.state = S.BREACHED if clock.breached_at else S.RUNNING
+            clock.state = State.BREACHED if clock.breached_at else State.RUNNING
             deadlines.recompute(clock, self.calendars.for_clock(clock))
 
     def meet(self, metric: str, at: datetime, *, visit=None) -> None:
         for clock in self.open_clocks(metric, visit):
             self._close_pause(clock, at)
-            clock.met_at, clock.state = at, S.MET
+            clock.met_at, clock.state = at, State.MET
             clock.breached = clock.breached or at > clock.due_at
             self._mark(clock)
 
     def pause(self, metric: str, at: datetime) -> None:
         for clock in self.open_clocks(metric):
-            if clock.state in (S.RUNNING, S.BREACHED):
-                clock.paused_at, clock.state = at, S.PAUSED
+            if clock.state in (State.RUNNING, State.BREACHED):
+                clock.paused_at, clock.state = at, State.PAUSED
                 self._mark(clock)
 
     def resume(self, metric: str, at: datetime) -> None:
         for clock in self.open_clocks(metric):
-            if clock.state == S.PAUSED:
+            if clock.state == State.PAUSED:
                 self._close_pause(clock, at)
                 self._mark(clock)
 
     def reopen(self, metric: str, at: datetime) -> None:
         """Continue the latest round when met: the span since it was met is a pause."""
         clock = self.current(metric)
-        if clock is None or clock.state != S.MET:
+        if clock is None or clock.state != State.MET:
             return
         deadlines.add_pause(clock, clock.met_at, at)
         clock.met_at = None
-        clock.state = S.BREACHED if clock.breached_at else S.RUNNING
+        clock.state = State.BREACHED if clock.breached_at else State.RUNNING
         deadlines.recompute(clock, self.calendars.for_clock(clock))
         self._mark(clock)
 
@@ -182,11 +221,11 @@ class _TicketClocks:
             self._stop(clock, at)
 
     def _stop(self, clock: Clock, at: datetime) -> None:
-        if clock.state == S.PAUSED:
+        if clock.state == State.PAUSED:
             deadlines.add_pause(clock, clock.paused_at, at)
             clock.paused_at = None
             deadlines.recompute(clock, self.calendars.for_clock(clock))
-        clock.state = S.STOPPED
+        clock.state = State.STOPPED
         clock.breached = clock.breached or at > clock.due_at
         self._mark(clock)
 
@@ -218,7 +257,7 @@ class _TicketClocks:
 
 
 def _reported(run: _TicketClocks, at, visit, data) -> None:
-    for metric in (M.TRIAGE, M.RESPONSE):
+    for metric in (Metric.TRIAGE, Metric.RESPONSE):
         run.start(metric, started_at=run.ticket.reported_at)
 
 
@@ -226,11 +265,11 @@ def _triaged(run: _TicketClocks, at, visit, data) -> None:
     reported = run.ticket.reported_at
     _reported(run, at, visit, data)  # tickets that existed before the engine get their clocks too
     if not data or "old_severity" not in data:
-        run.meet(M.TRIAGE, at)
+        run.meet(Metric.TRIAGE, at)
     run.retarget_open()
-    run.start(M.RESTORE, started_at=reported)
+    run.start(Metric.RESTORE, started_at=reported)
     if run.ticket.kind == FAULT:
-        run.start(M.ARRIVAL, started_at=reported)
+        run.start(Metric.ARRIVAL, started_at=reported)
 
 
 def _dispatched(run, at, visit, data) -> None:
@@ -239,20 +278,20 @@ def _dispatched(run, at, visit, data) -> None:
     (after a reopen, or after an earlier visit arrived) gets its own from dispatch."""
     if run.ticket.kind != FAULT:
         return
-    run.start(M.DEPARTURE, started_at=at, visit=visit, new_round=True)
-    waiting = [c for c in run.open_clocks(M.ARRIVAL) if c.visit_id is None]
+    run.start(Metric.DEPARTURE, started_at=at, visit=visit, new_round=True)
+    waiting = [c for c in run.open_clocks(Metric.ARRIVAL) if c.visit_id is None]
     if waiting:
         waiting[0].visit = visit
         run._mark(waiting[0])
-    elif not run.open_clocks(M.ARRIVAL):
-        run.start(M.ARRIVAL, started_at=at, visit=visit, new_round=True)
+    elif not run.open_clocks(Metric.ARRIVAL):
+        run.start(Metric.ARRIVAL, started_at=at, visit=visit, new_round=True)
 
 
 def _visit_cancelled(run, at, visit, data) -> None:
     """The visit's departure clock stops; the report's arrival clock waits for the next
     visit, an arrival clock of the visit's own stops."""
-    run.stop(M.DEPARTURE, at, visit=visit)
-    for clock in run.open_clocks(M.ARRIVAL, visit):
+    run.stop(Metric.DEPARTURE, at, visit=visit)
+    for clock in run.open_clocks(Metric.ARRIVAL, visit):
         if clock.visit_id is None:
             continue
         if clock.round == 1:  # the report's arrival clock
@@ -263,53 +302,55 @@ def _visit_cancelled(run, at, visit, data) -> None:
 
 
 def _departed(run, at, visit, data) -> None:
-    run.meet(M.DEPARTURE, at, visit=visit)
+    run.meet(Metric.DEPARTURE, at, visit=visit)
 
 
 def _arrived(run, at, visit, data) -> None:
-    run.meet(M.DEPARTURE, at, visit=visit)  # checked in without a separate departure
-    run.meet(M.ARRIVAL, at, visit=visit)
-    run.meet(M.RESPONSE, at)
+    run.meet(Metric.DEPARTURE, at, visit=visit)  # checked in without a separate departure
+    run.meet(Metric.ARRIVAL, at, visit=visit)
+    run.meet(Metric.RESPONSE, at)
 
 
 def _resolved(run, at, visit, data) -> None:
-    run.meet(M.RESPONSE, at)
-    run.meet(M.RESTORE, at)
-    run.stop(M.ARRIVAL, at)
-    run.stop(M.DEPARTURE, at)
-    run.stop(M.FOLLOW_UP, at)
-    run.start(M.FOLLOW_UP, started_at=at, new_round=True)  # a fresh round, judged on its own
+    run.meet(Metric.RESPONSE, at)
+    run.meet(Metric.RESTORE, at)
+    run.stop(Metric.ARRIVAL, at)
+    run.stop(Metric.DEPARTURE, at)
+    run.stop(Metric.FOLLOW_UP, at)
+    run.start(Metric.FOLLOW_UP, started_at=at, new_round=True)  # a fresh round, judged on its own
 
 
 def _reopened(run, at, visit, data) -> None:
-    run.reopen(M.RESTORE, at)
-    run.stop(M.FOLLOW_UP, at)
+    run.reopen(Metric.RESTORE, at)
+    run.stop(Metric.FOLLOW_UP, at)
 
 
 def _stop_all(run, at, visit, data) -> None:
-    for metric in M.values:
+    for metric in Metric.values:
         run.stop(metric, at)
 
 
 HANDLERS = {
     "reported": _reported,
     "triaged": _triaged,
-    "responded": lambda run, at, visit, data: run.meet(M.RESPONSE, at),
+    "responded": lambda run, at, visit, data: run.meet(Metric.RESPONSE, at),
     "dispatched": _dispatched,
     "visit_cancelled": _visit_cancelled,
     "departed": _departed,
     "arrived": _arrived,
-    "waiting_customer": lambda run, at, visit, data: run.pause(M.RESTORE, at),
-    "resumed": lambda run, at, visit, data: run.resume(M.RESTORE, at),
+    "waiting_customer": lambda run, at, visit, data: run.pause(Metric.RESTORE, at),
+    "resumed": lambda run, at, visit, data: run.resume(Metric.RESTORE, at),
     "resolved": _resolved,
     "reopened": _reopened,
-    "followed_up": lambda run, at, visit, data: run.meet(M.FOLLOW_UP, at),
+    "followed_up": lambda run, at, visit, data: run.meet(Metric.FOLLOW_UP, at),
     "cancelled": _stop_all,
     "closed": _stop_all,
 }
 
 
-def clocks_on_ticket_event(*, ticket, event: str, at: datetime, actor=None, visit=None, data=None) -> None:
+def clocks_on_ticket_event(
+    *, ticket, event: str, at: datetime, actor=None, visit=None, data=None
+) -> None:
     """Start, meet, pause, resume, re-target or stop the ticket's clocks for `event`
     (reported, triaged — again later with data={"old_severity": ...} for a severity
     change —, responded, dispatched, visit_cancelled, departed, arrived, waiting_customer, resumed,

@@ -45,14 +45,23 @@ class SweepResult:
 
 
 def _scan(queryset, order: str, batch_size: int, seen: set[int]) -> list[int]:
-    ids = [pk for pk in queryset.order_by(order).values_list("pk", flat=True)[:batch_size] if pk not in seen]
+    ids = [
+        pk
+        for pk in queryset.order_by(order).values_list("pk", flat=True)[:batch_size]
+        if pk not in seen
+    ]
     seen.update(ids)
     return ids
 
 
 def _load(ids: list[int]) -> list[Clock]:
-    return list(Clock.objects.filter(pk__in=ids).select_related(
-        "ticket", "ticket__site", "ticket__site__service_center", "ticket__assignee").order_by("due_at", "pk"))
+    return list(
+        Clock.objects.filter(pk__in=ids)
+        .select_related(
+            "ticket", "ticket__site", "ticket__site__service_center", "ticket__assignee"
+        )
+        .order_by("due_at", "pk")
+    )
 
 
 class _Staff:
@@ -60,8 +69,11 @@ class _Staff:
     batch; staff without centres cover every centre."""
 
     def __init__(self, roles):
-        users = (User.objects.filter(role__in=roles, is_active=True)
-                 .select_related("engineer_profile").prefetch_related("service_centers"))
+        users = (
+            User.objects.filter(role__in=roles, is_active=True)
+            .select_related("engineer_profile")
+            .prefetch_related("service_centers")
+        )
         self.rows = []
         for user in users:
             centres = {c.pk for c in user.service_centers.all()}
@@ -96,8 +108,12 @@ def _breach_recipients(staff: _Staff, clock: Clock) -> list[User]:
 
 
 def _notice(recipients, event: str, clock: Clock) -> dict:
-    return {"recipients": recipients, "event": event, "target": clock,
-            "context": {"metric": clock.metric, "due_at": clock.due_at, "ticket": clock.ticket}}
+    return {
+        "recipients": recipients,
+        "event": event,
+        "target": clock,
+        "context": {"metric": clock.metric, "due_at": clock.due_at, "ticket": clock.ticket},
+    }
 
 
 def _claim(clocks: list[Clock], stage: str, now: datetime, staff: _Staff) -> list[Clock]:
@@ -109,29 +125,51 @@ def _claim(clocks: list[Clock], stage: str, now: datetime, staff: _Staff) -> lis
     from notifications.services import notify_many
 
     if stage == "breach":
-        unclaimed, changes = Q(state=State.RUNNING, breached_at=None), {
-            "state": State.BREACHED, "breached": True, "breached_at": now,
-            "warned_at": Coalesce(F("warned_at"), Value(now))}
+        unclaimed, changes = (
+            Q(state=State.RUNNING, breached_at=None),
+            {
+                "state": State.BREACHED,
+                "breached": True,
+                "breached_at": now,
+                "warned_at": Coalesce(F("warned_at"), Value(now)),
+            },
+        )
     else:
         unclaimed, changes = Q(state=State.RUNNING, warned_at=None), {"warned_at": now}
     with transaction.atomic():
         if stage == "breach":
             # A breach moves the ticket (sync): lock the tickets first, as the ticket
             # services do, skipping those a service holds (their clocks wait a minute).
-            free = set(Ticket.objects.select_for_update(skip_locked=True).filter(
-                pk__in={clock.ticket_id for clock in clocks}).values_list("pk", flat=True))
+            free = set(
+                Ticket.objects.select_for_update(skip_locked=True)
+                .filter(pk__in={clock.ticket_id for clock in clocks})
+                .values_list("pk", flat=True)
+            )
             clocks = [clock for clock in clocks if clock.ticket_id in free]
-        ids = list(Clock.objects.select_for_update(skip_locked=True).filter(
-            unclaimed, pk__in=[clock.pk for clock in clocks]).values_list("pk", flat=True))
+        ids = list(
+            Clock.objects.select_for_update(skip_locked=True)
+            .filter(unclaimed, pk__in=[clock.pk for clock in clocks])
+            .values_list("pk", flat=True)
+        )
         if not ids:
             return []
         Clock.objects.filter(unclaimed, pk__in=ids).update(**changes, updated_at=now)
         claimed = [clock for clock in clocks if clock.pk in set(ids)]
         if stage == "breach":  # the ticket shows the clock's state: sync must see it
             touch_tickets(clock.ticket_id for clock in claimed)
-            notify_many([_notice(_breach_recipients(staff, clock), BREACH_EVENT, clock) for clock in claimed])
+            notify_many(
+                [
+                    _notice(_breach_recipients(staff, clock), BREACH_EVENT, clock)
+                    for clock in claimed
+                ]
+            )
         else:
-            notify_many([_notice(_warning_recipients(staff, clock), WARNING_EVENT, clock) for clock in claimed])
+            notify_many(
+                [
+                    _notice(_warning_recipients(staff, clock), WARNING_EVENT, clock)
+                    for clock in claimed
+                ]
+            )
     return claimed
 
 
@@ -157,7 +195,9 @@ def sweep(*, now: datetime | None = None, batch_size: int = 500) -> SweepResult:
     staff = None
     to_escalate = []
     due = Clock.objects.filter(state=State.RUNNING, due_at__lte=now)
-    warn = Clock.objects.filter(Q(state=State.RUNNING, warned_at=None, warn_at__lte=now) & Q(due_at__gt=now))
+    warn = Clock.objects.filter(
+        Q(state=State.RUNNING, warned_at=None, warn_at__lte=now) & Q(due_at__gt=now)
+    )
     for queryset, order, stage in ((due, "due_at", "breach"), (warn, "warn_at", "warning")):
         for _batch in range(MAX_BATCHES):
             ids = _scan(queryset, order, batch_size, seen)

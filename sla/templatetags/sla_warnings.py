@@ -14,7 +14,13 @@ def site_time_zone_warning(site):
     if mismatch is None:
         return {"warning": None}
     site_zone, calendar = mismatch
-    return {"warning": {"site_zone": site_zone, "calendar": calendar.name, "calendar_zone": calendar.time_zone}}
+    return {
+        "warning": {
+            "site_zone": site_zone,
+            "calendar": calendar.name,
+            "calendar_zone": calendar.time_zone,
+        }
+    }
 
 
 @register.inclusion_tag("sla/_time_zone_warning.html")
@@ -23,6 +29,11 @@ def clocks_time_zone_warning(clocks, site):
     for clock in clocks:
         calendar = clock.calendar if clock.clock_kind == "business" else None
         if calendar is not None and calendar.time_zone != site.time_zone:
-            return {"warning": {"site_zone": site.time_zone, "calendar": calendar.name,
-                                "calendar_zone": calendar.time_zone}}
+            return {
+                "warning": {
+                    "site_zone": site.time_zone,
+                    "calendar": calendar.name,
+                    "calendar_zone": calendar.time_zone,
+                }
+            }
     return {"warning": None}

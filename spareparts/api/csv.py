@@ -7,18 +7,30 @@ from rest_framework.renderers import BaseRenderer
 from servicedesk import spreadsheets
 
 STOCK_COLUMNS = [
-    ("stockroom", lambda s: s.stockroom.name), ("sku", lambda s: s.part.sku), ("part", lambda s: s.part.name),
-    ("unit", lambda s: s.part.unit), ("on_hand", lambda s: s.on_hand), ("reserved", lambda s: s.reserved),
-    ("available", lambda s: s.available), ("minimum", lambda s: s.minimum),
-    ("reorder_point", lambda s: s.reorder_point), ("reorder_quantity", lambda s: s.reorder_quantity),
+    ("stockroom", lambda s: s.stockroom.name),
+    ("sku", lambda s: s.part.sku),
+    ("part", lambda s: s.part.name),
+    ("unit", lambda s: s.part.unit),
+    ("on_hand", lambda s: s.on_hand),
+    ("reserved", lambda s: s.reserved),
+    ("available", lambda s: s.available),
+    ("minimum", lambda s: s.minimum),
+    ("reorder_point", lambda s: s.reorder_point),
+    ("reorder_quantity", lambda s: s.reorder_quantity),
     ("low", lambda s: "yes" if s.below_reorder_point else ""),
 ]
 MOVEMENT_COLUMNS = [
-    ("id", lambda m: m.pk), ("at", lambda m: m.created_at.isoformat()), ("kind", lambda m: m.kind),
-    ("sku", lambda m: m.part.sku), ("stockroom", lambda m: m.stockroom.name), ("quantity", lambda m: m.quantity),
-    ("on_hand_delta", lambda m: m.on_hand_delta), ("reserved_delta", lambda m: m.reserved_delta),
+    ("id", lambda m: m.pk),
+    ("at", lambda m: m.created_at.isoformat()),
+    ("kind", lambda m: m.kind),
+    ("sku", lambda m: m.part.sku),
+    ("stockroom", lambda m: m.stockroom.name),
+    ("quantity", lambda m: m.quantity),
+    ("on_hand_delta", lambda m: m.on_hand_delta),
+    ("reserved_delta", lambda m: m.reserved_delta),
     ("ticket", lambda m: m.ticket.number if m.ticket_id else ""),
-    ("visit", lambda m: m.visit.number if m.visit_id else ""), ("reason", lambda m: m.reason),
+    ("visit", lambda m: m.visit.number if m.visit_id else ""),
+    ("reason", lambda m: m.reason),
     ("by", lambda m: m.actor.username if m.actor_id else ""),
 ]
 MAX_ROWS = 50_000

@@ -6,7 +6,15 @@ from rest_framework import serializers
 from accounts.selectors import service_centers_visible_to
 from assets.selectors import equipment_models_visible_to
 from servicedesk.api.fields import ScopedPrimaryKeyRelatedField
-from spareparts.models import Movement, Part, ProcurementRequest, Reservation, Stock, Stockroom, Transfer
+from spareparts.models import (
+    Movement,
+    Part,
+    ProcurementRequest,
+    Reservation,
+    Stock,
+    Stockroom,
+    Transfer,
+)
 from spareparts.selectors import (
     parts_visible_to,
     stockrooms_reachable_by,
@@ -24,14 +32,33 @@ class ScopedId(ScopedPrimaryKeyRelatedField):
 
 
 class PartSerializer(serializers.ModelSerializer):
-    compatible_models = ScopedPrimaryKeyRelatedField(selector=equipment_models_visible_to, many=True, required=False)
-    unit_cost = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
-                                         help_text=_("Staff only: left out for customers."))
+    compatible_models = ScopedPrimaryKeyRelatedField(
+        selector=equipment_models_visible_to, many=True, required=False
+    )
+    unit_cost = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Staff only: left out for customers."),
+    )
 
     class Meta:
         model = Part
-        fields = ["id", "sku", "name", "description", "unit", "compatible_models", "critical", "vendor", "unit_cost",
-                  "lead_time_days", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "sku",
+            "name",
+            "description",
+            "unit",
+            "compatible_models",
+            "critical",
+            "vendor",
+            "unit_cost",
+            "lead_time_days",
+            "created_at",
+            "updated_at",
+        ]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -47,7 +74,15 @@ class StockroomSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stockroom
-        fields = ["id", "service_center", "service_center_name", "name", "address", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "service_center",
+            "service_center_name",
+            "name",
+            "address",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class StockSerializer(serializers.ModelSerializer):
@@ -61,8 +96,23 @@ class StockSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stock
-        fields = ["id", "part", "part_sku", "part_name", "stockroom", "stockroom_name", "on_hand", "reserved",
-                  "available", "minimum", "reorder_point", "reorder_quantity", "low", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "part",
+            "part_sku",
+            "part_name",
+            "stockroom",
+            "stockroom_name",
+            "on_hand",
+            "reserved",
+            "available",
+            "minimum",
+            "reorder_point",
+            "reorder_quantity",
+            "low",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["on_hand", "reserved"]
 
 
@@ -79,8 +129,11 @@ class StockReceiveSerializer(serializers.Serializer):
 
 
 class StockAdjustSerializer(serializers.Serializer):
-    delta = serializers.IntegerField(min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY,
-                                     help_text=_("Change of on hand, up or down; not zero."))
+    delta = serializers.IntegerField(
+        min_value=-MAX_QUANTITY,
+        max_value=MAX_QUANTITY,
+        help_text=_("Change of on hand, up or down; not zero."),
+    )
     reason = serializers.CharField(max_length=300)
 
     def validate_delta(self, value):
@@ -93,14 +146,35 @@ class MovementSerializer(serializers.ModelSerializer):
     part_sku = serializers.CharField(source="part.sku", read_only=True)
     stockroom_name = serializers.CharField(source="stockroom.name", read_only=True)
     actor_name = serializers.CharField(source="actor.__str__", read_only=True, default="")
-    updated_at = serializers.DateTimeField(source="created_at", read_only=True,
-                                           help_text=_("A movement never changes: its creation time."))
+    updated_at = serializers.DateTimeField(
+        source="created_at",
+        read_only=True,
+        help_text=_("A movement never changes: its creation time."),
+    )
 
     class Meta:
         model = Movement
-        fields = ["id", "kind", "part", "part_sku", "stockroom", "stockroom_name", "quantity", "on_hand_delta",
-                  "reserved_delta", "ticket", "visit", "reservation", "transfer", "procurement", "reason", "actor",
-                  "actor_name", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "kind",
+            "part",
+            "part_sku",
+            "stockroom",
+            "stockroom_name",
+            "quantity",
+            "on_hand_delta",
+            "reserved_delta",
+            "ticket",
+            "visit",
+            "reservation",
+            "transfer",
+            "procurement",
+            "reason",
+            "actor",
+            "actor_name",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -111,9 +185,24 @@ class ReservationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Reservation
-        fields = ["id", "part", "part_sku", "stockroom", "stockroom_name", "quantity", "used", "released",
-                  "outstanding", "status", "ticket", "visit", "served_from_own_centre", "reserved_by", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "part",
+            "part_sku",
+            "stockroom",
+            "stockroom_name",
+            "quantity",
+            "used",
+            "released",
+            "outstanding",
+            "status",
+            "ticket",
+            "visit",
+            "served_from_own_centre",
+            "reserved_by",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -123,23 +212,36 @@ class ReservationCreateSerializer(serializers.Serializer):
     ticket = ScopedId(selector=tickets_in_scope, required=False, allow_null=True)
     visit = ScopedId(selector=visits_in_scope, required=False, allow_null=True)
     stockroom = ScopedId(
-        selector=stockrooms_reachable_by, required=False, allow_null=True,
-        help_text=_("Leave empty to take the nearest stockroom that has the part."))
+        selector=stockrooms_reachable_by,
+        required=False,
+        allow_null=True,
+        help_text=_("Leave empty to take the nearest stockroom that has the part."),
+    )
 
     def validate(self, attrs):
         if not attrs.get("ticket") and not attrs.get("visit"):
-            raise serializers.ValidationError({"ticket": [_("Name the fault report or visit the parts are for.")]})
+            raise serializers.ValidationError(
+                {"ticket": [_("Name the fault report or visit the parts are for.")]}
+            )
         return attrs
 
 
 class ReservationReleaseSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False,
-                                        help_text=_("Default: all still reserved."))
+    quantity = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        required=False,
+        help_text=_("Default: all still reserved."),
+    )
 
 
 class ReservationUseSerializer(ReservationReleaseSerializer):
-    visit = ScopedId(selector=visits_in_scope, required=False, allow_null=True,
-                                         help_text=_("Needed when the reservation was made for the ticket only."))
+    visit = ScopedId(
+        selector=visits_in_scope,
+        required=False,
+        allow_null=True,
+        help_text=_("Needed when the reservation was made for the ticket only."),
+    )
 
 
 class TransferSerializer(serializers.ModelSerializer):
@@ -149,9 +251,24 @@ class TransferSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Transfer
-        fields = ["id", "part", "part_sku", "from_stockroom", "from_stockroom_name", "to_stockroom",
-                  "to_stockroom_name", "quantity", "status", "note", "shipped_by", "shipped_at", "received_by",
-                  "received_at", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "part",
+            "part_sku",
+            "from_stockroom",
+            "from_stockroom_name",
+            "to_stockroom",
+            "to_stockroom_name",
+            "quantity",
+            "status",
+            "note",
+            "shipped_by",
+            "shipped_at",
+            "received_by",
+            "received_at",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -164,7 +281,9 @@ class TransferCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["from_stockroom"] == attrs["to_stockroom"]:
-            raise serializers.ValidationError({"to_stockroom": [_("Choose another stockroom to ship to.")]})
+            raise serializers.ValidationError(
+                {"to_stockroom": [_("Choose another stockroom to ship to.")]}
+            )
         return attrs
 
 
@@ -183,9 +302,28 @@ class ProcurementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProcurementRequest
-        fields = ["id", "part", "part_sku", "quantity", "vendor", "priority", "expected_on", "status", "source",
-                  "ticket", "ticket_number", "stockroom", "stockroom_name", "note", "requested_by", "ordered_at",
-                  "received_at", "cancel_reason", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "part",
+            "part_sku",
+            "quantity",
+            "vendor",
+            "priority",
+            "expected_on",
+            "status",
+            "source",
+            "ticket",
+            "ticket_number",
+            "stockroom",
+            "stockroom_name",
+            "note",
+            "requested_by",
+            "ordered_at",
+            "received_at",
+            "cancel_reason",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -194,8 +332,9 @@ class ProcurementCreateSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     stockroom = ScopedId(selector=stockrooms_visible_to, required=False, allow_null=True)
     vendor = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    priority = serializers.ChoiceField(choices=ProcurementRequest.Priority.choices,
-                                       default=ProcurementRequest.Priority.MEDIUM)
+    priority = serializers.ChoiceField(
+        choices=ProcurementRequest.Priority.choices, default=ProcurementRequest.Priority.MEDIUM
+    )
     expected_on = serializers.DateField(required=False, allow_null=True)
     ticket = ScopedId(selector=tickets_in_scope, required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -208,5 +347,8 @@ class ProcurementOrderSerializer(serializers.Serializer):
 
 class ProcurementReceiveSerializer(serializers.Serializer):
     stockroom = ScopedId(
-        selector=stockrooms_visible_to, required=False, allow_null=True,
-        help_text=_("Default: the stockroom named on the request."))
+        selector=stockrooms_visible_to,
+        required=False,
+        allow_null=True,
+        help_text=_("Default: the stockroom named on the request."),
+    )

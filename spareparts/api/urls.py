@@ -10,6 +10,8 @@ router.register("stock", views.StockViewSet, basename="stock")
 router.register("movements", views.MovementViewSet, basename="movement")
 router.register("reservations", views.ReservationViewSet, basename="reservation")
 router.register("transfers", views.TransferViewSet, basename="transfer")
-router.register("procurement-requests", views.ProcurementRequestViewSet, basename="procurement-request")
+router.register(
+    "procurement-requests", views.ProcurementRequestViewSet, basename="procurement-request"
+)
 
 urlpatterns = router.urls

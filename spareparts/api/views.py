@@ -7,7 +7,11 @@ from rest_framework.response import Response
 
 from accounts.roles import ALL_ROLES, DISPATCH, FIELD_STAFF, MANAGERS, STAFF
 from servicedesk.api.pagination import CursorPagination
-from servicedesk.api.views import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
+from servicedesk.api.views import (
+    ScopedCreateListRetrieveViewSet,
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+)
 from spareparts import selectors, services
 from spareparts.filters import (
     CreatedAfterAsUpdatedFilter,
@@ -17,7 +21,15 @@ from spareparts.filters import (
     StockFilter,
     TransferFilter,
 )
-from spareparts.models import Movement, Part, ProcurementRequest, Reservation, Stock, Stockroom, Transfer
+from spareparts.models import (
+    Movement,
+    Part,
+    ProcurementRequest,
+    Reservation,
+    Stock,
+    Stockroom,
+    Transfer,
+)
 
 from . import serializers
 from .csv import MOVEMENT_COLUMNS, STOCK_COLUMNS, CSVRenderer, csv_response
@@ -52,7 +64,9 @@ class PartViewSet(ScopedModelViewSet):
 
 
 class StockroomViewSet(ScopedModelViewSet):
-    queryset = Stockroom.objects.none()  # names the model for the schema; rows come from get_queryset()
+    queryset = (
+        Stockroom.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
     serializer_class = serializers.StockroomSerializer
     read_roles = STAFF
     write_roles = MANAGERS
@@ -99,28 +113,40 @@ class StockViewSet(ScopedModelViewSet):
             return csv_response(self.filter_queryset(self.get_queryset()), STOCK_COLUMNS, "stock")
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=serializers.StockReceiveSerializer, responses={201: serializers.MovementSerializer})
+    @extend_schema(
+        request=serializers.StockReceiveSerializer, responses={201: serializers.MovementSerializer}
+    )
     @action(detail=True, methods=["post"], roles=DISPATCH)
     def receive(self, request, pk=None):
         stock = self.get_object()
         data = _input(serializers.StockReceiveSerializer, request)
-        movement = services.stock_receive(part=stock.part, stockroom=stock.stockroom, actor=request.user, **data)
-        return Response(serializers.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
+        movement = services.stock_receive(
+            part=stock.part, stockroom=stock.stockroom, actor=request.user, **data
+        )
+        return Response(
+            serializers.MovementSerializer(movement).data, status=status.HTTP_201_CREATED
+        )
 
-    @extend_schema(request=serializers.StockAdjustSerializer, responses={201: serializers.MovementSerializer})
+    @extend_schema(
+        request=serializers.StockAdjustSerializer, responses={201: serializers.MovementSerializer}
+    )
     @action(detail=True, methods=["post"], roles=MANAGERS)
     def adjust(self, request, pk=None):
         stock = self.get_object()
         data = _input(serializers.StockAdjustSerializer, request)
         movement = services.stock_adjust(stock=stock, actor=request.user, **data)
-        return Response(serializers.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.MovementSerializer(movement).data, status=status.HTTP_201_CREATED
+        )
 
 
 @extend_schema(description=CSV_NOTE)
 class MovementViewSet(ScopedReadOnlyViewSet):
     """The append-only stock ledger: read-only (POST, PUT, PATCH, DELETE → 405)."""
 
-    queryset = Movement.objects.none()  # names the model for the schema; rows come from get_queryset()
+    queryset = (
+        Movement.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
     serializer_class = serializers.MovementSerializer
     read_roles = STAFF
     # ETagMixin brings an update() that the router would route PUT/PATCH to.
@@ -140,8 +166,11 @@ class MovementViewSet(ScopedReadOnlyViewSet):
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
-            return csv_response(self.filter_queryset(self.get_queryset()).order_by("-id"), MOVEMENT_COLUMNS,
-                                "movements")
+            return csv_response(
+                self.filter_queryset(self.get_queryset()).order_by("-id"),
+                MOVEMENT_COLUMNS,
+                "movements",
+            )
         return super().list(request, *args, **kwargs)
 
 
@@ -150,7 +179,9 @@ class ReservationViewSet(ScopedCreateListRetrieveViewSet):
     that has the part (409 `out_of_stock` when none has: a procurement request is then
     raised for the ticket)."""
 
-    queryset = Reservation.objects.none()  # names the model for the schema; rows come from get_queryset()
+    queryset = (
+        Reservation.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
     serializer_class = serializers.ReservationSerializer
     read_roles = STAFF
     write_roles = FIELD_STAFF | DISPATCH
@@ -160,34 +191,51 @@ class ReservationViewSet(ScopedCreateListRetrieveViewSet):
     def get_queryset(self):
         return selectors.reservations_visible_to(self.request.user)
 
-    @extend_schema(request=serializers.ReservationCreateSerializer, responses={201: serializers.ReservationSerializer})
+    @extend_schema(
+        request=serializers.ReservationCreateSerializer,
+        responses={201: serializers.ReservationSerializer},
+    )
     def create(self, request, *args, **kwargs):
         data = _input(serializers.ReservationCreateSerializer, request)
         reservation = services.parts_reserve(actor=request.user, **data)
-        return Response(serializers.ReservationSerializer(reservation).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.ReservationSerializer(reservation).data, status=status.HTTP_201_CREATED
+        )
 
-    @extend_schema(request=serializers.ReservationReleaseSerializer, responses={200: serializers.ReservationSerializer})
+    @extend_schema(
+        request=serializers.ReservationReleaseSerializer,
+        responses={200: serializers.ReservationSerializer},
+    )
     @action(detail=True, methods=["post"], roles=FIELD_STAFF | DISPATCH)
     def release(self, request, pk=None):
         reservation = self.get_object()
         data = _input(serializers.ReservationReleaseSerializer, request)
         services.parts_release(reservation=reservation, actor=request.user, **data)
-        return Response(serializers.ReservationSerializer(self.get_queryset().get(pk=reservation.pk)).data)
+        return Response(
+            serializers.ReservationSerializer(self.get_queryset().get(pk=reservation.pk)).data
+        )
 
-    @extend_schema(request=serializers.ReservationUseSerializer, responses={200: serializers.ReservationSerializer})
+    @extend_schema(
+        request=serializers.ReservationUseSerializer,
+        responses={200: serializers.ReservationSerializer},
+    )
     @action(detail=True, methods=["post"], roles=FIELD_STAFF | DISPATCH)
     def use(self, request, pk=None):
         reservation = self.get_object()
         data = _input(serializers.ReservationUseSerializer, request)
         services.reservation_use(reservation=reservation, actor=request.user, **data)
-        return Response(serializers.ReservationSerializer(self.get_queryset().get(pk=reservation.pk)).data)
+        return Response(
+            serializers.ReservationSerializer(self.get_queryset().get(pk=reservation.pk)).data
+        )
 
 
 class TransferViewSet(ScopedCreateListRetrieveViewSet):
     """Transfers between stockrooms. Create ships (the parts leave the origin and are in
     transit); `receive` books them into the destination; `cancel` back into the origin."""
 
-    queryset = Transfer.objects.none()  # names the model for the schema; rows come from get_queryset()
+    queryset = (
+        Transfer.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
     serializer_class = serializers.TransferSerializer
     read_roles = STAFF
     write_roles = DISPATCH
@@ -197,11 +245,16 @@ class TransferViewSet(ScopedCreateListRetrieveViewSet):
     def get_queryset(self):
         return selectors.transfers_visible_to(self.request.user)
 
-    @extend_schema(request=serializers.TransferCreateSerializer, responses={201: serializers.TransferSerializer})
+    @extend_schema(
+        request=serializers.TransferCreateSerializer,
+        responses={201: serializers.TransferSerializer},
+    )
     def create(self, request, *args, **kwargs):
         data = _input(serializers.TransferCreateSerializer, request)
         transfer = services.transfer_ship(actor=request.user, **data)
-        return Response(serializers.TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.TransferSerializer(transfer).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=None, responses={200: serializers.TransferSerializer})
     @action(detail=True, methods=["post"], roles=DISPATCH | FIELD_STAFF)
@@ -209,7 +262,10 @@ class TransferViewSet(ScopedCreateListRetrieveViewSet):
         transfer = services.transfer_receive(transfer=self.get_object(), actor=request.user)
         return Response(serializers.TransferSerializer(transfer).data)
 
-    @extend_schema(request=serializers.OptionalReasonSerializer, responses={200: serializers.TransferSerializer})
+    @extend_schema(
+        request=serializers.OptionalReasonSerializer,
+        responses={200: serializers.TransferSerializer},
+    )
     @action(detail=True, methods=["post"], roles=DISPATCH)
     def cancel(self, request, pk=None):
         transfer = self.get_object()
@@ -222,7 +278,9 @@ class ProcurementRequestViewSet(ScopedCreateListRetrieveViewSet):
     """Procurement requests: raised automatically or by hand; `order`, `receive`
     (books a receipt into the chosen stockroom), `cancel`."""
 
-    queryset = ProcurementRequest.objects.none()  # names the model for the schema; rows come from get_queryset()
+    queryset = (
+        ProcurementRequest.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
     serializer_class = serializers.ProcurementSerializer
     read_roles = STAFF
     write_roles = DISPATCH
@@ -233,13 +291,21 @@ class ProcurementRequestViewSet(ScopedCreateListRetrieveViewSet):
     def get_queryset(self):
         return selectors.procurement_visible_to(self.request.user)
 
-    @extend_schema(request=serializers.ProcurementCreateSerializer, responses={201: serializers.ProcurementSerializer})
+    @extend_schema(
+        request=serializers.ProcurementCreateSerializer,
+        responses={201: serializers.ProcurementSerializer},
+    )
     def create(self, request, *args, **kwargs):
         data = _input(serializers.ProcurementCreateSerializer, request)
         created = services.procurement_create(actor=request.user, **data)
-        return Response(serializers.ProcurementSerializer(created).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.ProcurementSerializer(created).data, status=status.HTTP_201_CREATED
+        )
 
-    @extend_schema(request=serializers.ProcurementOrderSerializer, responses={200: serializers.ProcurementSerializer})
+    @extend_schema(
+        request=serializers.ProcurementOrderSerializer,
+        responses={200: serializers.ProcurementSerializer},
+    )
     @action(detail=True, methods=["post"], roles=MANAGERS)
     def order(self, request, pk=None):
         procurement = self.get_object()
@@ -247,17 +313,25 @@ class ProcurementRequestViewSet(ScopedCreateListRetrieveViewSet):
         procurement = services.procurement_order(request=procurement, actor=request.user, **data)
         return Response(serializers.ProcurementSerializer(procurement).data)
 
-    @extend_schema(request=serializers.ProcurementReceiveSerializer,
-                   responses={200: serializers.ProcurementSerializer,
-                              400: OpenApiResponse(description="No stockroom chosen")})
+    @extend_schema(
+        request=serializers.ProcurementReceiveSerializer,
+        responses={
+            200: serializers.ProcurementSerializer,
+            400: OpenApiResponse(description="No stockroom chosen"),
+        },
+    )
     @action(detail=True, methods=["post"], roles=DISPATCH)
     def receive(self, request, pk=None):
         procurement = self.get_object()
         data = _input(serializers.ProcurementReceiveSerializer, request)
-        procurement, _movement = services.procurement_receive(request=procurement, actor=request.user, **data)
+        procurement, _movement = services.procurement_receive(
+            request=procurement, actor=request.user, **data
+        )
         return Response(serializers.ProcurementSerializer(procurement).data)
 
-    @extend_schema(request=serializers.ReasonSerializer, responses={200: serializers.ProcurementSerializer})
+    @extend_schema(
+        request=serializers.ReasonSerializer, responses={200: serializers.ProcurementSerializer}
+    )
     @action(detail=True, methods=["post"], roles=MANAGERS)
     def cancel(self, request, pk=None):
         procurement = self.get_object()

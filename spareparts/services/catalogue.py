@@ -19,10 +19,12 @@ def _check_stock_input(actor, fields: dict) -> None:
 
 
 part_create, part_update, _ = EntityServices(
-    Part, roles=DISPATCH, many=["compatible_models"]).functions
+    Part, roles=DISPATCH, many=["compatible_models"]
+).functions
 stockroom_create, stockroom_update, _ = EntityServices(
-    Stockroom, roles=MANAGERS, visible=stockrooms_visible_to,
-    check_input=_check_stockroom_input).functions
+    Stockroom, roles=MANAGERS, visible=stockrooms_visible_to, check_input=_check_stockroom_input
+).functions
 # A stock row starts at level 0 (the ledger fills it); an update changes its thresholds.
 stock_create, stock_update, _ = EntityServices(
-    Stock, roles=MANAGERS, visible=stock_visible_to, check_input=_check_stock_input).functions
+    Stock, roles=MANAGERS, visible=stock_visible_to, check_input=_check_stock_input
+).functions

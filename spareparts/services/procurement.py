@@ -47,50 +47,85 @@ def _create_once(**fields) -> ProcurementRequest | None:
 def raise_for_reorder_point(*, stock_id: int) -> ProcurementRequest | None:
     """Called in the transaction of every movement that lowers availability, and by the
     periodic sweep: one open automatic request per part and stockroom, exactly once."""
-    stock = Stock.objects.select_related("part").filter(
-        pk=stock_id, reorder_point__gt=F("on_hand") - F("reserved")).first()
+    stock = (
+        Stock.objects.select_related("part")
+        .filter(pk=stock_id, reorder_point__gt=F("on_hand") - F("reserved"))
+        .first()
+    )
     if stock is None:
         return None
     open_requests = ProcurementRequest.objects.filter(
-        part_id=stock.part_id, stockroom_id=stock.stockroom_id, source=ProcurementRequest.Source.REORDER,
-        status__in=ProcurementRequest.OPEN_STATUSES)
+        part_id=stock.part_id,
+        stockroom_id=stock.stockroom_id,
+        source=ProcurementRequest.Source.REORDER,
+        status__in=ProcurementRequest.OPEN_STATUSES,
+    )
     if open_requests.exists():
         return None
     part = stock.part
     quantity = stock.reorder_quantity or max(1, stock.reorder_point - stock.available)
     return _create_once(
-        part=part, stockroom_id=stock.stockroom_id, quantity=quantity, vendor=part.vendor,
-        priority=Priority.MEDIUM if part.critical else Priority.LOW, expected_on=_expected_on(part),
+        part=part,
+        stockroom_id=stock.stockroom_id,
+        quantity=quantity,
+        vendor=part.vendor,
+        priority=Priority.MEDIUM if part.critical else Priority.LOW,
+        expected_on=_expected_on(part),
         source=ProcurementRequest.Source.REORDER,
-        note=_("Raised automatically: %(available)d available, reorder point %(point)d.") % {
-            "available": stock.available, "point": stock.reorder_point},
+        note=_("Raised automatically: %(available)d available, reorder point %(point)d.")
+        % {"available": stock.available, "point": stock.reorder_point},
     )
 
 
-def raise_for_shortage(*, ticket, part: Part, quantity: int, actor=None) -> ProcurementRequest | None:
+def raise_for_shortage(
+    *, ticket, part: Part, quantity: int, actor=None
+) -> ProcurementRequest | None:
     """A ticket needs a part no stockroom can give: one open request per ticket and part,
     priority from the ticket's severity, received into the site's centre's stockroom."""
     existing = ProcurementRequest.objects.filter(
-        ticket=ticket, part=part, source=ProcurementRequest.Source.SHORTAGE,
-        status__in=ProcurementRequest.OPEN_STATUSES).first()
+        ticket=ticket,
+        part=part,
+        source=ProcurementRequest.Source.SHORTAGE,
+        status__in=ProcurementRequest.OPEN_STATUSES,
+    ).first()
     if existing is not None:
         return existing
     stockroom = Stockroom.objects.filter(service_center__sites=ticket.site_id).first()
     with transaction.atomic():
         created = _create_once(
-            part=part, quantity=quantity, vendor=part.vendor, ticket=ticket, stockroom=stockroom,
-            priority=SEVERITY_PRIORITY.get(ticket.severity, Priority.MEDIUM), expected_on=_expected_on(part),
-            source=ProcurementRequest.Source.SHORTAGE, requested_by=actor,
+            part=part,
+            quantity=quantity,
+            vendor=part.vendor,
+            ticket=ticket,
+            stockroom=stockroom,
+            priority=SEVERITY_PRIORITY.get(ticket.severity, Priority.MEDIUM),
+            expected_on=_expected_on(part),
+            source=ProcurementRequest.Source.SHORTAGE,
+            requested_by=actor,
             note=_("Needed for %(ticket)s; no stockroom had it.") % {"ticket": ticket.number},
         )
-    return created or ProcurementRequest.objects.filter(
-        ticket=ticket, part=part, source=ProcurementRequest.Source.SHORTAGE,
-        status__in=ProcurementRequest.OPEN_STATUSES).first()
+    return (
+        created
+        or ProcurementRequest.objects.filter(
+            ticket=ticket,
+            part=part,
+            source=ProcurementRequest.Source.SHORTAGE,
+            status__in=ProcurementRequest.OPEN_STATUSES,
+        ).first()
+    )
 
 
 def procurement_create(
-    *, actor, part: Part, quantity: int, stockroom: Stockroom | None = None, vendor: str = "",
-    priority: str = Priority.MEDIUM, expected_on=None, ticket=None, note: str = "",
+    *,
+    actor,
+    part: Part,
+    quantity: int,
+    stockroom: Stockroom | None = None,
+    vendor: str = "",
+    priority: str = Priority.MEDIUM,
+    expected_on=None,
+    ticket=None,
+    note: str = "",
 ) -> ProcurementRequest:
     """A request raised by hand."""
     require_staff(actor)
@@ -99,8 +134,15 @@ def procurement_create(
         raise ServiceError(_("Unknown priority."), field="priority")
     with transaction.atomic():
         return ProcurementRequest.objects.create(
-            part=part, quantity=quantity, stockroom=stockroom, vendor=vendor or part.vendor, priority=priority,
-            expected_on=expected_on or _expected_on(part), ticket=ticket, note=note, requested_by=actor,
+            part=part,
+            quantity=quantity,
+            stockroom=stockroom,
+            vendor=vendor or part.vendor,
+            priority=priority,
+            expected_on=expected_on or _expected_on(part),
+            ticket=ticket,
+            note=note,
+            requested_by=actor,
             source=ProcurementRequest.Source.MANUAL,
         )
 
@@ -109,13 +151,23 @@ def _transition(request: ProcurementRequest, action: str) -> tuple[ProcurementRe
     locked = ProcurementRequest.objects.select_for_update().get(pk=request.pk)
     target = TRANSITIONS[action].get(locked.status)
     if target is None:
-        raise InvalidTransition(_("A %(status)s procurement request cannot be %(action)s.") % {
-            "status": locked.get_status_display(), "action": {
-                "order": _("ordered"), "receive": _("received"), "cancel": _("cancelled")}[action]})
+        raise InvalidTransition(
+            _("A %(status)s procurement request cannot be %(action)s.")
+            % {
+                "status": locked.get_status_display(),
+                "action": {
+                    "order": _("ordered"),
+                    "receive": _("received"),
+                    "cancel": _("cancelled"),
+                }[action],
+            }
+        )
     return locked, target
 
 
-def procurement_order(*, request: ProcurementRequest, actor, expected_on=None, vendor: str = "") -> ProcurementRequest:
+def procurement_order(
+    *, request: ProcurementRequest, actor, expected_on=None, vendor: str = ""
+) -> ProcurementRequest:
     require_staff(actor)
     with transaction.atomic():
         request, target = _transition(request, "order")
@@ -127,7 +179,10 @@ def procurement_order(*, request: ProcurementRequest, actor, expected_on=None, v
 
 
 def procurement_receive(
-    *, request: ProcurementRequest, actor, stockroom: Stockroom | None = None,
+    *,
+    request: ProcurementRequest,
+    actor,
+    stockroom: Stockroom | None = None,
 ) -> tuple[ProcurementRequest, Movement]:
     """The goods arrived: book a receipt into the chosen stockroom (or the request's)."""
     require_staff(actor)
@@ -135,14 +190,22 @@ def procurement_receive(
         request, target = _transition(request, "receive")
         stockroom = stockroom or request.stockroom
         if stockroom is None:
-            raise ServiceError(_("Choose the stockroom that receives the parts."), field="stockroom")
+            raise ServiceError(
+                _("Choose the stockroom that receives the parts."), field="stockroom"
+            )
         request.status, request.received_at, request.stockroom = target, timezone.now(), stockroom
         request.save(update_fields=["status", "received_at", "stockroom", "updated_at"])
         stock = stock_row(part=request.part, stockroom=stockroom)
-        movement = change_level(stock=stock, kind=Movement.Kind.RECEIPT, quantity=request.quantity,
-                                on_hand_delta=request.quantity, actor=actor, procurement=request,
-                                ticket_id=request.ticket_id,
-                                reason=_("Procurement request PR-%(n)d") % {"n": request.pk})
+        movement = change_level(
+            stock=stock,
+            kind=Movement.Kind.RECEIPT,
+            quantity=request.quantity,
+            on_hand_delta=request.quantity,
+            actor=actor,
+            procurement=request,
+            ticket_id=request.ticket_id,
+            reason=_("Procurement request PR-%(n)d") % {"n": request.pk},
+        )
     return request, movement
 
 

@@ -28,25 +28,34 @@ class _Shortage(Exception):
 
 
 def _shortage_conflict(shortage: _Shortage, *, ticket, actor) -> Conflict:
-    request = procurement.raise_for_shortage(ticket=ticket, part=shortage.part, quantity=shortage.quantity,
-                                             actor=actor)
+    request = procurement.raise_for_shortage(
+        ticket=ticket, part=shortage.part, quantity=shortage.quantity, actor=actor
+    )
     message = _("No stockroom has %(quantity)d × %(part)s available.") % {
-        "quantity": shortage.quantity, "part": shortage.part.name}
+        "quantity": shortage.quantity,
+        "part": shortage.part.name,
+    }
     if request is not None:
-        message += " " + _("Procurement request PR-%(number)d is open for it.") % {"number": request.pk}
+        message += " " + _("Procurement request PR-%(number)d is open for it.") % {
+            "number": request.pk
+        }
     return Conflict(message, code="out_of_stock")
 
 
 def _check_visit_open(visit) -> None:
     if visit.status not in OPEN_VISIT_STATUSES:
-        raise InvalidTransition(_("The visit is %(status)s; parts are recorded on open visits only.") % {
-            "status": visit.get_status_display()})
+        raise InvalidTransition(
+            _("The visit is %(status)s; parts are recorded on open visits only.")
+            % {"status": visit.get_status_display()}
+        )
 
 
 def _check_ticket_open(ticket) -> None:
     if ticket.status not in ticket.OPEN_STATUSES:
-        raise InvalidTransition(_("The fault report is %(status)s; parts are reserved for open reports only.") % {
-            "status": ticket.get_status_display()})
+        raise InvalidTransition(
+            _("The fault report is %(status)s; parts are reserved for open reports only.")
+            % {"status": ticket.get_status_display()}
+        )
 
 
 def _site_of(ticket):
@@ -56,7 +65,13 @@ def _site_of(ticket):
 
 
 def parts_reserve(
-    *, part: Part, quantity: int, actor, ticket=None, visit=None, stockroom: Stockroom | None = None,
+    *,
+    part: Part,
+    quantity: int,
+    actor,
+    ticket=None,
+    visit=None,
+    stockroom: Stockroom | None = None,
 ) -> Reservation:
     """Reserve `quantity` of a part for a ticket (or one of its visits) from the nearest
     stockroom that has it, or from `stockroom` when given. Refused with Conflict when
@@ -72,12 +87,22 @@ def parts_reserve(
     site = _site_of(ticket)
     try:
         with transaction.atomic():
-            return _reserve(part=part, quantity=quantity, actor=actor, ticket=ticket, visit=visit, site=site,
-                            stockroom=stockroom)
+            return _reserve(
+                part=part,
+                quantity=quantity,
+                actor=actor,
+                ticket=ticket,
+                visit=visit,
+                site=site,
+                stockroom=stockroom,
+            )
     except _Shortage as shortage:
         if stockroom is not None:
-            raise Conflict(_("%(stockroom)s does not have %(quantity)d × %(part)s available.") % {
-                "stockroom": stockroom.name, "quantity": quantity, "part": part.name}, code="out_of_stock") from None
+            raise Conflict(
+                _("%(stockroom)s does not have %(quantity)d × %(part)s available.")
+                % {"stockroom": stockroom.name, "quantity": quantity, "part": part.name},
+                code="out_of_stock",
+            ) from None
         raise _shortage_conflict(shortage, ticket=ticket, actor=actor) from None
 
 
@@ -86,12 +111,25 @@ def _reserve(*, part, quantity, actor, ticket, visit, site, stockroom) -> Reserv
         try:
             with transaction.atomic():  # a savepoint: a refused candidate leaves no row behind
                 reservation = Reservation.objects.create(
-                    part=part, stockroom=stock.stockroom, quantity=quantity, ticket=ticket, visit=visit,
+                    part=part,
+                    stockroom=stock.stockroom,
+                    quantity=quantity,
+                    ticket=ticket,
+                    visit=visit,
                     reserved_by=actor,
-                    served_from_own_centre=stock.stockroom.service_center_id == site.service_center_id,
+                    served_from_own_centre=stock.stockroom.service_center_id
+                    == site.service_center_id,
                 )
-                change_level(stock=stock, kind=Kind.RESERVATION, quantity=quantity, reserved_delta=quantity,
-                             actor=actor, ticket=ticket, visit=visit, reservation=reservation)
+                change_level(
+                    stock=stock,
+                    kind=Kind.RESERVATION,
+                    quantity=quantity,
+                    reserved_delta=quantity,
+                    actor=actor,
+                    ticket=ticket,
+                    visit=visit,
+                    reservation=reservation,
+                )
         except Conflict:
             continue  # a concurrent request took it first; try the next stockroom
         procurement.raise_for_reorder_point(stock_id=stock.pk)
@@ -104,21 +142,29 @@ def _take_from(reservation: Reservation, quantity: int, field: str) -> bool:
     holds that much; closes the reservation when nothing is left outstanding."""
     now = timezone.now()
     taken = Reservation.objects.filter(
-        pk=reservation.pk, status=Reservation.Status.ACTIVE, quantity__gte=F("used") + F("released") + quantity,
+        pk=reservation.pk,
+        status=Reservation.Status.ACTIVE,
+        quantity__gte=F("used") + F("released") + quantity,
     ).update(**{field: F(field) + quantity}, updated_at=now)
     if taken:
         Reservation.objects.filter(pk=reservation.pk, quantity=F("used") + F("released")).update(
-            status=Case(When(used__gt=0, then=Value(Reservation.Status.USED)),
-                        default=Value(Reservation.Status.RELEASED)),
+            status=Case(
+                When(used__gt=0, then=Value(Reservation.Status.USED)),
+                default=Value(Reservation.Status.RELEASED),
+            ),
         )
     return bool(taken)
 
 
 def _outstanding_conflict(reservation: Reservation, quantity: int) -> Conflict:
-    return Conflict(_("The reservation holds fewer than %(quantity)d parts.") % {"quantity": quantity})
+    return Conflict(
+        _("The reservation holds fewer than %(quantity)d parts.") % {"quantity": quantity}
+    )
 
 
-def reservation_use(*, reservation: Reservation, actor, quantity: int | None = None, visit=None) -> Movement:
+def reservation_use(
+    *, reservation: Reservation, actor, quantity: int | None = None, visit=None
+) -> Movement:
     """Issue (part of) a reservation to its visit."""
     require_staff(actor)
     visit = reservation.visit or visit
@@ -136,9 +182,17 @@ def _use_reservation(reservation, quantity, *, visit, actor) -> Movement:
     if not _take_from(reservation, quantity, "used"):
         raise _outstanding_conflict(reservation, quantity)
     stock = stock_row(part=reservation.part, stockroom=reservation.stockroom)
-    movement = change_level(stock=stock, kind=Kind.ISSUE, quantity=quantity, on_hand_delta=-quantity,
-                            reserved_delta=-quantity, actor=actor, ticket_id=reservation.ticket_id, visit=visit,
-                            reservation=reservation)
+    movement = change_level(
+        stock=stock,
+        kind=Kind.ISSUE,
+        quantity=quantity,
+        on_hand_delta=-quantity,
+        reserved_delta=-quantity,
+        actor=actor,
+        ticket_id=reservation.ticket_id,
+        visit=visit,
+        reservation=reservation,
+    )
     procurement.raise_for_reorder_point(stock_id=stock.pk)
     return movement
 
@@ -155,16 +209,27 @@ def _release(reservation, quantity, *, actor) -> Movement:
     if not _take_from(reservation, quantity, "released"):
         raise _outstanding_conflict(reservation, quantity)
     stock = stock_row(part=reservation.part, stockroom=reservation.stockroom)
-    return change_level(stock=stock, kind=Kind.RELEASE, quantity=quantity, reserved_delta=-quantity, actor=actor,
-                        ticket_id=reservation.ticket_id, visit_id=reservation.visit_id, reservation=reservation)
+    return change_level(
+        stock=stock,
+        kind=Kind.RELEASE,
+        quantity=quantity,
+        reserved_delta=-quantity,
+        actor=actor,
+        ticket_id=reservation.ticket_id,
+        visit_id=reservation.visit_id,
+        reservation=reservation,
+    )
 
 
 def parts_release_for_visit(*, visit, actor) -> list[Movement]:
     """On visit completion or cancellation: release whatever is still reserved for it."""
     movements = []
     with transaction.atomic():
-        for reservation in Reservation.objects.filter(visit=visit, status=Reservation.Status.ACTIVE).select_related(
-                "part", "stockroom").order_by("id"):
+        for reservation in (
+            Reservation.objects.filter(visit=visit, status=Reservation.Status.ACTIVE)
+            .select_related("part", "stockroom")
+            .order_by("id")
+        ):
             outstanding = reservation.outstanding
             if outstanding > 0:
                 movements.append(_release(reservation, outstanding, actor=actor))
@@ -213,7 +278,9 @@ def parts_use_on_visit(*, visit, actor, items, within=None) -> list[Movement]:
 
 def _issue(visit, part, quantity, stockroom, *, site, actor) -> list[Movement]:
     movements, remaining = [], quantity
-    reservations = Reservation.objects.filter(visit=visit, part=part, status=Reservation.Status.ACTIVE)
+    reservations = Reservation.objects.filter(
+        visit=visit, part=part, status=Reservation.Status.ACTIVE
+    )
     if stockroom is not None:
         reservations = reservations.filter(stockroom=stockroom)
     for reservation in reservations.select_related("part", "stockroom").order_by("id"):
@@ -225,30 +292,47 @@ def _issue(visit, part, quantity, stockroom, *, site, actor) -> list[Movement]:
         candidates = ranked_stock(part=part, quantity=remaining, site=site, stockroom=stockroom)
         for stock in candidates:
             try:
-                movements.append(change_level(stock=stock, kind=Kind.ISSUE, quantity=remaining,
-                                              on_hand_delta=-remaining, actor=actor, ticket_id=visit.ticket_id,
-                                              visit=visit))
+                movements.append(
+                    change_level(
+                        stock=stock,
+                        kind=Kind.ISSUE,
+                        quantity=remaining,
+                        on_hand_delta=-remaining,
+                        actor=actor,
+                        ticket_id=visit.ticket_id,
+                        visit=visit,
+                    )
+                )
             except Conflict:
                 continue  # taken by a concurrent request meanwhile; try the next stockroom
             procurement.raise_for_reorder_point(stock_id=stock.pk)
             break
         else:
             if stockroom is not None:
-                raise Conflict(_("%(stockroom)s does not have %(quantity)d × %(part)s available.") % {
-                    "stockroom": stockroom.name, "quantity": remaining, "part": part.name}, code="out_of_stock")
+                raise Conflict(
+                    _("%(stockroom)s does not have %(quantity)d × %(part)s available.")
+                    % {"stockroom": stockroom.name, "quantity": remaining, "part": part.name},
+                    code="out_of_stock",
+                )
             raise _Shortage(part, remaining)
     return movements
 
 
 def issued_net(*, visit, part) -> int:
     """Parts of this kind issued to the visit and not returned, from the ledger."""
-    signed = Case(When(kind=Kind.ISSUE, then=F("quantity")), When(kind=Kind.RETURN, then=-F("quantity")),
-                  default=Value(0))
-    return Movement.objects.filter(visit=visit, part=part, kind__in=[Kind.ISSUE, Kind.RETURN]).aggregate(
-        net=Coalesce(Sum(signed), 0))["net"]
+    signed = Case(
+        When(kind=Kind.ISSUE, then=F("quantity")),
+        When(kind=Kind.RETURN, then=-F("quantity")),
+        default=Value(0),
+    )
+    return Movement.objects.filter(
+        visit=visit, part=part, kind__in=[Kind.ISSUE, Kind.RETURN]
+    ).aggregate(net=Coalesce(Sum(signed), 0))["net"]
 
 
-def parts_return(*, visit, part: Part, quantity: int, actor, stockroom: Stockroom | None = None) -> Movement:
+def parts_return(
+    *, visit, part: Part, quantity: int, actor, stockroom: Stockroom | None = None
+) -> Movement:
     """Return unused issued parts to stock: to the stockroom they last came from,
     unless another is named."""
     require_staff(actor)
@@ -257,11 +341,25 @@ def parts_return(*, visit, part: Part, quantity: int, actor, stockroom: Stockroo
         visit = _lock_visit(visit)
         net = issued_net(visit=visit, part=part)
         if quantity > net:
-            raise ServiceError(_("Only %(net)d × %(part)s were used on this visit.") % {"net": net, "part": part.name},
-                               field="quantity")
+            raise ServiceError(
+                _("Only %(net)d × %(part)s were used on this visit.")
+                % {"net": net, "part": part.name},
+                field="quantity",
+            )
         if stockroom is None:
-            last = Movement.objects.filter(visit=visit, part=part, kind=Kind.ISSUE).order_by("-id").first()
+            last = (
+                Movement.objects.filter(visit=visit, part=part, kind=Kind.ISSUE)
+                .order_by("-id")
+                .first()
+            )
             stockroom = last.stockroom
         stock = stock_row(part=part, stockroom=stockroom)
-        return change_level(stock=stock, kind=Kind.RETURN, quantity=quantity, on_hand_delta=quantity, actor=actor,
-                            ticket_id=visit.ticket_id, visit=visit)
+        return change_level(
+            stock=stock,
+            kind=Kind.RETURN,
+            quantity=quantity,
+            on_hand_delta=quantity,
+            actor=actor,
+            ticket_id=visit.ticket_id,
+            visit=visit,
+        )

@@ -13,14 +13,22 @@ from .ledger import change_level, check_quantity, require_staff, stock_row
 Kind = Movement.Kind
 
 
-def stock_receive(*, part: Part, stockroom: Stockroom, quantity: int, actor, reason: str = "") -> Movement:
+def stock_receive(
+    *, part: Part, stockroom: Stockroom, quantity: int, actor, reason: str = ""
+) -> Movement:
     """Goods put on the shelf outside a procurement request (initial stock, a delivery)."""
     require_staff(actor)
     check_quantity(quantity)
     with transaction.atomic():
         stock = stock_row(part=part, stockroom=stockroom)
-        return change_level(stock=stock, kind=Kind.RECEIPT, quantity=quantity, on_hand_delta=quantity, actor=actor,
-                            reason=reason)
+        return change_level(
+            stock=stock,
+            kind=Kind.RECEIPT,
+            quantity=quantity,
+            on_hand_delta=quantity,
+            actor=actor,
+            reason=reason,
+        )
 
 
 def stock_adjust(*, stock: Stock, delta: int, reason: str, actor) -> Movement:
@@ -31,15 +39,27 @@ def stock_adjust(*, stock: Stock, delta: int, reason: str, actor) -> Movement:
     if not (reason or "").strip():
         raise ServiceError(_("Say why the stock is adjusted."), field="reason")
     with transaction.atomic():
-        movement = change_level(stock=stock, kind=Kind.ADJUSTMENT, quantity=abs(delta), on_hand_delta=delta,
-                                actor=actor, reason=reason.strip())
+        movement = change_level(
+            stock=stock,
+            kind=Kind.ADJUSTMENT,
+            quantity=abs(delta),
+            on_hand_delta=delta,
+            actor=actor,
+            reason=reason.strip(),
+        )
         if delta < 0:
             procurement.raise_for_reorder_point(stock_id=stock.pk)
     return movement
 
 
 def transfer_ship(
-    *, part: Part, from_stockroom: Stockroom, to_stockroom: Stockroom, quantity: int, actor, note: str = "",
+    *,
+    part: Part,
+    from_stockroom: Stockroom,
+    to_stockroom: Stockroom,
+    quantity: int,
+    actor,
+    note: str = "",
 ) -> Transfer:
     """Ship parts to another stockroom: they leave the origin now and are in transit."""
     require_staff(actor)
@@ -49,12 +69,28 @@ def transfer_ship(
     with transaction.atomic():
         stock = Stock.objects.filter(part=part, stockroom=from_stockroom).first()
         if stock is None:
-            raise ServiceError(_("%(stockroom)s does not stock %(part)s.") % {
-                "stockroom": from_stockroom.name, "part": part.name}, field="part")
-        transfer = Transfer.objects.create(part=part, from_stockroom=from_stockroom, to_stockroom=to_stockroom,
-                                           quantity=quantity, shipped_by=actor, note=note[:300])
-        change_level(stock=stock, kind=Kind.TRANSFER_OUT, quantity=quantity, on_hand_delta=-quantity, actor=actor,
-                     transfer=transfer, reason=note)
+            raise ServiceError(
+                _("%(stockroom)s does not stock %(part)s.")
+                % {"stockroom": from_stockroom.name, "part": part.name},
+                field="part",
+            )
+        transfer = Transfer.objects.create(
+            part=part,
+            from_stockroom=from_stockroom,
+            to_stockroom=to_stockroom,
+            quantity=quantity,
+            shipped_by=actor,
+            note=note[:300],
+        )
+        change_level(
+            stock=stock,
+            kind=Kind.TRANSFER_OUT,
+            quantity=quantity,
+            on_hand_delta=-quantity,
+            actor=actor,
+            transfer=transfer,
+            reason=note,
+        )
         procurement.raise_for_reorder_point(stock_id=stock.pk)
     return transfer
 
@@ -63,11 +99,16 @@ def _close(transfer: Transfer, *, status: str, actor) -> Transfer:
     """Claim the in-transit transfer with a conditional UPDATE: of two concurrent
     receipts (or a receipt and a cancel) only one gets the row."""
     claimed = Transfer.objects.filter(pk=transfer.pk, status=Transfer.Status.SHIPPED).update(
-        status=status, received_by=actor, received_at=timezone.now(), updated_at=timezone.now())
+        status=status, received_by=actor, received_at=timezone.now(), updated_at=timezone.now()
+    )
     if not claimed:
         current = Transfer.objects.get(pk=transfer.pk)
-        raise InvalidTransition(_("The transfer is %(status)s already.") % {"status": current.get_status_display()})
-    return Transfer.objects.select_related("part", "from_stockroom", "to_stockroom").get(pk=transfer.pk)
+        raise InvalidTransition(
+            _("The transfer is %(status)s already.") % {"status": current.get_status_display()}
+        )
+    return Transfer.objects.select_related("part", "from_stockroom", "to_stockroom").get(
+        pk=transfer.pk
+    )
 
 
 def transfer_receive(*, transfer: Transfer, actor) -> Transfer:
@@ -75,8 +116,14 @@ def transfer_receive(*, transfer: Transfer, actor) -> Transfer:
     with transaction.atomic():
         transfer = _close(transfer, status=Transfer.Status.RECEIVED, actor=actor)
         stock = stock_row(part=transfer.part, stockroom=transfer.to_stockroom)
-        change_level(stock=stock, kind=Kind.TRANSFER_IN, quantity=transfer.quantity, on_hand_delta=transfer.quantity,
-                     actor=actor, transfer=transfer)
+        change_level(
+            stock=stock,
+            kind=Kind.TRANSFER_IN,
+            quantity=transfer.quantity,
+            on_hand_delta=transfer.quantity,
+            actor=actor,
+            transfer=transfer,
+        )
     return transfer
 
 
@@ -86,6 +133,13 @@ def transfer_cancel(*, transfer: Transfer, actor, reason: str = "") -> Transfer:
     with transaction.atomic():
         transfer = _close(transfer, status=Transfer.Status.CANCELLED, actor=actor)
         stock = stock_row(part=transfer.part, stockroom=transfer.from_stockroom)
-        change_level(stock=stock, kind=Kind.TRANSFER_IN, quantity=transfer.quantity, on_hand_delta=transfer.quantity,
-                     actor=actor, transfer=transfer, reason=reason or _("Transfer cancelled in transit"))
+        change_level(
+            stock=stock,
+            kind=Kind.TRANSFER_IN,
+            quantity=transfer.quantity,
+            on_hand_delta=transfer.quantity,
+            actor=actor,
+            transfer=transfer,
+            reason=reason or _("Transfer cancelled in transit"),
+        )
     return transfer

@@ -17,8 +17,9 @@ def visit_parts(visit, user):
     if user is None or not has_role(user, FIELD_STAFF | DISPATCH):
         return context
     context["can_edit"] = visit.status in ("dispatched", "en_route", "on_site")
-    context["reservations"] = list(Reservation.objects.filter(visit=visit).select_related(
-        "part", "stockroom").order_by("id"))
+    context["reservations"] = list(
+        Reservation.objects.filter(visit=visit).select_related("part", "stockroom").order_by("id")
+    )
     parts = parts_visible_to(user)
     model_id = getattr(getattr(visit.ticket, "equipment", None), "equipment_model_id", None)
     if model_id:
@@ -28,5 +29,3 @@ def visit_parts(visit, user):
     else:
         context["parts"] = list(parts)
     return context
-
-

@@ -10,7 +10,15 @@ from tests.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
 
-LISTS = ["organizations", "service-centers", "users", "sites", "equipment", "equipment-models", "contracts"]
+LISTS = [
+    "organizations",
+    "service-centers",
+    "users",
+    "sites",
+    "equipment",
+    "equipment-models",
+    "contracts",
+]
 
 
 @pytest.mark.parametrize("collection", LISTS)
@@ -21,8 +29,12 @@ def test_anonymous_calls_are_401(world, client, collection):
 @pytest.mark.parametrize("kind", ["sites", "equipment", "contracts"])
 @pytest.mark.parametrize("method", ["get", "patch", "delete"])
 def test_customer_b_gets_404_on_organisation_a_objects(world, api, kind, method):
-    target = {"sites": world.site_a, "equipment": world.equipment_a, "contracts": world.contract_a}[kind]
-    response = getattr(api.as_user(world.customer_b), method)(f"/api/v1/{kind}/{target.pk}/", {"name": "x"})
+    target = {"sites": world.site_a, "equipment": world.equipment_a, "contracts": world.contract_a}[
+        kind
+    ]
+    response = getattr(api.as_user(world.customer_b), method)(
+        f"/api/v1/{kind}/{target.pk}/", {"name": "x"}
+    )
     assert response.status_code == 404
     assert type(target).objects.filter(pk=target.pk).exists()
 
@@ -35,7 +47,12 @@ def test_customer_reads_only_own_organisation_sites(world, api):
 def test_customer_writing_a_site_is_403(world, api):
     client = api.as_user(world.customer_a)
     assert client.patch(f"/api/v1/sites/{world.site_a.pk}/", {"name": "Renamed"}).status_code == 403
-    body = {"organization": world.org_a.pk, "name": "New", "code": "new", "service_center": world.local.pk}
+    body = {
+        "organization": world.org_a.pk,
+        "name": "New",
+        "code": "new",
+        "service_center": world.local.pk,
+    }
     assert client.post("/api/v1/sites/", body).status_code == 403
     world.site_a.refresh_from_db()
     assert world.site_a.name == "Site A"
@@ -46,7 +63,12 @@ def test_foreign_id_in_a_post_body_is_400(world, api):
     other = SiteFactory()  # a site of an unrelated centre
     response = api.as_user(world.dispatcher).post(
         "/api/v1/equipment/",
-        {"site": other.pk, "equipment_model": world.equipment_a.equipment_model_id, "name": "X", "serial_number": "S1"},
+        {
+            "site": other.pk,
+            "equipment_model": world.equipment_a.equipment_model_id,
+            "name": "X",
+            "serial_number": "S1",
+        },
     )
     assert response.status_code == 400
     assert "site" in response.json()
@@ -55,7 +77,8 @@ def test_foreign_id_in_a_post_body_is_400(world, api):
 
 def test_customer_admin_cannot_put_a_user_into_another_organisation(world, api):
     response = api.as_user(world.customer_b).post(
-        "/api/v1/users/", {"username": "intruder", "organization": world.org_a.pk, "role": "customer"}
+        "/api/v1/users/",
+        {"username": "intruder", "organization": world.org_a.pk, "role": "customer"},
     )
     assert response.status_code == 400
     assert "organization" in response.json()
@@ -64,7 +87,8 @@ def test_customer_admin_cannot_put_a_user_into_another_organisation(world, api):
 def test_bad_input_is_400_with_field_errors_and_writes_nothing(world, api):
     before = Site.objects.count()
     response = api.as_user(world.dispatcher).post(
-        "/api/v1/sites/", {"organization": world.org_a.pk, "name": "", "code": "bad code!", "latitude": 123}
+        "/api/v1/sites/",
+        {"organization": world.org_a.pk, "name": "", "code": "bad code!", "latitude": 123},
     )
     assert response.status_code == 400
     assert {"name", "code", "service_center"} <= set(response.json())
@@ -79,7 +103,12 @@ def test_malformed_json_is_400_not_500(world, api):
 
 
 def _site_body(world, code="idem"):
-    return {"organization": world.org_a.pk, "name": f"Site {code}", "code": code, "service_center": world.local.pk}
+    return {
+        "organization": world.org_a.pk,
+        "name": f"Site {code}",
+        "code": code,
+        "service_center": world.local.pk,
+    }
 
 
 def test_idempotency_key_replay_returns_first_response_and_creates_one_object(world, api):
@@ -103,7 +132,9 @@ def test_idempotency_key_with_another_body_is_422(world, api):
 
 
 def test_idempotency_keys_are_per_user(world, api):
-    api.as_token_user(world.dispatcher).post("/api/v1/sites/", _site_body(world, "one"), HTTP_IDEMPOTENCY_KEY="shared")
+    api.as_token_user(world.dispatcher).post(
+        "/api/v1/sites/", _site_body(world, "one"), HTTP_IDEMPOTENCY_KEY="shared"
+    )
     response = api.as_token_user(world.manager).post(
         "/api/v1/sites/", _site_body(world, "two"), HTTP_IDEMPOTENCY_KEY="shared"
     )
@@ -150,7 +181,9 @@ def test_page_size_is_capped_at_200(world, api):
 
 
 @pytest.mark.parametrize("collection", ["sites", "equipment", "contracts", "users"])
-def test_list_query_count_does_not_grow_with_rows(world, api, django_assert_max_num_queries, collection):
+def test_list_query_count_does_not_grow_with_rows(
+    world, api, django_assert_max_num_queries, collection
+):
     """Queries: session/auth-free (force_authenticate), centre ids, COUNT, page,
     and at most one prefetch per many-to-many."""
     client = api.as_user(world.manager)
@@ -169,7 +202,9 @@ def test_list_query_count_does_not_grow_with_rows(world, api, django_assert_max_
 
 
 def test_openapi_schema_validates_without_warnings(tmp_path):
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )
     assert "/api/v1/sites/" in (tmp_path / "schema.yml").read_text()
 
 

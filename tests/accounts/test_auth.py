@@ -18,19 +18,27 @@ def demo(settings):
 
 def test_every_seeded_user_gets_a_jwt_and_me_answers_role(demo, client):
     for username in DEMO_USERNAMES:
-        tokens = client.post("/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD})
+        tokens = client.post(
+            "/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD}
+        )
         assert tokens.status_code == 200, username
-        me = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {tokens.json()['access']}").json()
+        me = client.get(
+            "/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {tokens.json()['access']}"
+        ).json()
         user = User.objects.get(username=username)
         assert me["role"] == user.role
         if user.is_customer:
             assert me["organization"]["id"] == user.organization_id
         elif username != "admin":
-            assert [c["id"] for c in me["service_centers"]] == list(user.service_centers.values_list("id", flat=True))
+            assert [c["id"] for c in me["service_centers"]] == list(
+                user.service_centers.values_list("id", flat=True)
+            )
 
 
 def test_refresh_token_gives_a_new_access_token(demo, client):
-    tokens = client.post("/api/v1/auth/token/", {"username": "dispatcher", "password": DEMO_PASSWORD}).json()
+    tokens = client.post(
+        "/api/v1/auth/token/", {"username": "dispatcher", "password": DEMO_PASSWORD}
+    ).json()
     refreshed = client.post("/api/v1/auth/token/refresh/", {"refresh": tokens["refresh"]})
     assert refreshed.status_code == 200
     assert "access" in refreshed.json()
@@ -76,18 +84,25 @@ def test_password_reset_sends_an_email(world, client):
 
 def test_customer_admin_manages_only_own_organisation(world, api):
     client = api.as_user(world.customer_a)
-    created = client.post("/api/v1/users/", {"username": "colleague", "role": "customer", "email": "c@a.test"})
+    created = client.post(
+        "/api/v1/users/", {"username": "colleague", "role": "customer", "email": "c@a.test"}
+    )
     assert created.status_code == 201
     assert User.objects.get(username="colleague").organization == world.org_a
     assert client.get(f"/api/v1/users/{world.customer_b.pk}/").status_code == 404
-    assert client.patch(f"/api/v1/users/{world.customer_b.pk}/", {"first_name": "X"}).status_code == 404
+    assert (
+        client.patch(f"/api/v1/users/{world.customer_b.pk}/", {"first_name": "X"}).status_code
+        == 404
+    )
     staff = client.post("/api/v1/users/", {"username": "fake-admin", "role": "admin"})
     assert staff.status_code == 400
     assert not User.objects.filter(username="fake-admin").exists()
 
 
 def test_plain_customer_cannot_manage_users(world, api):
-    response = api.as_user(world.customer_a2).post("/api/v1/users/", {"username": "x", "role": "customer"})
+    response = api.as_user(world.customer_a2).post(
+        "/api/v1/users/", {"username": "x", "role": "customer"}
+    )
     assert response.status_code == 403
 
 

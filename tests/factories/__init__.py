@@ -4,6 +4,12 @@ from .accounts import EngineerProfileFactory, OrganizationFactory, ServiceCenter
 from .assets import EquipmentFactory, EquipmentModelFactory, ServiceContractFactory, SiteFactory
 
 __all__ = [
-    "EngineerProfileFactory", "EquipmentFactory", "EquipmentModelFactory", "OrganizationFactory",
-    "ServiceCenterFactory", "ServiceContractFactory", "SiteFactory", "UserFactory",
+    "EngineerProfileFactory",
+    "EquipmentFactory",
+    "EquipmentModelFactory",
+    "OrganizationFactory",
+    "ServiceCenterFactory",
+    "ServiceContractFactory",
+    "SiteFactory",
+    "UserFactory",
 ]

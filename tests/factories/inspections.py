@@ -35,14 +35,33 @@ class ChecklistItemFactory(factory.django.DjangoModelFactory):
 def standard_template() -> ChecklistTemplate:
     """pass/warn/fail, a number with limits (UPS battery 12.0–14.4 V), text, photo."""
     template = ChecklistTemplateFactory()
-    ChecklistItemFactory(template=template, order=1, label="System running", section="System running state")
-    ChecklistItemFactory(template=template, order=2, kind=ChecklistItem.Kind.NUMBER, label="UPS battery voltage",
-                         unit="V", min_value=Decimal("12.0"), max_value=Decimal("14.4"),
-                         section="Equipment performance")
-    ChecklistItemFactory(template=template, order=3, kind=ChecklistItem.Kind.TEXT, label="Backup notes",
-                         section="Data security")
-    ChecklistItemFactory(template=template, order=4, kind=ChecklistItem.Kind.PHOTO, label="Cabinet photo",
-                         required=False)
+    ChecklistItemFactory(
+        template=template, order=1, label="System running", section="System running state"
+    )
+    ChecklistItemFactory(
+        template=template,
+        order=2,
+        kind=ChecklistItem.Kind.NUMBER,
+        label="UPS battery voltage",
+        unit="V",
+        min_value=Decimal("12.0"),
+        max_value=Decimal("14.4"),
+        section="Equipment performance",
+    )
+    ChecklistItemFactory(
+        template=template,
+        order=3,
+        kind=ChecklistItem.Kind.TEXT,
+        label="Backup notes",
+        section="Data security",
+    )
+    ChecklistItemFactory(
+        template=template,
+        order=4,
+        kind=ChecklistItem.Kind.PHOTO,
+        label="Cabinet photo",
+        required=False,
+    )
     return template
 
 
@@ -53,7 +72,8 @@ class InspectionPlanFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Plan {n}")
     site = factory.SubFactory(SiteFactory)
     contract = factory.LazyAttribute(
-        lambda plan: ServiceContractFactory(organization=plan.site.organization, sites=[plan.site]))
+        lambda plan: ServiceContractFactory(organization=plan.site.organization, sites=[plan.site])
+    )
     recurrence = InspectionPlan.Recurrence.MONTHLY
     anchor_date = datetime.date(2026, 1, 15)
     active_from = factory.SelfAttribute("anchor_date")
@@ -68,7 +88,9 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     site = factory.SelfAttribute("plan.site")
     checklist_template = factory.SelfAttribute("plan.checklist_template")
     service_center = factory.SelfAttribute("site.service_center")
-    scheduled_for = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    scheduled_for = factory.Sequence(
+        lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
+    )
 
 
 class MaintenancePlanFactory(factory.django.DjangoModelFactory):

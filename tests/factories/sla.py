@@ -66,8 +66,16 @@ def report(*, site, at, kind="fault", equipment=None, **fields) -> Ticket:
     """A ticket reported at `at`, its clocks started."""
     n = next(_numbers)
     ticket = Ticket.objects.create(
-        number=f"FR-S-{n:06d}", title=f"Fault {n}", description="Broken", organization=site.organization, site=site,
-        kind=kind, reported_at=at, equipment=equipment, **fields)
+        number=f"FR-S-{n:06d}",
+        title=f"Fault {n}",
+        description="Broken",
+        organization=site.organization,
+        site=site,
+        kind=kind,
+        reported_at=at,
+        equipment=equipment,
+        **fields,
+    )
     clocks_on_ticket_event(ticket=ticket, event="reported", at=at)
     return ticket
 
@@ -83,11 +91,21 @@ def move(ticket: Ticket, event: str, at, *, visit=None, data=None, **fields) -> 
 
 
 def triage(ticket: Ticket, at, severity="general", **fields) -> Ticket:
-    return move(ticket, "triaged", at, severity=severity, status=Ticket.Status.TRIAGED, triaged_at=at, **fields)
+    return move(
+        ticket,
+        "triaged",
+        at,
+        severity=severity,
+        status=Ticket.Status.TRIAGED,
+        triaged_at=at,
+        **fields,
+    )
 
 
 def dispatch(ticket: Ticket, at, engineer) -> Visit:
     n = next(_numbers)
-    visit = Visit.objects.create(ticket=ticket, number=f"WO-S-{n:06d}", engineer=engineer, dispatched_at=at)
+    visit = Visit.objects.create(
+        ticket=ticket, number=f"WO-S-{n:06d}", engineer=engineer, dispatched_at=at
+    )
     move(ticket, "dispatched", at, visit=visit, status=Ticket.Status.ONSITE)
     return visit

@@ -54,12 +54,24 @@ class StockFactory(factory.django.DjangoModelFactory):
 def make_ticket(*, site, severity="urgent", status=Ticket.Status.ONSITE, **fields) -> Ticket:
     n = next(_numbers)
     return Ticket.objects.create(
-        number=f"FR-T-{n:06d}", title=f"Fault {n}", description="Broken", organization=site.organization, site=site,
-        severity=severity, status=status, reported_at=timezone.now(), **fields,
+        number=f"FR-T-{n:06d}",
+        title=f"Fault {n}",
+        description="Broken",
+        organization=site.organization,
+        site=site,
+        severity=severity,
+        status=status,
+        reported_at=timezone.now(),
+        **fields,
     )
 
 
 def make_visit(*, ticket, engineer, status=Visit.Status.ON_SITE) -> Visit:
     n = next(_numbers)
-    return Visit.objects.create(ticket=ticket, number=f"WO-T-{n:06d}", engineer=engineer, status=status,
-                                dispatched_at=timezone.now())
+    return Visit.objects.create(
+        ticket=ticket,
+        number=f"WO-T-{n:06d}",
+        engineer=engineer,
+        status=status,
+        dispatched_at=timezone.now(),
+    )

@@ -42,7 +42,9 @@ class VisitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Visit
 
-    ticket = factory.SubFactory(TicketFactory, status=Ticket.Status.ONSITE, severity=Ticket.Severity.GENERAL)
+    ticket = factory.SubFactory(
+        TicketFactory, status=Ticket.Status.ONSITE, severity=Ticket.Severity.GENERAL
+    )
     number = factory.Sequence(lambda n: f"WO-2000-{n:06d}")
     dispatched_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
 

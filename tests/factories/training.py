@@ -29,7 +29,9 @@ class SessionFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(CourseFactory)
     organization = None
     trainer = factory.SubFactory(UserFactory, role=User.Role.ENGINEER)
-    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(days=7))
+    starts_at = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
+    )
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + datetime.timedelta(hours=4))
     place = "Training room 1"
     capacity = 10

@@ -10,12 +10,16 @@ def _eager_celery(eager_celery):
 
 @pytest.fixture
 def plan_a(world):
-    return InspectionPlanFactory(site=world.site_a, contract=world.contract_a, default_engineer=world.engineer1)
+    return InspectionPlanFactory(
+        site=world.site_a, contract=world.contract_a, default_engineer=world.engineer1
+    )
 
 
 @pytest.fixture
 def plan_b(world):
-    return InspectionPlanFactory(site=world.site_b, contract=world.contract_b, default_engineer=world.engineer2)
+    return InspectionPlanFactory(
+        site=world.site_b, contract=world.contract_b, default_engineer=world.engineer2
+    )
 
 
 @pytest.fixture
@@ -39,10 +43,14 @@ def fill_required(inspection, actor, *, voltage="13.2"):
     if inspection.status == "scheduled":
         inspection = services.inspection_start(inspection=inspection, actor=actor)
     by_order = items(inspection)
-    services.inspection_record_results(inspection=inspection, actor=actor, results=[
-        {"item": by_order[1].pk, "outcome": "ok"},
-        {"item": by_order[2].pk, "value": voltage},
-        {"item": by_order[3].pk, "text": "Backups verified"},
-    ])
+    services.inspection_record_results(
+        inspection=inspection,
+        actor=actor,
+        results=[
+            {"item": by_order[1].pk, "outcome": "ok"},
+            {"item": by_order[2].pk, "value": voltage},
+            {"item": by_order[3].pk, "text": "Backups verified"},
+        ],
+    )
     inspection.refresh_from_db()
     return inspection

@@ -13,8 +13,12 @@ from tests.factories.inspections import InspectionFactory, InspectionPlanFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_engineer_fills_the_checklist_on_a_phone_and_customer_downloads_the_pdf(world, page, login, live_server):
-    plan = InspectionPlanFactory(site=world.site_a, contract=world.contract_a, default_engineer=world.engineer1)
+def test_engineer_fills_the_checklist_on_a_phone_and_customer_downloads_the_pdf(
+    world, page, login, live_server
+):
+    plan = InspectionPlanFactory(
+        site=world.site_a, contract=world.contract_a, default_engineer=world.engineer1
+    )
     today = timezone.localdate()
     InspectionFactory(plan=plan, assignee=world.engineer1, scheduled_for=today - timedelta(days=40))
     inspection = InspectionFactory(plan=plan, assignee=world.engineer1, scheduled_for=today)

@@ -29,7 +29,10 @@ def test_generation_run_twice_creates_the_same_rows(plan_a, plan_b):
     first = list(Inspection.objects.order_by("pk").values_list("pk", "plan_id", "scheduled_for"))
     services.generate_due(now=NOW, horizon_days=90)
     services.generate_due(now=NOW + timedelta(hours=5), horizon_days=90)
-    assert list(Inspection.objects.order_by("pk").values_list("pk", "plan_id", "scheduled_for")) == first
+    assert (
+        list(Inspection.objects.order_by("pk").values_list("pk", "plan_id", "scheduled_for"))
+        == first
+    )
     assert len(first) == 6
 
 
@@ -66,8 +69,11 @@ def test_site_time_zone_decides_which_day_is_today(plan_a):
     # 07:30 UTC on 1 March: already 15:30 on 1 March in Shanghai (the server's zone) but
     # still 23:30 on 28 February in Los Angeles.
     now = datetime(2026, 3, 1, 7, 30, tzinfo=UTC)
-    plan_a.recurrence, plan_a.anchor_date, plan_a.active_from = InspectionPlan.Recurrence.MONTHLY, date(
-        2026, 1, 28), date(2026, 1, 1)
+    plan_a.recurrence, plan_a.anchor_date, plan_a.active_from = (
+        InspectionPlan.Recurrence.MONTHLY,
+        date(2026, 1, 28),
+        date(2026, 1, 1),
+    )
     plan_a.save()
     services.generate_due(now=now, horizon_days=0)
     assert _dates(plan_a) == []  # in Shanghai the 28 February has passed
@@ -86,7 +92,9 @@ def test_rrule_plan_generates_first_mondays(plan_a):
 
 def test_missed_after_date_plus_grace_in_the_sites_zone(plan_a, world):
     inspection = InspectionFactory(plan=plan_a, scheduled_for=date(2026, 3, 1))
-    done = InspectionFactory(plan=plan_a, scheduled_for=date(2026, 2, 1), status=Inspection.Status.COMPLETED)
+    done = InspectionFactory(
+        plan=plan_a, scheduled_for=date(2026, 2, 1), status=Inspection.Status.COMPLETED
+    )
     # Grace 3 days: missed once the site's date is 5 March.
     before = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # 23:00 on 4 March in Shanghai
     assert services.mark_missed(now=before)["missed"] == 0
@@ -100,8 +108,9 @@ def test_missed_after_date_plus_grace_in_the_sites_zone(plan_a, world):
     assert inspection.history.first().status == Inspection.Status.MISSED
 
 
-def test_missed_notification_goes_to_the_dispatchers_exactly_once(plan_a, world, monkeypatch,
-                                                                    django_capture_on_commit_callbacks):
+def test_missed_notification_goes_to_the_dispatchers_exactly_once(
+    plan_a, world, monkeypatch, django_capture_on_commit_callbacks
+):
     calls = []
     monkeypatch.setattr("notifications.services.notify", lambda **kw: calls.append(kw))
     InspectionFactory(plan=plan_a, scheduled_for=date(2026, 3, 1))
@@ -121,11 +130,18 @@ def test_grace_days_come_from_the_setting(plan_a, settings):
 
 
 def test_maintenance_tasks_generated_once_and_overdue_after_their_date(world):
-    plan = MaintenancePlanFactory(equipment=world.equipment_a, start_date=date(2026, 3, 10), interval_count=2,
-                                  interval_unit="weeks")
+    plan = MaintenancePlanFactory(
+        equipment=world.equipment_a,
+        start_date=date(2026, 3, 10),
+        interval_count=2,
+        interval_unit="weeks",
+    )
     services.generate_due(now=NOW, horizon_days=30)
     services.generate_due(now=NOW, horizon_days=30)
-    assert list(plan.tasks.values_list("due_on", flat=True)) == [date(2026, 3, 10), date(2026, 3, 24)]
+    assert list(plan.tasks.values_list("due_on", flat=True)) == [
+        date(2026, 3, 10),
+        date(2026, 3, 24),
+    ]
     assert services.mark_missed(now=datetime(2026, 3, 11, tzinfo=UTC))["overdue"] == 1
     assert plan.tasks.get(due_on=date(2026, 3, 10)).status == MaintenanceTask.Status.OVERDUE
 

@@ -10,5 +10,9 @@ def _eager_celery(eager_celery):
 def ticket_a(world):
     from tests.factories.tickets import TicketFactory
 
-    return TicketFactory(site=world.site_a, equipment=world.equipment_a, title="PLC offline",
-                         contact_email="ops@org-a.test")
+    return TicketFactory(
+        site=world.site_a,
+        equipment=world.equipment_a,
+        title="PLC offline",
+        contact_email="ops@org-a.test",
+    )

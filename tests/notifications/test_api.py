@@ -28,8 +28,18 @@ def test_the_list_holds_only_the_callers_own(world, api):
     assert sorted(row["id"] for row in body["results"]) == sorted(n.pk for n in mine)
     assert {"next", "previous", "results"} <= set(body)
     row = body["results"][0]
-    assert {"id", "event", "verb", "target_type", "target_id", "url", "read", "read_at", "created_at",
-            "updated_at"} <= set(row)
+    assert {
+        "id",
+        "event",
+        "verb",
+        "target_type",
+        "target_id",
+        "url",
+        "read",
+        "read_at",
+        "created_at",
+        "updated_at",
+    } <= set(row)
 
 
 def test_unread_filter(world, api):
@@ -55,27 +65,36 @@ def test_cursor_pages_walk_every_row_once(world, api):
 
 def test_updated_after_returns_what_changed_and_a_bad_value_is_400(world, api):
     old = NotificationFactory(recipient=world.engineer1)
-    Notification.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=2))
+    Notification.objects.filter(pk=old.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=2)
+    )
     fresh = NotificationFactory(recipient=world.engineer1)
     client = api.as_user(world.engineer1)
     since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
-    assert [r["id"] for r in client.get(URL, {"updated_after": since}).json()["results"]] == [fresh.pk]
+    assert [r["id"] for r in client.get(URL, {"updated_after": since}).json()["results"]] == [
+        fresh.pk
+    ]
     response = client.get(URL, {"updated_after": "yesterday"})
     assert response.status_code == 400
     assert "updated_after" in response.json()
 
 
 def test_the_list_costs_the_same_queries_for_more_rows(world, api, django_assert_num_queries):
-    NotificationFactory.create_batch(3, recipient=world.engineer1, actor=world.dispatcher,
-                                     target_type=None)
+    NotificationFactory.create_batch(
+        3, recipient=world.engineer1, actor=world.dispatcher, target_type=None
+    )
     client = api.as_user(world.engineer1)
     with django_assert_num_queries(1):
         assert len(client.get(URL).json()["results"]) == 3
     from django.contrib.contenttypes.models import ContentType
 
-    NotificationFactory.create_batch(12, recipient=world.engineer1, actor=world.manager,
-                                     target_type=ContentType.objects.get_for_model(world.site_a),
-                                     target_id=world.site_a.pk)
+    NotificationFactory.create_batch(
+        12,
+        recipient=world.engineer1,
+        actor=world.manager,
+        target_type=ContentType.objects.get_for_model(world.site_a),
+        target_id=world.site_a.pk,
+    )
     with django_assert_num_queries(1):
         assert len(client.get(URL).json()["results"]) == 15
 

@@ -9,7 +9,9 @@ from notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def test_each_demo_notification_opens_for_its_recipient(settings, client, django_capture_on_commit_callbacks):
+def test_each_demo_notification_opens_for_its_recipient(
+    settings, client, django_capture_on_commit_callbacks
+):
     settings.DEBUG = True
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", password="demo-test-password")

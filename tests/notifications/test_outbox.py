@@ -38,8 +38,10 @@ def _test_kind():
 
 def _enqueue(n=1, **payload):
     with transaction.atomic():
-        return [outbox.enqueue(kind="test", payload={"to": f"p{i}@example.test", **payload})
-                for i in range(n)]
+        return [
+            outbox.enqueue(kind="test", payload={"to": f"p{i}@example.test", **payload})
+            for i in range(n)
+        ]
 
 
 def test_due_rows_are_sent_once_with_a_stable_message_id():
@@ -49,7 +51,8 @@ def test_due_rows_are_sent_once_with_a_stable_message_id():
     assert outbox.deliver_due()["sent"] == 0
     assert sorted(SENT_TO) == ["p0@example.test", "p1@example.test", "p2@example.test"]
     assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [
-        outbox.message_id(row) for row in rows]
+        outbox.message_id(row) for row in rows
+    ]
     assert set(OutboxMessage.objects.values_list("status", "attempts")) == {("sent", 1)}
 
 
@@ -126,8 +129,9 @@ def test_enqueue_with_a_key_keeps_one_row():
     assert first.pk == again.pk and OutboxMessage.objects.count() == 1
 
 
-def test_an_unreachable_broker_is_never_the_requests_error(world, api, caplog,
-                                                           django_capture_on_commit_callbacks):
+def test_an_unreachable_broker_is_never_the_requests_error(
+    world, api, caplog, django_capture_on_commit_callbacks
+):
     """The fast path fails (nothing listens on the broker's port); the ticket is
     created, its e-mails wait in the outbox for the periodic delivery."""
     from servicedesk.celery import app
@@ -137,9 +141,16 @@ def test_an_unreachable_broker_is_never_the_requests_error(world, api, caplog,
     app._pool, app.amqp._producer_pool = None, None
     try:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            response = api.as_user(world.customer_a).post("/api/v1/tickets/", {
-                "organization": world.org_a.pk, "site": world.site_a.pk, "title": "Pump noisy",
-                "description": "Since the morning."}, format="json")
+            response = api.as_user(world.customer_a).post(
+                "/api/v1/tickets/",
+                {
+                    "organization": world.org_a.pk,
+                    "site": world.site_a.pk,
+                    "title": "Pump noisy",
+                    "description": "Since the morning.",
+                },
+                format="json",
+            )
         assert response.status_code == 201
         assert outbox._kick in callbacks
     finally:

@@ -14,6 +14,7 @@ def as_user(client):
     def login(user):
         client.force_login(user)  # signing in itself (django-axes) is tested in tests/accounts
         return client
+
     return login
 
 
@@ -38,14 +39,20 @@ def test_the_bell_shows_no_badge_without_unread(world, as_user):
     assert "bell-count" not in body and 'data-testid="bell"' in body
 
 
-def test_the_list_shows_only_own_and_its_queries_do_not_grow(world, as_user, django_assert_max_num_queries):
-    NotificationFactory.create_batch(3, recipient=world.customer_a, actor=world.dispatcher, verb="Mine")
+def test_the_list_shows_only_own_and_its_queries_do_not_grow(
+    world, as_user, django_assert_max_num_queries
+):
+    NotificationFactory.create_batch(
+        3, recipient=world.customer_a, actor=world.dispatcher, verb="Mine"
+    )
     NotificationFactory(recipient=world.customer_b, verb="Not yours")
     client = as_user(world.customer_a)
     with django_assert_max_num_queries(6) as few:
         page = client.get(reverse("notifications:list")).content.decode()
     assert page.count('data-testid="notification"') == 3 and "Not yours" not in page
-    NotificationFactory.create_batch(20, recipient=world.customer_a, actor=world.engineer1, verb="Mine")
+    NotificationFactory.create_batch(
+        20, recipient=world.customer_a, actor=world.engineer1, verb="Mine"
+    )
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("notifications:list")).content.decode()
     assert page.count('data-testid="notification"') == 23
@@ -53,8 +60,9 @@ def test_the_list_shows_only_own_and_its_queries_do_not_grow(world, as_user, dja
 
 def test_mark_read_with_htmx_returns_the_row_and_refreshes_the_bell(world, as_user):
     notification = NotificationFactory(recipient=world.customer_a)
-    response = as_user(world.customer_a).post(reverse("notifications:read", args=[notification.pk]),
-                                              HTTP_HX_REQUEST="true")
+    response = as_user(world.customer_a).post(
+        reverse("notifications:read", args=[notification.pk]), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     assert response["HX-Trigger"] == "notifications-changed"
     assert f'id="notification-{notification.pk}"' in response.content.decode()
@@ -86,4 +94,6 @@ def test_mark_all_read_page(world, as_user):
     NotificationFactory.create_batch(2, recipient=world.customer_a)
     response = as_user(world.customer_a).post(reverse("notifications:read_all"))
     assert response.status_code == 302
-    assert not Notification.objects.filter(recipient=world.customer_a, read_at__isnull=True).exists()
+    assert not Notification.objects.filter(
+        recipient=world.customer_a, read_at__isnull=True
+    ).exists()

@@ -31,7 +31,9 @@ def _require_services():
     else:
         parts = urlsplit(REDIS_URL)
         try:
-            socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=2).close()
+            socket.create_connection(
+                (parts.hostname or "127.0.0.1", parts.port or 6379), timeout=2
+            ).close()
         except OSError:
             problem = "Redis is not reachable"
     if problem:
@@ -55,14 +57,40 @@ def worker(tmp_path):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "EMAIL_URL": f"file:///{mail_dir}",
-           "DJANGO_SETTINGS_MODULE": "servicedesk.settings"}
+    database_url = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "EMAIL_URL": f"file:///{mail_dir}",
+        "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
+    }
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "servicedesk", "worker", "-P", "solo", "-c", "1", "-Q", "celery",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "servicedesk",
+            "worker",
+            "-P",
+            "solo",
+            "-c",
+            "1",
+            "-Q",
+            "celery",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield mail_dir
@@ -98,14 +126,18 @@ def test_the_worker_mails_a_committed_notification_once_and_a_rolled_back_one_ne
         services.notify(recipients=[world.customer_a2], event="ticket_received", target=ticket)
         raise RuntimeError("rolled back")
     with transaction.atomic():
-        (notification,) = services.notify(recipients=[world.customer_a], event="ticket_received", target=ticket)
+        (notification,) = services.notify(
+            recipients=[world.customer_a], event="ticket_received", target=ticket
+        )
     assert _wait_for(lambda: ticket.number in _mails(worker)), "the worker sent no mail"
     # enqueued again: the worker runs it but sends nothing new
     send_notification_email.delay(notification.pk)
     send_notification_email.delay(notification.pk)
     marker = world.customer_a.email
     time.sleep(1)
-    services.notify(recipients=[world.engineer1], event="ticket_assigned", target=ticket)  # a later, FIFO sentinel
+    services.notify(
+        recipients=[world.engineer1], event="ticket_assigned", target=ticket
+    )  # a later, FIFO sentinel
     assert _wait_for(lambda: world.engineer1.email in _mails(worker))
     text = _mails(worker)
     assert text.count(f"To: {marker}") == 1

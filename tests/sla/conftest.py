@@ -17,6 +17,8 @@ def clocks_of():
 
     def get(ticket):
         """The latest round of each metric."""
-        return {c.metric: c for c in Clock.objects.filter(ticket=ticket).order_by("metric", "round")}
+        return {
+            c.metric: c for c in Clock.objects.filter(ticket=ticket).order_by("metric", "round")
+        }
 
     return get

@@ -29,8 +29,10 @@ def test_clock_filters(world, api):
     client = api.as_user(world.manager)
     rows = client.get("/api/v1/sla/clocks/", {"metric": "restore"}).json()["results"]
     assert [r["metric"] for r in rows] == ["restore"]
-    rows = client.get("/api/v1/sla/clocks/", {"due_before": (REPORTED + 3 * timedelta(hours=1)).isoformat(),
-                                              "state": "running"}).json()["results"]
+    rows = client.get(
+        "/api/v1/sla/clocks/",
+        {"due_before": (REPORTED + 3 * timedelta(hours=1)).isoformat(), "state": "running"},
+    ).json()["results"]
     assert {r["metric"] for r in rows} == {"response", "arrival"}
     assert client.get("/api/v1/sla/clocks/", {"severity": "general"}).json()["results"] == []
     assert client.get("/api/v1/sla/clocks/", {"state": "nonsense"}).status_code == 400
@@ -55,9 +57,14 @@ def test_clock_list_is_a_fixed_number_of_queries(world, api, django_assert_num_q
 def test_managers_write_policies_and_dispatchers_may_not(world, api):
     calendar = BusinessCalendar.objects.get(is_default=True)
     body = {"name": "Gold", "calendar": calendar.pk}
-    assert api.as_user(world.dispatcher).post("/api/v1/sla/policies/", body, format="json").status_code == 403
+    assert (
+        api.as_user(world.dispatcher).post("/api/v1/sla/policies/", body, format="json").status_code
+        == 403
+    )
     assert api.as_user(world.customer_a).get("/api/v1/sla/policies/").status_code == 403
-    response = api.as_user(world.manager).post("/api/v1/sla/policies/", {**body, "is_default": True}, format="json")
+    response = api.as_user(world.manager).post(
+        "/api/v1/sla/policies/", {**body, "is_default": True}, format="json"
+    )
     assert response.status_code == 201, response.json()
     assert list(Policy.objects.filter(is_default=True).values_list("name", flat=True)) == ["Gold"]
 
@@ -66,29 +73,65 @@ def test_bad_target_is_400_and_writes_nothing(world, api):
     policy = PolicyFactory()
     client = api.as_user(world.manager)
     before = Target.objects.count()
-    response = client.post("/api/v1/sla/targets/", {"policy": policy.pk, "severity": "major", "metric": "restore",
-                                                    "duration": "0", "warning_ratio": "1.5"}, format="json")
+    response = client.post(
+        "/api/v1/sla/targets/",
+        {
+            "policy": policy.pk,
+            "severity": "major",
+            "metric": "restore",
+            "duration": "0",
+            "warning_ratio": "1.5",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert set(response.json()) == {"duration", "warning_ratio"}
     assert Target.objects.count() == before
-    ok = client.post("/api/v1/sla/targets/", {"policy": policy.pk, "severity": "major", "metric": "restore",
-                                              "duration": "04:00:00", "clock": "business"}, format="json")
+    ok = client.post(
+        "/api/v1/sla/targets/",
+        {
+            "policy": policy.pk,
+            "severity": "major",
+            "metric": "restore",
+            "duration": "04:00:00",
+            "clock": "business",
+        },
+        format="json",
+    )
     assert ok.status_code == 201 and ok.json()["warning_ratio"] == "0.80"
-    again = client.post("/api/v1/sla/targets/", {"policy": policy.pk, "severity": "major", "metric": "restore",
-                                                 "duration": "05:00:00"}, format="json")
+    again = client.post(
+        "/api/v1/sla/targets/",
+        {"policy": policy.pk, "severity": "major", "metric": "restore", "duration": "05:00:00"},
+        format="json",
+    )
     assert again.status_code == 400 and "metric" in again.json()
 
 
 def test_calendar_with_a_lunch_break_and_bad_windows(world, api):
     client = api.as_user(world.manager)
-    windows = [{"weekday": 0, "start": "09:00", "end": "12:00"}, {"weekday": 0, "start": "13:00", "end": "18:00"}]
-    response = client.post("/api/v1/sla/calendars/", {"name": "Berlin", "time_zone": "Europe/Berlin",
-                                                      "windows": windows}, format="json")
+    windows = [
+        {"weekday": 0, "start": "09:00", "end": "12:00"},
+        {"weekday": 0, "start": "13:00", "end": "18:00"},
+    ]
+    response = client.post(
+        "/api/v1/sla/calendars/",
+        {"name": "Berlin", "time_zone": "Europe/Berlin", "windows": windows},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     assert len(response.json()["windows"]) == 2
-    bad = client.post("/api/v1/sla/calendars/", {"name": "Bad", "time_zone": "Mars/Base", "windows": [
-        {"weekday": 0, "start": "09:00", "end": "12:00"}, {"weekday": 0, "start": "11:00", "end": "18:00"}]},
-        format="json")
+    bad = client.post(
+        "/api/v1/sla/calendars/",
+        {
+            "name": "Bad",
+            "time_zone": "Mars/Base",
+            "windows": [
+                {"weekday": 0, "start": "09:00", "end": "12:00"},
+                {"weekday": 0, "start": "11:00", "end": "18:00"},
+            ],
+        },
+        format="json",
+    )
     assert bad.status_code == 400 and set(bad.json()) == {"time_zone", "windows"}
     assert not BusinessCalendar.objects.filter(name="Bad").exists()
 
@@ -96,16 +139,21 @@ def test_calendar_with_a_lunch_break_and_bad_windows(world, api):
 def test_import_holidays_action(world, api):
     calendar = BusinessCalendarFactory()
     url = f"/api/v1/sla/calendars/{calendar.pk}/import-holidays/"
-    assert api.as_user(world.dispatcher).post(url, {"years": "2026"}, format="json").status_code == 403
+    assert (
+        api.as_user(world.dispatcher).post(url, {"years": "2026"}, format="json").status_code == 403
+    )
     client = api.as_user(world.manager)
     assert client.post(url, {"years": "soon"}, format="json").status_code == 400
     assert client.post(url, {"years": "2026", "country": "XX"}, format="json").json() == {
-        "country": ["The holidays package has no calendar for this country."]}
+        "country": ["The holidays package has no calendar for this country."]
+    }
     response = client.post(url, {"years": "2026", "country": "CN"}, format="json")
     assert response.status_code == 200
     assert response.json()["workdays"] == 6
     assert CalendarDay.objects.get(calendar=calendar, date="2026-10-10").kind == "workday"
-    assert client.post(url, {"years": "2026", "country": "CN"}, format="json").status_code == 200  # idempotent
+    assert (
+        client.post(url, {"years": "2026", "country": "CN"}, format="json").status_code == 200
+    )  # idempotent
     assert CalendarDay.objects.filter(calendar=calendar).count() == sum(response.json().values())
 
 
@@ -122,21 +170,32 @@ def test_dashboard_roles_filters_and_errors(world, api):
     assert api.as_user(world.customer_a).get("/api/v1/sla/dashboard/", query).status_code == 403
     assert api.as_user(world.engineer1).get("/api/v1/sla/dashboard/", query).status_code == 403
     client = api.as_user(world.manager)
-    body = client.get("/api/v1/sla/dashboard/", {**query, "organization": world.org_a.pk, "bucket": "week"}).json()
+    body = client.get(
+        "/api/v1/sla/dashboard/", {**query, "organization": world.org_a.pk, "bucket": "week"}
+    ).json()
     assert body["tickets_reported"] == 1 and body["series"][0]["bucket"] == "2026-03-02"
     assert body["triaged_within_15_min"]["rate"] == 1.0
-    assert client.get("/api/v1/sla/dashboard/", {**query, "organization": world.org_b.pk}).json()[
-        "tickets_reported"] == 0
-    bad = client.get("/api/v1/sla/dashboard/", {"from": "2026-13-01", "severity": "huge", "organization": 999999})
+    assert (
+        client.get("/api/v1/sla/dashboard/", {**query, "organization": world.org_b.pk}).json()[
+            "tickets_reported"
+        ]
+        == 0
+    )
+    bad = client.get(
+        "/api/v1/sla/dashboard/", {"from": "2026-13-01", "severity": "huge", "organization": 999999}
+    )
     assert bad.status_code == 400 and set(bad.json()) == {"from", "severity", "organization"}
-    reversed_period = client.get("/api/v1/sla/dashboard/", {"from": "2026-03-31", "to": "2026-03-01"})
+    reversed_period = client.get(
+        "/api/v1/sla/dashboard/", {"from": "2026-03-31", "to": "2026-03-01"}
+    )
     assert reversed_period.status_code == 400 and "to" in reversed_period.json()
 
 
 def test_contract_takes_a_policy(world, api):
     policy = PolicyFactory()
-    response = api.as_user(world.admin).patch(f"/api/v1/contracts/{world.contract_a.pk}/",
-                                              {"sla_policy": policy.pk}, format="json")
+    response = api.as_user(world.admin).patch(
+        f"/api/v1/contracts/{world.contract_a.pk}/", {"sla_policy": policy.pk}, format="json"
+    )
     assert response.status_code == 200, response.json()
     world.contract_a.refresh_from_db()
     assert world.contract_a.sla_policy == policy

@@ -21,16 +21,27 @@ def march(world):
     """Organisation A: two faults triaged after 30 minutes (late). Organisation B: one
     fault triaged after 5 minutes (on time). So the triage share is 1/3 for all, 0/2
     for A and 1/1 for B."""
-    late = [triage(report(site=world.site_a, at=REPORTED + timedelta(hours=i)),
-                   REPORTED + timedelta(hours=i, minutes=30), "major", assignee=world.engineer1) for i in range(2)]
-    on_time = triage(report(site=world.site_b, at=REPORTED), REPORTED + timedelta(minutes=5), "general")
+    late = [
+        triage(
+            report(site=world.site_a, at=REPORTED + timedelta(hours=i)),
+            REPORTED + timedelta(hours=i, minutes=30),
+            "major",
+            assignee=world.engineer1,
+        )
+        for i in range(2)
+    ]
+    on_time = triage(
+        report(site=world.site_b, at=REPORTED), REPORTED + timedelta(minutes=5), "general"
+    )
     return late, on_time
 
 
 def _tile(page, key):
     """A KPI tile as (label, value, footer with its whitespace collapsed)."""
     tile = page.get_by_test_id(f"tile-{key}")
-    return tuple(" ".join(tile.locator(part).inner_text().split()) for part in ("header", ".value", "footer"))
+    return tuple(
+        " ".join(tile.locator(part).inner_text().split()) for part in ("header", ".value", "footer")
+    )
 
 
 def _bars(page):
@@ -47,7 +58,9 @@ def _download_csv(page, testid):
     return download.suggested_filename, list(csv.reader(io.StringIO(text)))
 
 
-def test_manager_filters_the_dashboard_by_organisation_and_exports_csv(world, march, page, login, live_server):
+def test_manager_filters_the_dashboard_by_organisation_and_exports_csv(
+    world, march, page, login, live_server
+):
     late, on_time = march
     login(page, "manager")
     page.get_by_test_id("nav").filter(has_text="SLA dashboard").click()
@@ -70,9 +83,14 @@ def test_manager_filters_the_dashboard_by_organisation_and_exports_csv(world, ma
     charts = page.locator("svg[data-testid=chart]")
     assert charts.count() == 3
     assert [charts.nth(i).get_attribute("aria-label") for i in range(3)] == [
-        "Compliance trend", "Clocks by state", "MTTR trend (hours)"]
+        "Compliance trend",
+        "Clocks by state",
+        "MTTR trend (hours)",
+    ]
     trend = charts.nth(0)
-    assert trend.locator("polyline").count() == 1 and trend.locator("circle").count() == 1  # one month
+    assert (
+        trend.locator("polyline").count() == 1 and trend.locator("circle").count() == 1
+    )  # one month
     assert "2026-03-01" in trend.locator("text").all_text_contents()
     assert trend.locator("line[stroke-dasharray]").count() == 1  # the 95 % goal
     assert charts.nth(1).locator("rect").count() == len(NO_CLOCKS)  # one bar per clock state
@@ -92,9 +110,22 @@ def test_manager_filters_the_dashboard_by_organisation_and_exports_csv(world, ma
 
     name, rows = _download_csv(page, "export-clocks-csv")
     assert name == "sla-clocks-20260301-20260331.csv"
-    assert rows[0] == ["ticket", "severity", "metric", "state", "breached", "started_at", "due_at", "met_at",
-                       "paused_total_minutes", "service_center", "assignee"]
-    assert len(rows) == 1 + 4 and {row[0] for row in rows[1:]} == {on_time.number}  # its four clocks
+    assert rows[0] == [
+        "ticket",
+        "severity",
+        "metric",
+        "state",
+        "breached",
+        "started_at",
+        "due_at",
+        "met_at",
+        "paused_total_minutes",
+        "service_center",
+        "assignee",
+    ]
+    assert len(rows) == 1 + 4 and {row[0] for row in rows[1:]} == {
+        on_time.number
+    }  # its four clocks
     assert all(row[1] == "general" and row[9] == "Local" for row in rows[1:])
 
     name, rows = _download_csv(page, "export-kpis-csv")

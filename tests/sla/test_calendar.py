@@ -70,12 +70,21 @@ def test_weekend_is_skipped() -> None:
 def test_lunch_break_is_not_counted() -> None:
     cal = BusinessCalendar(tz=SHANGHAI, windows=monday_to_friday(WITH_LUNCH))
 
-    assert add_business_time(cal, shanghai(2026, 11, 16, 11, 30), HOUR) == shanghai(2026, 11, 16, 13, 30)
-    assert business_time_between(cal, shanghai(2026, 11, 16, 11, 30), shanghai(2026, 11, 16, 13, 30)) == HOUR
+    assert add_business_time(cal, shanghai(2026, 11, 16, 11, 30), HOUR) == shanghai(
+        2026, 11, 16, 13, 30
+    )
+    assert (
+        business_time_between(cal, shanghai(2026, 11, 16, 11, 30), shanghai(2026, 11, 16, 13, 30))
+        == HOUR
+    )
 
 
-def test_three_working_days_of_a_general_fault_reported_friday_evening_end_wednesday_evening() -> None:
-    due = add_business_time(CHINA_OFFICE, shanghai(2026, 11, 20, 19), 27 * HOUR)  # Mon 9 h + Tue 9 h + Wed 9 h
+def test_three_working_days_of_a_general_fault_reported_friday_evening_end_wednesday_evening() -> (
+    None
+):
+    due = add_business_time(
+        CHINA_OFFICE, shanghai(2026, 11, 20, 19), 27 * HOUR
+    )  # Mon 9 h + Tue 9 h + Wed 9 h
 
     assert due == shanghai(2026, 11, 25, 18)
 
@@ -93,7 +102,9 @@ def test_new_years_day_2027_is_skipped() -> None:
 def test_package_has_the_official_2025_national_day_holiday_and_makeup_days() -> None:
     holidays, workdays = holidays_from_package("CN", [2025])
 
-    assert {date(2025, 10, d) for d in (1, 2, 3, 6, 7, 8)} <= holidays  # the 4th and 5th are a weekend
+    assert {
+        date(2025, 10, d) for d in (1, 2, 3, 6, 7, 8)
+    } <= holidays  # the 4th and 5th are a weekend
     assert workdays == {
         date(2025, 1, 26),
         date(2025, 2, 8),
@@ -108,7 +119,9 @@ def test_package_carries_the_official_2026_national_day_arrangement() -> None:
 
     # State Council notice for 2026: 1-7 October off (the 4th is a Sunday anyway),
     # Sunday 20 September and Saturday 10 October worked.
-    assert sorted(d for d in holidays if d.month == 10) == [date(2026, 10, d) for d in (1, 2, 3, 5, 6, 7)]
+    assert sorted(d for d in holidays if d.month == 10) == [
+        date(2026, 10, d) for d in (1, 2, 3, 5, 6, 7)
+    ]
     assert {date(2026, 9, 20), date(2026, 10, 10)} <= workdays
 
 
@@ -152,7 +165,9 @@ def test_makeup_days_given_by_hand_are_worked_with_the_makeup_windows() -> None:
 
 
 def test_makeup_days_default_to_the_first_worked_weekday_windows() -> None:
-    cal = BusinessCalendar(tz=SHANGHAI, windows={1: OFFICE, 2: WITH_LUNCH}, workdays=frozenset({date(2026, 10, 10)}))
+    cal = BusinessCalendar(
+        tz=SHANGHAI, windows={1: OFFICE, 2: WITH_LUNCH}, workdays=frozenset({date(2026, 10, 10)})
+    )
 
     assert business_time_between(cal, shanghai(2026, 10, 10), shanghai(2026, 10, 11)) == 9 * HOUR
 
@@ -207,7 +222,9 @@ def test_window_ending_at_midnight_runs_to_the_end_of_the_day() -> None:
 
     assert is_working_time(evenings, shanghai(2026, 11, 16, 23, 59, 59, 999999))
     assert not is_working_time(evenings, shanghai(2026, 11, 17, 0))
-    assert add_business_time(evenings, shanghai(2026, 11, 16, 23), 2 * HOUR) == shanghai(2026, 11, 17, 19)
+    assert add_business_time(evenings, shanghai(2026, 11, 16, 23), 2 * HOUR) == shanghai(
+        2026, 11, 17, 19
+    )
 
 
 def test_measuring_backwards_or_nothing_is_zero() -> None:
@@ -219,7 +236,10 @@ def test_measuring_backwards_or_nothing_is_zero() -> None:
 
 def test_a_year_of_china_office_hours_is_counted_quickly() -> None:
     fresh = BusinessCalendar(  # not equal to CHINA_OFFICE, so nothing is cached yet
-        tz=SHANGHAI, windows=monday_to_friday(OFFICE), holidays=CN_HOLIDAYS | {date(1999, 1, 1)}, workdays=CN_WORKDAYS
+        tz=SHANGHAI,
+        windows=monday_to_friday(OFFICE),
+        holidays=CN_HOLIDAYS | {date(1999, 1, 1)},
+        workdays=CN_WORKDAYS,
     )
     began = stopwatch.perf_counter()
 
@@ -248,18 +268,26 @@ def test_office_hours_keep_their_wall_clock_across_the_autumn_change() -> None:
 
 
 def test_round_the_clock_windows_count_real_hours_on_dst_days() -> None:
-    spring_sunday = business_time_between(BERLIN_ROUND_THE_CLOCK, berlin(2026, 3, 29), berlin(2026, 3, 30))
-    autumn_sunday = business_time_between(BERLIN_ROUND_THE_CLOCK, berlin(2026, 10, 25), berlin(2026, 10, 26))
+    spring_sunday = business_time_between(
+        BERLIN_ROUND_THE_CLOCK, berlin(2026, 3, 29), berlin(2026, 3, 30)
+    )
+    autumn_sunday = business_time_between(
+        BERLIN_ROUND_THE_CLOCK, berlin(2026, 10, 25), berlin(2026, 10, 26)
+    )
 
     assert (spring_sunday, autumn_sunday) == (23 * HOUR, 25 * HOUR)
-    assert add_business_time(BERLIN_ROUND_THE_CLOCK, berlin(2026, 3, 28, 12), 24 * HOUR) == berlin(2026, 3, 29, 13)
+    assert add_business_time(BERLIN_ROUND_THE_CLOCK, berlin(2026, 3, 28, 12), 24 * HOUR) == berlin(
+        2026, 3, 29, 13
+    )
 
 
 def test_a_window_spanning_the_skipped_or_repeated_hour_counts_real_time() -> None:
     night_shift = BusinessCalendar(tz=BERLIN, windows={6: ((time(1), time(4)),)})
 
     assert business_time_between(night_shift, berlin(2026, 3, 29), berlin(2026, 3, 30)) == 2 * HOUR
-    assert business_time_between(night_shift, berlin(2026, 10, 25), berlin(2026, 10, 26)) == 4 * HOUR
+    assert (
+        business_time_between(night_shift, berlin(2026, 10, 25), berlin(2026, 10, 26)) == 4 * HOUR
+    )
 
 
 # 24x7 clocks share the API.
@@ -268,8 +296,13 @@ def test_a_window_spanning_the_skipped_or_repeated_hour_counts_real_time() -> No
 def test_twenty_four_seven_is_plain_calendar_arithmetic() -> None:
     eve_of_national_day = shanghai(2026, 9, 30, 17)
 
-    assert add_business_time(TWENTY_FOUR_SEVEN, eve_of_national_day, 48 * HOUR) == shanghai(2026, 10, 2, 17)
-    assert business_time_between(TWENTY_FOUR_SEVEN, eve_of_national_day, shanghai(2026, 10, 8, 17)) == 8 * 24 * HOUR
+    assert add_business_time(TWENTY_FOUR_SEVEN, eve_of_national_day, 48 * HOUR) == shanghai(
+        2026, 10, 2, 17
+    )
+    assert (
+        business_time_between(TWENTY_FOUR_SEVEN, eve_of_national_day, shanghai(2026, 10, 8, 17))
+        == 8 * 24 * HOUR
+    )
     assert is_working_time(TWENTY_FOUR_SEVEN, shanghai(2026, 10, 1, 3))
 
 
@@ -302,9 +335,18 @@ def test_naive_datetimes_and_negative_durations_are_refused() -> None:
         {"windows": {0: ((time(9), time(12)), (time(11), time(18)))}},
         {"windows": {0: ((time(18), time(9)),)}},
         {"windows": {7: OFFICE}},
-        {"windows": {0: OFFICE}, "holidays": frozenset({date(2026, 1, 4)}), "workdays": frozenset({date(2026, 1, 4)})},
+        {
+            "windows": {0: OFFICE},
+            "holidays": frozenset({date(2026, 1, 4)}),
+            "workdays": frozenset({date(2026, 1, 4)}),
+        },
     ],
-    ids=["overlapping windows", "window ending before it starts", "no weekday 7", "holiday and workday at once"],
+    ids=[
+        "overlapping windows",
+        "window ending before it starts",
+        "no weekday 7",
+        "holiday and workday at once",
+    ],
 )
 def test_inconsistent_calendars_are_refused(kwargs: dict) -> None:
     with pytest.raises(ValueError):
@@ -324,7 +366,10 @@ def test_unknown_country_is_refused() -> None:
 # Properties, over real calendars and random ones (odd windows, DST zones whose changes
 # happen at midnight or by half an hour, random holidays and make-up days).
 
-ZONES = [ZoneInfo(key) for key in ("Asia/Shanghai", "Europe/Berlin", "America/Santiago", "Australia/Lord_Howe")]
+ZONES = [
+    ZoneInfo(key)
+    for key in ("Asia/Shanghai", "Europe/Berlin", "America/Santiago", "Australia/Lord_Howe")
+]
 YEARS = st.dates(date(2025, 1, 1), date(2027, 12, 31))
 
 
@@ -349,10 +394,16 @@ def random_calendars(draw: st.DrawFn) -> BusinessCalendar:
     )
 
 
-calendars = st.one_of(st.sampled_from([CHINA_OFFICE, BERLIN_OFFICE, BERLIN_ROUND_THE_CLOCK]), random_calendars())
+calendars = st.one_of(
+    st.sampled_from([CHINA_OFFICE, BERLIN_OFFICE, BERLIN_ROUND_THE_CLOCK]), random_calendars()
+)
 instants = st.one_of(
-    st.datetimes(datetime(2025, 1, 1), datetime(2027, 12, 31), timezones=st.sampled_from([UTC, *ZONES])),
-    st.datetimes(datetime(2025, 1, 1), datetime(2027, 12, 31), timezones=st.sampled_from(ZONES)).map(
+    st.datetimes(
+        datetime(2025, 1, 1), datetime(2027, 12, 31), timezones=st.sampled_from([UTC, *ZONES])
+    ),
+    st.datetimes(
+        datetime(2025, 1, 1), datetime(2027, 12, 31), timezones=st.sampled_from(ZONES)
+    ).map(
         lambda moment: moment.replace(minute=30 * (moment.minute // 30), second=0, microsecond=0)
     ),
 )
@@ -361,12 +412,15 @@ instants = st.one_of(
 def durations(up_to: timedelta) -> st.SearchStrategy[timedelta]:
     return st.one_of(
         st.integers(0, int(up_to.total_seconds())).map(lambda seconds: timedelta(seconds=seconds)),
-        st.integers(0, int(up_to / timedelta(minutes=30))).map(lambda half_hours: timedelta(minutes=30 * half_hours)),
+        st.integers(0, int(up_to / timedelta(minutes=30))).map(
+            lambda half_hours: timedelta(minutes=30 * half_hours)
+        ),
     )
 
 
 def six_weeks_of_work(cal: BusinessCalendar) -> timedelta:
-    """About 30 business days of a Mon-Fri office; no more than a sparse random calendar can give within years."""
+    """About 30 business days of a Mon-Fri office; no more than a sparse random calendar
+    can give within years."""
     minutes = sum(
         (1440 if end == time(0) else end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
         for windows in cal.windows.values()
@@ -381,7 +435,8 @@ Case = tuple[BusinessCalendar, list[timedelta]]
 def with_durations(count: int) -> st.SearchStrategy[Case]:
     return calendars.flatmap(
         lambda cal: st.tuples(
-            st.just(cal), st.lists(durations(six_weeks_of_work(cal)), min_size=count, max_size=count).map(sorted)
+            st.just(cal),
+            st.lists(durations(six_weeks_of_work(cal)), min_size=count, max_size=count).map(sorted),
         )
     )
 
@@ -419,7 +474,9 @@ def test_a_due_time_closes_working_time_and_is_the_earliest(case: Case, start: d
 def test_measuring_is_additive(cal: BusinessCalendar, moments: list[datetime]) -> None:
     a, b, c = moments
 
-    assert business_time_between(cal, a, b) + business_time_between(cal, b, c) == business_time_between(cal, a, c)
+    assert business_time_between(cal, a, b) + business_time_between(
+        cal, b, c
+    ) == business_time_between(cal, a, c)
 
 
 @property_settings
@@ -432,19 +489,31 @@ def test_adding_more_never_ends_earlier(case: Case, start: datetime) -> None:
 
 @property_settings
 @given(cal=calendars, moments=st.lists(instants, min_size=3, max_size=3).map(sorted))
-def test_measuring_over_a_longer_span_never_gives_less(cal: BusinessCalendar, moments: list[datetime]) -> None:
+def test_measuring_over_a_longer_span_never_gives_less(
+    cal: BusinessCalendar, moments: list[datetime]
+) -> None:
     a, b, c = moments
 
-    assert business_time_between(cal, b, c) <= business_time_between(cal, a, c) >= business_time_between(cal, a, b)
+    assert (
+        business_time_between(cal, b, c)
+        <= business_time_between(cal, a, c)
+        >= business_time_between(cal, a, b)
+    )
     # Subtracting in UTC: datetimes sharing a zone subtract wall clocks, ignoring DST.
     assert business_time_between(cal, a, c) <= c.astimezone(UTC) - a.astimezone(UTC)
 
 
 @property_settings
 @given(cal=calendars, instant=instants)
-def test_working_time_is_where_business_time_passes(cal: BusinessCalendar, instant: datetime) -> None:
-    next_microsecond = instant.astimezone(UTC) + MICRO  # in UTC, so that a repeated wall hour cannot bite
-    assert is_working_time(cal, instant) == (business_time_between(cal, instant, next_microsecond) == MICRO)
+def test_working_time_is_where_business_time_passes(
+    cal: BusinessCalendar, instant: datetime
+) -> None:
+    next_microsecond = (
+        instant.astimezone(UTC) + MICRO
+    )  # in UTC, so that a repeated wall hour cannot bite
+    assert is_working_time(cal, instant) == (
+        business_time_between(cal, instant, next_microsecond) == MICRO
+    )
 
 
 @property_settings
@@ -454,7 +523,9 @@ def test_round_the_clock_windows_agree_with_twenty_four_seven(
 ) -> None:
     round_the_clock = BusinessCalendar(tz=zone, windows=dict.fromkeys(range(7), ALL_DAY))
 
-    assert add_business_time(round_the_clock, start, duration) == add_business_time(TWENTY_FOUR_SEVEN, start, duration)
+    assert add_business_time(round_the_clock, start, duration) == add_business_time(
+        TWENTY_FOUR_SEVEN, start, duration
+    )
     # In UTC: adding to a Berlin datetime would move its wall clock, not the instant.
     assert add_business_time(TWENTY_FOUR_SEVEN, start, duration) == start.astimezone(UTC) + duration
 
@@ -467,8 +538,13 @@ def test_round_the_clock_windows_agree_with_twenty_four_seven(
 @st.composite
 def gapped_coverage(draw: st.DrawFn) -> tuple[tuple[date, date], ...]:
     """Up to four disjoint date ranges over 2025-2027, usually with gaps between them."""
-    cuts = sorted(draw(st.lists(st.dates(date(2025, 1, 1), date(2027, 12, 31)), unique=True, min_size=0,
-                                max_size=8)))
+    cuts = sorted(
+        draw(
+            st.lists(
+                st.dates(date(2025, 1, 1), date(2027, 12, 31)), unique=True, min_size=0, max_size=8
+            )
+        )
+    )
     return tuple((low, high) for low, high in zip(cuts[0::2], cuts[1::2], strict=False))
 
 
@@ -483,21 +559,34 @@ def _known(coverage, day: date) -> bool:
 
 @property_settings
 @given(case=with_durations(1), coverage=gapped_coverage(), start=instants)
-def test_coverage_flags_exactly_the_spans_that_touch_an_unknown_date(case: Case, coverage, start: datetime) -> None:
+def test_coverage_flags_exactly_the_spans_that_touch_an_unknown_date(
+    case: Case, coverage, start: datetime
+) -> None:
     cal, [duration] = case
     assume(not cal.always_open)
     covered = replace(cal, coverage=coverage)
     due = add_business_time(covered, start, duration)
-    assert due == add_business_time(cal, start, duration)  # coverage flags, it never moves a due time
-    assert covers(covered, start, due) == all(_known(coverage, day) for day in _dates_between(cal, start, due))
+    assert due == add_business_time(
+        cal, start, duration
+    )  # coverage flags, it never moves a due time
+    assert covers(covered, start, due) == all(
+        _known(coverage, day) for day in _dates_between(cal, start, due)
+    )
     assert covers(cal, start, due)  # no coverage given: no limit
 
 
 @property_settings
-@given(case=with_durations(1), others=gapped_coverage(), start=instants, margin=st.integers(0, 20),
-       unknown=st.frozensets(st.dates(date(2024, 12, 1), date(2028, 6, 30)), max_size=30), as_workdays=st.booleans())
+@given(
+    case=with_durations(1),
+    others=gapped_coverage(),
+    start=instants,
+    margin=st.integers(0, 20),
+    unknown=st.frozensets(st.dates(date(2024, 12, 1), date(2028, 6, 30)), max_size=30),
+    as_workdays=st.booleans(),
+)
 def test_a_due_time_inside_coverage_stays_whatever_the_unknown_dates_turn_out_to_be(
-        case: Case, others, start: datetime, margin: int, unknown: frozenset[date], as_workdays: bool) -> None:
+    case: Case, others, start: datetime, margin: int, unknown: frozenset[date], as_workdays: bool
+) -> None:
     cal, [duration] = case
     assume(not cal.always_open)
     due = add_business_time(cal, start, duration)
@@ -520,8 +609,14 @@ def test_a_fault_reported_beyond_the_calendars_years_is_flagged() -> None:
     start = datetime(2028, 1, 24, 10, tzinfo=SHANGHAI)
     due = add_business_time(cal, start, 27 * HOUR)
     assert not covers(cal, start, due)
-    assert covers(cal, datetime(2027, 12, 27, 10, tzinfo=SHANGHAI), datetime(2027, 12, 31, 18, tzinfo=SHANGHAI))
-    assert not covers(cal, datetime(2027, 12, 31, 10, tzinfo=SHANGHAI), datetime(2028, 1, 3, 10, tzinfo=SHANGHAI))
+    assert covers(
+        cal,
+        datetime(2027, 12, 27, 10, tzinfo=SHANGHAI),
+        datetime(2027, 12, 31, 18, tzinfo=SHANGHAI),
+    )
+    assert not covers(
+        cal, datetime(2027, 12, 31, 10, tzinfo=SHANGHAI), datetime(2028, 1, 3, 10, tzinfo=SHANGHAI)
+    )
 
 
 def test_the_package_knows_china_only_for_years_with_the_official_notice() -> None:

@@ -28,7 +28,9 @@ def test_a_report_starts_triage_and_response_on_the_strictest_targets(world, clo
 
 def test_triage_meets_triage_and_sets_severity_targets_from_the_report_time(world, clocks_of):
     reported = cst(2026, 3, 2, 10, 0)  # a Monday
-    ticket = triage(report(site=world.site_a, at=reported), reported + timedelta(minutes=10), "urgent")
+    ticket = triage(
+        report(site=world.site_a, at=reported), reported + timedelta(minutes=10), "urgent"
+    )
     clocks = clocks_of(ticket)
     assert set(clocks) == {"triage", "response", "arrival", "restore"}
     assert clocks["triage"].state == S.MET and not clocks["triage"].breached
@@ -47,20 +49,30 @@ def test_other_kinds_run_no_on_site_clocks(world, clocks_of, django_user_model):
 
 def test_late_triage_is_breached_and_stays_met(world, clocks_of):
     reported = cst(2026, 3, 2, 10, 0)
-    ticket = triage(report(site=world.site_a, at=reported), reported + timedelta(minutes=16), "major")
+    ticket = triage(
+        report(site=world.site_a, at=reported), reported + timedelta(minutes=16), "major"
+    )
     clock = clocks_of(ticket)["triage"]
-    assert (clock.state, clock.breached, clock.met_at) == (S.MET, True, reported + timedelta(minutes=16))
+    assert (clock.state, clock.breached, clock.met_at) == (
+        S.MET,
+        True,
+        reported + timedelta(minutes=16),
+    )
 
 
 def test_friday_evening_general_fault_restores_in_three_working_days_on_wednesday(world, clocks_of):
     # Fri 19:00, after hours: Mon 9 h + Tue 9 h + Wed 9 h → Wednesday 18:00.
     reported = cst(2026, 3, 6, 19, 0)
-    ticket = triage(report(site=world.site_a, at=reported), reported + timedelta(minutes=5), "general")
+    ticket = triage(
+        report(site=world.site_a, at=reported), reported + timedelta(minutes=5), "general"
+    )
     restore = clocks_of(ticket)["restore"]
     assert restore.clock_kind == "business" and restore.duration == 27 * H
     assert restore.due_at == cst(2026, 3, 11, 18, 0)
     # Friday 17:30: half an hour on Friday, then Mon, Tue, and 8.5 h on Wednesday.
-    ticket = triage(report(site=world.site_a, at=cst(2026, 3, 6, 17, 30)), cst(2026, 3, 6, 17, 35), "general")
+    ticket = triage(
+        report(site=world.site_a, at=cst(2026, 3, 6, 17, 30)), cst(2026, 3, 6, 17, 35), "general"
+    )
     assert clocks_of(ticket)["restore"].due_at == cst(2026, 3, 11, 17, 30)
 
 
@@ -111,16 +123,22 @@ def test_two_pauses_add_up(world, clocks_of):
     assert clocks_of(ticket)["restore"].due_at == reported + 28 * H
 
 
-def test_severity_change_after_triage_recomputes_from_the_report_and_keeps_met_clocks(world, clocks_of):
+def test_severity_change_after_triage_recomputes_from_the_report_and_keeps_met_clocks(
+    world, clocks_of
+):
     reported = cst(2026, 3, 2, 10, 0)
-    ticket = triage(report(site=world.site_a, at=reported), reported + timedelta(minutes=5), "general")
+    ticket = triage(
+        report(site=world.site_a, at=reported), reported + timedelta(minutes=5), "general"
+    )
     assert clocks_of(ticket)["restore"].clock_kind == "business"
     move(ticket, "triaged", reported + 3 * H, data={"old_severity": "general"}, severity="major")
     clocks = clocks_of(ticket)
     assert clocks["response"].due_at == reported + H
     assert clocks["arrival"].due_at == reported + 2 * H
     assert clocks["restore"].due_at == reported + 24 * H and clocks["restore"].clock_kind == "24x7"
-    assert clocks["triage"].state == S.MET and clocks["triage"].met_at == reported + timedelta(minutes=5)
+    assert clocks["triage"].state == S.MET and clocks["triage"].met_at == reported + timedelta(
+        minutes=5
+    )
     assert clocks["arrival"].severity == "major"
 
 
@@ -146,7 +164,9 @@ def test_dispatch_runs_departure_from_the_dispatch_and_arrival_meets_both(world,
     assert clocks["response"].state == S.MET  # on site is contact with the customer
 
 
-def test_resolution_meets_restore_starts_follow_up_and_stops_unused_on_site_clocks(world, clocks_of):
+def test_resolution_meets_restore_starts_follow_up_and_stops_unused_on_site_clocks(
+    world, clocks_of
+):
     reported = cst(2026, 3, 2, 10, 0)
     ticket = triage(report(site=world.site_a, at=reported), reported, "major")
     move(ticket, "responded", reported + H / 2)
@@ -182,7 +202,11 @@ def test_a_breached_clock_met_later_keeps_its_breach(world, clocks_of):
     assert clocks_of(ticket)["response"].state == S.BREACHED
     move(ticket, "responded", reported + 3 * H)
     response = clocks_of(ticket)["response"]
-    assert (response.state, response.breached, response.breached_at) == (S.MET, True, reported + 2 * H)
+    assert (response.state, response.breached, response.breached_at) == (
+        S.MET,
+        True,
+        reported + 2 * H,
+    )
 
 
 def test_cancel_stops_every_open_clock(world, clocks_of):
@@ -190,7 +214,12 @@ def test_cancel_stops_every_open_clock(world, clocks_of):
     ticket = triage(report(site=world.site_a, at=reported), reported, "major")
     move(ticket, "cancelled", reported + H)
     states = {m: c.state for m, c in clocks_of(ticket).items()}
-    assert states == {"triage": S.MET, "response": S.STOPPED, "arrival": S.STOPPED, "restore": S.STOPPED}
+    assert states == {
+        "triage": S.MET,
+        "response": S.STOPPED,
+        "arrival": S.STOPPED,
+        "restore": S.STOPPED,
+    }
 
 
 def test_a_contract_policy_wins_over_the_default(world, clocks_of):

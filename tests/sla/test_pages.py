@@ -18,9 +18,15 @@ MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
 
 @pytest.fixture
 def tickets(world):
-    late = triage(report(site=world.site_a, at=REPORTED), REPORTED + timedelta(minutes=30), "major",
-                  assignee=world.engineer1)
-    on_time = triage(report(site=world.site_b, at=REPORTED), REPORTED + timedelta(minutes=5), "general")
+    late = triage(
+        report(site=world.site_a, at=REPORTED),
+        REPORTED + timedelta(minutes=30),
+        "major",
+        assignee=world.engineer1,
+    )
+    on_time = triage(
+        report(site=world.site_b, at=REPORTED), REPORTED + timedelta(minutes=5), "general"
+    )
     return late, on_time
 
 
@@ -50,7 +56,9 @@ def test_dashboard_filters_by_organisation_and_reports_bad_input(client, world, 
     assert bad.status_code == 200 and "message-error" in bad.content.decode()
 
 
-def test_the_about_to_breach_partial_lists_warned_running_clocks(client, world, tickets, time_machine):
+def test_the_about_to_breach_partial_lists_warned_running_clocks(
+    client, world, tickets, time_machine
+):
     time_machine.move_to(REPORTED + timedelta(minutes=50))  # response (1 h) past 80 %
     client.force_login(world.dispatcher)
     html = client.get("/sla/about-to-breach/").content.decode()
@@ -63,10 +71,15 @@ def test_csv_exports_of_clocks_and_kpis(client, world, tickets):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["ticket", "severity", "metric"] and len(rows) == 1 + 8
-    kpi_rows = list(csv.reader(io.StringIO(
-        client.get("/sla/export/kpis.csv", MARCH).content.decode("utf-8-sig"))))
+    kpi_rows = list(
+        csv.reader(
+            io.StringIO(client.get("/sla/export/kpis.csv", MARCH).content.decode("utf-8-sig"))
+        )
+    )
     assert ["triaged_within_15_min", "", "", "1", "2", "0.5"] in kpi_rows
-    only_b = client.get("/sla/export/clocks.csv", {**MARCH, "organization": world.org_b.pk}).content.decode()
+    only_b = client.get(
+        "/sla/export/clocks.csv", {**MARCH, "organization": world.org_b.pk}
+    ).content.decode()
     assert tickets[1].number in only_b and tickets[0].number not in only_b
 
 
@@ -79,7 +92,9 @@ def test_xlsx_export_has_both_sheets(client, world, tickets):
     assert client.get("/sla/export/all.csv", MARCH).status_code == 404
 
 
-def test_dashboard_page_is_a_fixed_number_of_queries(client, world, tickets, django_assert_max_num_queries):
+def test_dashboard_page_is_a_fixed_number_of_queries(
+    client, world, tickets, django_assert_max_num_queries
+):
     client.force_login(world.manager)
     client.get("/sla/", MARCH)
     with django_assert_max_num_queries(40) as few:

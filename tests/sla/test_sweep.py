@@ -19,8 +19,11 @@ REPORTED = cst(2026, 3, 2, 10, 0)
 
 
 def _events(event):
-    return list(Notification.objects.filter(event=event).values_list("recipient__username", "target_id")
-                .order_by("recipient__username", "target_id"))
+    return list(
+        Notification.objects.filter(event=event)
+        .values_list("recipient__username", "target_id")
+        .order_by("recipient__username", "target_id")
+    )
 
 
 def test_the_warning_goes_once_to_the_centres_dispatchers(world):
@@ -28,14 +31,20 @@ def test_the_warning_goes_once_to_the_centres_dispatchers(world):
     response = ticket.sla_clocks.get(metric="response")
     first = sweep(now=REPORTED + timedelta(minutes=50))  # past 48 min, before 60
     again = sweep(now=REPORTED + timedelta(minutes=51))
-    assert (first.warned, first.breached, again.warned) == (1, 1, 0)  # triage (15 min) is already breached
+    assert (first.warned, first.breached, again.warned) == (
+        1,
+        1,
+        0,
+    )  # triage (15 min) is already breached
     assert _events("sla_warning") == [("dispatcher", response.pk)]
     response.refresh_from_db()
     assert response.warned_at == REPORTED + timedelta(minutes=50) and response.state == S.RUNNING
 
 
 def test_the_breach_goes_once_to_managers_and_the_next_tier(world):
-    ticket = triage(report(site=world.site_a, at=REPORTED), REPORTED + timedelta(minutes=5), "major")
+    ticket = triage(
+        report(site=world.site_a, at=REPORTED), REPORTED + timedelta(minutes=5), "major"
+    )
     response = ticket.sla_clocks.get(metric="response")
     sweep(now=REPORTED + timedelta(minutes=50))
     result = sweep(now=REPORTED + timedelta(minutes=61))
@@ -45,7 +54,10 @@ def test_the_breach_goes_once_to_managers_and_the_next_tier(world):
     assert _events("sla_breach") == [("expert", response.pk), ("manager", response.pk)]
     response.refresh_from_db()
     assert (response.state, response.breached, response.breached_at) == (
-        S.BREACHED, True, REPORTED + timedelta(minutes=61))
+        S.BREACHED,
+        True,
+        REPORTED + timedelta(minutes=61),
+    )
 
 
 def test_after_hours_of_downtime_each_clock_gets_only_its_breach(world):
@@ -83,7 +95,9 @@ def test_a_restore_breach_escalates_the_ticket_once(world, django_capture_on_com
     assert (ticket.tier, ticket.assignee) == (2, world.expert)
     event = TicketEvent.objects.get(ticket=ticket, kind="escalated")
     assert event.actor is None and "SLA breach" in event.note
-    told = Notification.objects.filter(event="ticket_escalated", recipient=world.expert, target_id=ticket.pk)
+    told = Notification.objects.filter(
+        event="ticket_escalated", recipient=world.expert, target_id=ticket.pk
+    )
     assert told.count() == 1
 
 

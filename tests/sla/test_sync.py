@@ -18,9 +18,15 @@ MIN = timedelta(minutes=1)
 
 
 def _new(world) -> Ticket:
-    return services.ticket_create(actor=world.dispatcher, organization=world.org_a, site=world.site_a,
-                                  title="Pump alarm", description="Alarm", channel="phone",
-                                  equipment=world.equipment_a)
+    return services.ticket_create(
+        actor=world.dispatcher,
+        organization=world.org_a,
+        site=world.site_a,
+        title="Pump alarm",
+        description="Alarm",
+        channel="phone",
+        equipment=world.equipment_a,
+    )
 
 
 def _detail(client, ticket, etag=None):
@@ -68,18 +74,26 @@ def test_visit_steps_and_clock_events_move_the_ticket(world, api):
     client = api.as_user(world.dispatcher)
     with time_machine.travel(REPORTED, tick=False):
         ticket = _new(world)
-        ticket = services.ticket_triage(ticket=ticket, actor=world.dispatcher, severity="major",
-                                        assignee=world.engineer1)
-        visit = services.ticket_dispatch(ticket=ticket, actor=world.dispatcher, engineer=world.engineer1)
+        ticket = services.ticket_triage(
+            ticket=ticket, actor=world.dispatcher, severity="major", assignee=world.engineer1
+        )
+        visit = services.ticket_dispatch(
+            ticket=ticket, actor=world.dispatcher, engineer=world.engineer1
+        )
         etag = _detail(client, ticket)["ETag"]
     with time_machine.travel(REPORTED + 10 * MIN, tick=False):
         services.visit_depart(visit=visit, actor=world.engineer1)  # meets departure
         departed = _detail(client, ticket, etag)
-        assert departed.status_code == 200 and _states(departed.json())["departure"] == ("met", False)
+        assert departed.status_code == 200 and _states(departed.json())["departure"] == (
+            "met",
+            False,
+        )
         etag = departed["ETag"]
     with time_machine.travel(REPORTED + 40 * MIN, tick=False):
         visit = services.visit_check_in(visit=visit, actor=world.engineer1)
         etag = _detail(client, ticket, etag)["ETag"]
     with time_machine.travel(REPORTED + 50 * MIN, tick=False):
-        services.visit_record_phase(visit=visit, actor=world.engineer1, phase="diagnosis", notes="Looked")
+        services.visit_record_phase(
+            visit=visit, actor=world.engineer1, phase="diagnosis", notes="Looked"
+        )
         assert _detail(client, ticket, etag).status_code == 200

@@ -42,6 +42,8 @@ def test_a_ticket_held_by_a_service_is_skipped_and_breached_next_time(world):
         release.set()
         thread.join(timeout=30)
     assert first.breached == 2  # the other ticket's triage and response
-    assert set(Clock.objects.filter(breached=True).values_list("ticket_id", flat=True)) == {other.pk}
+    assert set(Clock.objects.filter(breached=True).values_list("ticket_id", flat=True)) == {
+        other.pk
+    }
     assert sweep(now=REPORTED + 3 * timedelta(hours=1)).breached == 2
     assert Clock.objects.filter(ticket=held, breached=True).count() == 2

@@ -26,17 +26,29 @@ def test_load_volume_fills_every_table_consistently(world):
     assert set(tickets.values_list("kind", flat=True)) == set(Ticket.Kind.values)
     assert set(tickets.values_list("channel", flat=True)) == set(Ticket.Channel.values)
     assert 3.5 < Clock.objects.count() / 400 < 6
-    assert TicketEvent.objects.count() >= 400 and Comment.objects.count() > 100 and Visit.objects.exists()
+    assert (
+        TicketEvent.objects.count() >= 400
+        and Comment.objects.count() > 100
+        and Visit.objects.exists()
+    )
     numbers = list(tickets.values_list("number", flat=True))
     assert len(set(numbers)) == 400
     # Every open ticket's nearest due time is its counting clocks' earliest.
     for ticket in tickets.filter(status__in=Ticket.OPEN_STATUSES):
-        nearest = Clock.objects.filter(ticket=ticket, state__in=COUNTING).aggregate(m=Min("due_at"))["m"]
+        nearest = Clock.objects.filter(ticket=ticket, state__in=COUNTING).aggregate(
+            m=Min("due_at")
+        )["m"]
         assert ticket.nearest_due_at == nearest
     # A second load and a real report continue the numbers.
     call_command("load_volume", tickets=50, seed=8, stdout=io.StringIO())
-    fresh = services.ticket_create(actor=world.dispatcher, organization=world.org_a, site=world.site_a,
-                                   title="After the load", description="x", channel="phone")
+    fresh = services.ticket_create(
+        actor=world.dispatcher,
+        organization=world.org_a,
+        site=world.site_a,
+        title="After the load",
+        description="x",
+        channel="phone",
+    )
     numbers = list(Ticket.objects.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers)) == 451
     assert fresh.number == max(n for n in numbers if n.startswith(fresh.number[:8]))
@@ -47,20 +59,31 @@ def test_nearest_due_follows_the_clocks(world):
 
     def nearest(ticket):
         ticket.refresh_from_db()
-        expected = Clock.objects.filter(ticket=ticket, state__in=COUNTING).aggregate(m=Min("due_at"))["m"]
+        expected = Clock.objects.filter(ticket=ticket, state__in=COUNTING).aggregate(
+            m=Min("due_at")
+        )["m"]
         assert ticket.nearest_due_at == expected
         return ticket.nearest_due_at
 
-    ticket = services.ticket_create(actor=world.dispatcher, organization=world.org_a, site=world.site_a,
-                                    title="Pump", description="x", channel="phone")
+    ticket = services.ticket_create(
+        actor=world.dispatcher,
+        organization=world.org_a,
+        site=world.site_a,
+        title="Pump",
+        description="x",
+        channel="phone",
+    )
     first = nearest(ticket)
     assert first is not None  # the triage clock
-    ticket = services.ticket_triage(ticket=ticket, actor=world.dispatcher, severity="major",
-                                    assignee=world.engineer1)
+    ticket = services.ticket_triage(
+        ticket=ticket, actor=world.dispatcher, severity="major", assignee=world.engineer1
+    )
     assert nearest(ticket) != first  # triage met: the response clock is next
     ticket = services.ticket_respond(ticket=ticket, actor=world.engineer1, note="Called")
     nearest(ticket)
     ticket = services.ticket_resolve(ticket=ticket, actor=world.engineer1, **RESOLVE)
     nearest(ticket)
-    ticket = services.ticket_follow_up(ticket=ticket, actor=world.dispatcher, recurred=False, satisfaction=5)
+    ticket = services.ticket_follow_up(
+        ticket=ticket, actor=world.dispatcher, recurred=False, satisfaction=5
+    )
     assert nearest(ticket) is None

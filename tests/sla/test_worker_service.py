@@ -39,7 +39,9 @@ def _require_services():
     else:
         parts = urlsplit(REDIS_URL)
         try:
-            socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=2).close()
+            socket.create_connection(
+                (parts.hostname or "127.0.0.1", parts.port or 6379), timeout=2
+            ).close()
         except OSError:
             problem = "Redis is not reachable"
     if problem:
@@ -62,20 +64,50 @@ def _celery_through_redis():
 def workers(tmp_path):
     """Two worker processes consuming this run's own queue (and the mail queue)."""
     db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    database_url = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
-           "EMAIL_URL": f"file:///{mail_dir}", "DJANGO_SETTINGS_MODULE": "servicedesk.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "EMAIL_URL": f"file:///{mail_dir}",
+        "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
+    }
     processes, logs = [], []
     for n in range(2):
         log = open(tmp_path / f"worker{n}.log", "wb")  # noqa: SIM115 - closed below
         logs.append(log)
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "servicedesk", "worker", "-P", "solo", "-c", "1", "-Q", QUEUE,
-             "-n", f"{QUEUE}-{n}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle",
-             "--loglevel=INFO"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "servicedesk",
+                    "worker",
+                    "-P",
+                    "solo",
+                    "-c",
+                    "1",
+                    "-Q",
+                    QUEUE,
+                    "-n",
+                    f"{QUEUE}-{n}@%h",
+                    "--without-heartbeat",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel=INFO",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
     try:
         yield processes
     finally:
@@ -113,8 +145,11 @@ def _sweep_everywhere(times: int, *, timeout: float = 120) -> None:
 
 def _per_clock(event: str) -> dict[int, int]:
     """Notifications per clock; no recipient is told twice about one clock and stage."""
-    per_recipient = Notification.objects.filter(event=event).values("target_id", "recipient_id").annotate(
-        n=Count("pk"))
+    per_recipient = (
+        Notification.objects.filter(event=event)
+        .values("target_id", "recipient_id")
+        .annotate(n=Count("pk"))
+    )
     assert {row["n"] for row in per_recipient} <= {1}
     rows = Notification.objects.filter(event=event).values("target_id").annotate(n=Count("pk"))
     return {row["target_id"]: row["n"] for row in rows}
@@ -127,8 +162,12 @@ BREACHED = 2  # the manager and the next support tier (the expert)
 def test_two_workers_sweeping_twice_notify_once_per_clock_and_stage(world, workers):
     now = timezone.now()
     tickets = [report(site=world.site_a, at=now - timedelta(minutes=50)) for _ in range(10)]
-    response = list(Clock.objects.filter(ticket__in=tickets, metric="response").values_list("pk", flat=True))
-    triage = list(Clock.objects.filter(ticket__in=tickets, metric="triage").values_list("pk", flat=True))
+    response = list(
+        Clock.objects.filter(ticket__in=tickets, metric="response").values_list("pk", flat=True)
+    )
+    triage = list(
+        Clock.objects.filter(ticket__in=tickets, metric="triage").values_list("pk", flat=True)
+    )
 
     _sweep_everywhere(6)  # triage (15 min) is breached, response (48 of 60 min) warned
     assert _per_clock("sla_warning") == dict.fromkeys(response, WARNED)
@@ -141,8 +180,12 @@ def test_two_workers_sweeping_twice_notify_once_per_clock_and_stage(world, worke
     assert _per_clock("sla_warning") == dict.fromkeys(response, WARNED)
     assert Notification.objects.filter(event="sla_breach").count() == 20 * BREACHED
     _sweep_everywhere(2)
-    assert Notification.objects.filter(event__startswith="sla_").count() == 10 * WARNED + 20 * BREACHED
-    assert set(Clock.objects.filter(pk__in=response + triage).values_list("state", flat=True)) == {"breached"}
+    assert (
+        Notification.objects.filter(event__startswith="sla_").count() == 10 * WARNED + 20 * BREACHED
+    )
+    assert set(Clock.objects.filter(pk__in=response + triage).values_list("state", flat=True)) == {
+        "breached"
+    }
 
 
 def _queued(name: str) -> int:
@@ -152,14 +195,27 @@ def _queued(name: str) -> int:
 def test_a_rolled_back_ticket_change_enqueues_nothing(world):
     from tickets import services
 
-    ticket = services.ticket_create(actor=world.customer_a, organization=world.org_a, site=world.site_a,
-                                    title="PLC offline", description="No answer since 08:00.", channel="portal")
-    before, clocks_before = _queued("celery"), list(Clock.objects.filter(ticket=ticket).values("metric", "state"))
+    ticket = services.ticket_create(
+        actor=world.customer_a,
+        organization=world.org_a,
+        site=world.site_a,
+        title="PLC offline",
+        description="No answer since 08:00.",
+        channel="portal",
+    )
+    before, clocks_before = (
+        _queued("celery"),
+        list(Clock.objects.filter(ticket=ticket).values("metric", "state")),
+    )
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.ticket_triage(ticket=ticket, actor=world.dispatcher, severity="major", assignee=world.engineer1)
+        services.ticket_triage(
+            ticket=ticket, actor=world.dispatcher, severity="major", assignee=world.engineer1
+        )
         raise RuntimeError("rolled back")
     assert _queued("celery") == before
     assert list(Clock.objects.filter(ticket=ticket).values("metric", "state")) == clocks_before
-    services.ticket_triage(ticket=ticket, actor=world.dispatcher, severity="major", assignee=world.engineer1)
+    services.ticket_triage(
+        ticket=ticket, actor=world.dispatcher, severity="major", assignee=world.engineer1
+    )
     assert _queued("celery") > before  # the committed triage mails the customer and the engineer
     assert Clock.objects.filter(ticket=ticket).count() == 4

@@ -14,11 +14,19 @@ from tests.factories.spareparts import PartFactory, StockroomFactory, make_ticke
 def parts(world):
     local_room = StockroomFactory(service_center=world.local, name="Local stockroom")
     regional_room = StockroomFactory(service_center=world.regional, name="Regional stockroom")
-    part = PartFactory(sku="PSU-24", name="24 V power supply", compatible_models=[world.equipment_a.equipment_model])
+    part = PartFactory(
+        sku="PSU-24",
+        name="24 V power supply",
+        compatible_models=[world.equipment_a.equipment_model],
+    )
     ticket = make_ticket(site=world.site_a, severity="major")
     visit = make_visit(ticket=ticket, engineer=world.engineer1)
-    return SimpleNamespace(local_room=local_room, regional_room=regional_room, part=part, ticket=ticket, visit=visit)
+    return SimpleNamespace(
+        local_room=local_room, regional_room=regional_room, part=part, ticket=ticket, visit=visit
+    )
 
 
 def receive(part, stockroom, quantity, actor=None):
-    return services.stock_receive(part=part, stockroom=stockroom, quantity=quantity, actor=actor, reason="test")
+    return services.stock_receive(
+        part=part, stockroom=stockroom, quantity=quantity, actor=actor, reason="test"
+    )

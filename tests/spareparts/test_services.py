@@ -29,7 +29,9 @@ def assert_ledger_holds():
 def test_reservation_comes_from_the_sites_own_centre_first(world, parts):
     receive(parts.part, parts.regional_room, 5)
     receive(parts.part, parts.local_room, 2)
-    reservation = services.parts_reserve(visit=parts.visit, part=parts.part, quantity=2, actor=world.engineer1)
+    reservation = services.parts_reserve(
+        visit=parts.visit, part=parts.part, quantity=2, actor=world.engineer1
+    )
     assert reservation.stockroom == parts.local_room
     assert reservation.served_from_own_centre is True
     assert reservation.ticket == parts.ticket
@@ -42,9 +44,13 @@ def test_reservation_falls_back_to_the_regional_parent_then_any_other(world, par
     receive(parts.part, parts.regional_room, 3)
     far_room = StockroomFactory(service_center=ServiceCenterFactory(kind="regional"))
     receive(parts.part, far_room, 10)
-    first = services.parts_reserve(ticket=parts.ticket, part=parts.part, quantity=2, actor=world.dispatcher)
+    first = services.parts_reserve(
+        ticket=parts.ticket, part=parts.part, quantity=2, actor=world.dispatcher
+    )
     assert (first.stockroom, first.served_from_own_centre) == (parts.regional_room, False)
-    second = services.parts_reserve(ticket=parts.ticket, part=parts.part, quantity=2, actor=world.dispatcher)
+    second = services.parts_reserve(
+        ticket=parts.ticket, part=parts.part, quantity=2, actor=world.dispatcher
+    )
     assert second.stockroom == far_room
     assert_ledger_holds()
 
@@ -53,7 +59,9 @@ def test_no_stockroom_has_it_refuses_and_raises_one_procurement_request(world, p
     receive(parts.part, parts.local_room, 1)
     for _ in range(3):
         with pytest.raises(Conflict):
-            services.parts_reserve(visit=parts.visit, part=parts.part, quantity=2, actor=world.engineer1)
+            services.parts_reserve(
+                visit=parts.visit, part=parts.part, quantity=2, actor=world.engineer1
+            )
     request = ProcurementRequest.objects.get()
     assert (request.source, request.ticket, request.priority) == ("shortage", parts.ticket, "high")
     assert request.stockroom == parts.local_room
@@ -62,7 +70,9 @@ def test_no_stockroom_has_it_refuses_and_raises_one_procurement_request(world, p
     assert_ledger_holds()
 
 
-@pytest.mark.parametrize(("severity", "priority"), [("major", "high"), ("urgent", "medium"), ("general", "low")])
+@pytest.mark.parametrize(
+    ("severity", "priority"), [("major", "high"), ("urgent", "medium"), ("general", "low")]
+)
 def test_shortage_priority_follows_severity(world, parts, severity, priority):
     ticket = make_ticket(site=world.site_a, severity=severity)
     with pytest.raises(Conflict):
@@ -73,14 +83,24 @@ def test_shortage_priority_follows_severity(world, parts, severity, priority):
 def test_using_parts_on_a_visit_consumes_its_reservation_first(world, parts):
     receive(parts.part, parts.local_room, 5)
     services.parts_reserve(visit=parts.visit, part=parts.part, quantity=2, actor=world.engineer1)
-    movements = services.parts_use_on_visit(visit=parts.visit, actor=world.engineer1,
-                                            items=[{"part": parts.part, "quantity": 3}])
+    movements = services.parts_use_on_visit(
+        visit=parts.visit, actor=world.engineer1, items=[{"part": parts.part, "quantity": 3}]
+    )
     assert [(m.kind, m.quantity, m.reservation_id is not None) for m in movements] == [
-        (K.ISSUE, 2, True), (K.ISSUE, 1, False)]
+        (K.ISSUE, 2, True),
+        (K.ISSUE, 1, False),
+    ]
     assert level(parts.part, parts.local_room) == (2, 0)
     assert Reservation.objects.get().status == Reservation.Status.USED
     assert selectors.parts_used_on_visit(parts.visit) == [
-        {"part_id": parts.part.pk, "sku": "PSU-24", "name": "24 V power supply", "unit": "pcs", "quantity": 3}]
+        {
+            "part_id": parts.part.pk,
+            "sku": "PSU-24",
+            "name": "24 V power supply",
+            "unit": "pcs",
+            "quantity": 3,
+        }
+    ]
     assert_ledger_holds()
 
 
@@ -90,8 +110,11 @@ def test_use_is_all_or_nothing(world, parts):
     receive(other, parts.local_room, 1)
     before = Movement.objects.count()
     with pytest.raises(Conflict):
-        services.parts_use_on_visit(visit=parts.visit, actor=world.engineer1, items=[
-            {"part": parts.part, "quantity": 2}, {"part": other, "quantity": 2}])
+        services.parts_use_on_visit(
+            visit=parts.visit,
+            actor=world.engineer1,
+            items=[{"part": parts.part, "quantity": 2}, {"part": other, "quantity": 2}],
+        )
     assert Movement.objects.count() == before
     assert level(parts.part, parts.local_room) == (5, 0)
 
@@ -99,7 +122,9 @@ def test_use_is_all_or_nothing(world, parts):
 def test_release_for_visit_gives_back_what_was_not_used(world, parts):
     receive(parts.part, parts.local_room, 5)
     services.parts_reserve(visit=parts.visit, part=parts.part, quantity=3, actor=world.engineer1)
-    services.parts_use_on_visit(visit=parts.visit, actor=world.engineer1, items=[{"part": parts.part, "quantity": 1}])
+    services.parts_use_on_visit(
+        visit=parts.visit, actor=world.engineer1, items=[{"part": parts.part, "quantity": 1}]
+    )
     released = services.parts_release_for_visit(visit=parts.visit, actor=world.engineer1)
     assert [(m.kind, m.quantity) for m in released] == [(K.RELEASE, 2)]
     reservation = Reservation.objects.get()
@@ -111,11 +136,15 @@ def test_release_for_visit_gives_back_what_was_not_used(world, parts):
 
 def test_return_is_limited_to_what_was_used(world, parts):
     receive(parts.part, parts.local_room, 5)
-    services.parts_use_on_visit(visit=parts.visit, actor=world.engineer1, items=[{"part": parts.part, "quantity": 2}])
+    services.parts_use_on_visit(
+        visit=parts.visit, actor=world.engineer1, items=[{"part": parts.part, "quantity": 2}]
+    )
     with pytest.raises(ServiceError) as refused:
         services.parts_return(visit=parts.visit, part=parts.part, quantity=3, actor=world.engineer1)
     assert refused.value.field == "quantity"
-    movement = services.parts_return(visit=parts.visit, part=parts.part, quantity=2, actor=world.engineer1)
+    movement = services.parts_return(
+        visit=parts.visit, part=parts.part, quantity=2, actor=world.engineer1
+    )
     assert (movement.kind, movement.stockroom) == (K.RETURN, parts.local_room)
     assert level(parts.part, parts.local_room) == (5, 0)
     assert selectors.parts_used_on_visit(parts.visit) == []
@@ -126,27 +155,38 @@ def test_closed_visit_refuses_parts(world, parts):
     receive(parts.part, parts.local_room, 5)
     visit = make_visit(ticket=parts.ticket, engineer=world.engineer1, status="completed")
     with pytest.raises(InvalidTransition):
-        services.parts_use_on_visit(visit=visit, actor=world.engineer1, items=[{"part": parts.part, "quantity": 1}])
+        services.parts_use_on_visit(
+            visit=visit, actor=world.engineer1, items=[{"part": parts.part, "quantity": 1}]
+        )
     with pytest.raises(InvalidTransition):
         services.parts_reserve(visit=visit, part=parts.part, quantity=1, actor=world.engineer1)
 
 
 def test_customers_cannot_move_stock(world, parts):
     with pytest.raises(PermissionDenied):
-        services.stock_receive(part=parts.part, stockroom=parts.local_room, quantity=1, actor=world.customer_a)
+        services.stock_receive(
+            part=parts.part, stockroom=parts.local_room, quantity=1, actor=world.customer_a
+        )
 
 
 @pytest.mark.parametrize("quantity", [0, -1, 1.5, "2", True])
 def test_quantity_must_be_a_positive_whole_number(world, parts, quantity):
     with pytest.raises(ServiceError):
-        services.stock_receive(part=parts.part, stockroom=parts.local_room, quantity=quantity, actor=None)
+        services.stock_receive(
+            part=parts.part, stockroom=parts.local_room, quantity=quantity, actor=None
+        )
     assert not Movement.objects.exists()
 
 
 def test_transfer_ships_into_transit_and_receives(world, parts):
     receive(parts.part, parts.regional_room, 6)
-    transfer = services.transfer_ship(part=parts.part, from_stockroom=parts.regional_room,
-                                      to_stockroom=parts.local_room, quantity=4, actor=world.manager)
+    transfer = services.transfer_ship(
+        part=parts.part,
+        from_stockroom=parts.regional_room,
+        to_stockroom=parts.local_room,
+        quantity=4,
+        actor=world.manager,
+    )
     assert transfer.status == "shipped"
     assert level(parts.part, parts.regional_room) == (2, 0)
     assert not Stock.objects.filter(part=parts.part, stockroom=parts.local_room).exists()
@@ -162,8 +202,13 @@ def test_transfer_ships_into_transit_and_receives(world, parts):
 
 def test_cancelled_transfer_returns_to_origin(world, parts):
     receive(parts.part, parts.regional_room, 6)
-    transfer = services.transfer_ship(part=parts.part, from_stockroom=parts.regional_room,
-                                      to_stockroom=parts.local_room, quantity=4, actor=world.manager)
+    transfer = services.transfer_ship(
+        part=parts.part,
+        from_stockroom=parts.regional_room,
+        to_stockroom=parts.local_room,
+        quantity=4,
+        actor=world.manager,
+    )
     services.transfer_cancel(transfer=transfer, actor=world.manager, reason="wrong part")
     assert level(parts.part, parts.regional_room) == (6, 0)
     assert_ledger_holds()
@@ -171,11 +216,21 @@ def test_cancelled_transfer_returns_to_origin(world, parts):
 
 def test_cannot_ship_reserved_parts(world, parts):
     receive(parts.part, parts.regional_room, 3)
-    services.parts_reserve(ticket=parts.ticket, part=parts.part, quantity=2, actor=world.manager,
-                           stockroom=parts.regional_room)
+    services.parts_reserve(
+        ticket=parts.ticket,
+        part=parts.part,
+        quantity=2,
+        actor=world.manager,
+        stockroom=parts.regional_room,
+    )
     with pytest.raises(Conflict):
-        services.transfer_ship(part=parts.part, from_stockroom=parts.regional_room, to_stockroom=parts.local_room,
-                               quantity=2, actor=world.manager)
+        services.transfer_ship(
+            part=parts.part,
+            from_stockroom=parts.regional_room,
+            to_stockroom=parts.local_room,
+            quantity=2,
+            actor=world.manager,
+        )
     assert level(parts.part, parts.regional_room) == (3, 2)
 
 
@@ -187,7 +242,9 @@ def test_adjustment_needs_a_reason_and_cannot_go_under_reserved(world, parts):
     services.parts_reserve(ticket=parts.ticket, part=parts.part, quantity=2, actor=world.manager)
     with pytest.raises(Conflict):
         services.stock_adjust(stock=stock, delta=-2, reason="count", actor=world.manager)
-    movement = services.stock_adjust(stock=stock, delta=-1, reason="broken in store", actor=world.manager)
+    movement = services.stock_adjust(
+        stock=stock, delta=-1, reason="broken in store", actor=world.manager
+    )
     assert (movement.on_hand_delta, movement.quantity) == (-1, 1)
     assert level(parts.part, parts.local_room) == (2, 2)
     assert_ledger_holds()

@@ -55,8 +55,14 @@ def test_fault_report_runs_the_whole_loop(world, browser, live_server, tmp_path)
 
     dispatcher = _session(browser, live_server, "dispatcher")
     dispatcher.goto(detail)
-    _act(dispatcher, "triage", {"select:select[name=triage-severity]": "major",
-                                "select:select[name=triage-assignee]": str(world.engineer1.pk)})
+    _act(
+        dispatcher,
+        "triage",
+        {
+            "select:select[name=triage-severity]": "major",
+            "select:select[name=triage-assignee]": str(world.engineer1.pk),
+        },
+    )
     assert Ticket.objects.get(pk=ticket.pk).status == "triaged"
 
     engineer = _session(browser, live_server, "engineer1", viewport={"width": 375, "height": 812})
@@ -69,7 +75,13 @@ def test_fault_report_runs_the_whole_loop(world, browser, live_server, tmp_path)
     engineer.wait_for_load_state()
     engineer.click("[data-testid=visit-check-in]")
     engineer.wait_for_load_state()
-    for note in ["诊断：电源模块损坏", "方案：更换电源模块", "实施：已更换", "测试：运行正常", "验收：客户确认"]:
+    for note in [
+        "诊断：电源模块损坏",
+        "方案：更换电源模块",
+        "实施：已更换",
+        "测试：运行正常",
+        "验收：客户确认",
+    ]:
         engineer.fill("[data-testid=phase-notes]", note)
         engineer.click("[data-testid=phase-save]")
         engineer.wait_for_load_state()
@@ -86,21 +98,35 @@ def test_fault_report_runs_the_whole_loop(world, browser, live_server, tmp_path)
     customer.mouse.up()
     customer.click("[data-testid=sign]")
     customer.wait_for_load_state()
-    assert customer.locator("[data-testid=signed]").count() == 1, customer.locator("main").inner_text()[:600]
+    assert customer.locator("[data-testid=signed]").count() == 1, customer.locator(
+        "main"
+    ).inner_text()[:600]
 
     engineer.goto(visit_url)
     engineer.click("[data-testid=visit-complete]")
     engineer.wait_for_load_state()
     engineer.goto(detail)
-    _act(engineer, "resolve", {"select:select[name=resolve-resolution]": "onsite",
-                               "textarea[name=resolve-cause]": "电源模块老化",
-                               "textarea[name=resolve-solution]": "更换电源模块",
-                               "textarea[name=resolve-prevention]": "季度巡检检查电源"})
+    _act(
+        engineer,
+        "resolve",
+        {
+            "select:select[name=resolve-resolution]": "onsite",
+            "textarea[name=resolve-cause]": "电源模块老化",
+            "textarea[name=resolve-solution]": "更换电源模块",
+            "textarea[name=resolve-prevention]": "季度巡检检查电源",
+        },
+    )
     assert Ticket.objects.get(pk=ticket.pk).status == "resolved"
 
     dispatcher.goto(detail)
-    _act(dispatcher, "follow-up", {"select:select[name=follow-up-satisfaction]": "5",
-                                   "input[name=follow-up-note]": "No recurrence"})
+    _act(
+        dispatcher,
+        "follow-up",
+        {
+            "select:select[name=follow-up-satisfaction]": "5",
+            "input[name=follow-up-note]": "No recurrence",
+        },
+    )
     ticket.refresh_from_db()
     assert ticket.status == "closed"
 

@@ -15,8 +15,6 @@ def _postgresql():
     require_postgresql()
 
 
-
-
 def test_two_simultaneous_triage_calls_one_wins_one_is_409(world, api, build, monkeypatch):
     import time
 
@@ -44,8 +42,11 @@ def test_two_simultaneous_triage_calls_one_wins_one_is_409(world, api, build, mo
 
     def triage(i):
         client = clients[i]
-        response = client.post(f"/api/v1/tickets/{ticket.pk}/triage/",
-                               {"severity": ["major", "general"][i]}, format="json")
+        response = client.post(
+            f"/api/v1/tickets/{ticket.pk}/triage/",
+            {"severity": ["major", "general"][i]},
+            format="json",
+        )
         return response.status_code, response.json()
 
     results = run_together(2, triage)
@@ -60,8 +61,14 @@ def test_two_simultaneous_triage_calls_one_wins_one_is_409(world, api, build, mo
 
 def test_fifty_concurrent_creations_get_fifty_distinct_numbers(world):
     def create(i):
-        ticket = services.ticket_create(actor=world.customer_a, organization=world.org_a, site=world.site_a,
-                                        title=f"Fault {i}", description="Concurrent report", channel="api")
+        ticket = services.ticket_create(
+            actor=world.customer_a,
+            organization=world.org_a,
+            site=world.site_a,
+            title=f"Fault {i}",
+            description="Concurrent report",
+            channel="api",
+        )
         return ticket.number
 
     numbers = run_together(50, create)

@@ -30,8 +30,15 @@ def customer(world):
     return world.customer_a
 
 
-def message(*, sender="customer_a@example.test", subject="Fan noise", body="The fan is noisy.",
-            message_id="<m1@example.test>", attachments=(), headers=None) -> bytes:
+def message(
+    *,
+    sender="customer_a@example.test",
+    subject="Fan noise",
+    body="The fan is noisy.",
+    message_id="<m1@example.test>",
+    attachments=(),
+    headers=None,
+) -> bytes:
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = "servicedesk@localhost"
@@ -45,14 +52,19 @@ def message(*, sender="customer_a@example.test", subject="Fan noise", body="The 
     return bytes(mail)
 
 
-def test_report_eml_from_a_known_customer_becomes_a_ticket_with_its_photo(world, customer,
-                                                                          django_capture_on_commit_callbacks):
+def test_report_eml_from_a_known_customer_becomes_a_ticket_with_its_photo(
+    world, customer, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("ingest_email", str(DATA / "report.eml"), stdout=io.StringIO())
     ticket = Ticket.objects.get()
-    assert (ticket.channel, ticket.organization, ticket.site) == ("email", world.org_a, world.site_a)
+    assert (ticket.channel, ticket.organization, ticket.site) == (
+        "email",
+        world.org_a,
+        world.site_a,
+    )
     assert ticket.title == "PLC offline at Site A"
     assert "二号线PLC从08:00起无响应" in ticket.description
     assert ticket.reporter == customer and ticket.contact_email == "customer_a@example.test"
@@ -61,7 +73,10 @@ def test_report_eml_from_a_known_customer_becomes_a_ticket_with_its_photo(world,
     assert attachment.file.read().startswith(b"\x89PNG")
     stored = InboundEmail.objects.get()
     assert (stored.status, stored.ticket, stored.message_id) == (
-        "filed", ticket, "<report-0001@customer-a.example.test>")
+        "filed",
+        ticket,
+        "<report-0001@customer-a.example.test>",
+    )
     assert stored.raw.read() == (DATA / "report.eml").read_bytes()
     # the customer is told the number, by mail
     assert any(m.to == [customer.email] and ticket.number in m.subject for m in mail.outbox)
@@ -87,7 +102,11 @@ def test_the_same_message_twice_creates_nothing_new(world, customer):
     second = inbound.ingest_message((DATA / "report.eml").read_bytes())
     assert (first.outcome, second.outcome) == ("ticket", "duplicate")
     assert second.inbound == first.inbound
-    assert Ticket.objects.count() == 1 and Attachment.objects.count() == 1 and InboundEmail.objects.count() == 1
+    assert (
+        Ticket.objects.count() == 1
+        and Attachment.objects.count() == 1
+        and InboundEmail.objects.count() == 1
+    )
 
 
 def test_a_duplicate_reply_adds_one_comment(world, customer, build):
@@ -98,16 +117,25 @@ def test_a_duplicate_reply_adds_one_comment(world, customer, build):
     assert Comment.objects.filter(ticket=ticket).count() == 1
 
 
-def test_an_unknown_sender_waits_in_the_dispatchers_queue(world, django_capture_on_commit_callbacks):
+def test_an_unknown_sender_waits_in_the_dispatchers_queue(
+    world, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
-    raw = message(sender="Li Wei <li.wei@unknown.test>", subject="Our UPS beeps", body="Please help.")
+    raw = message(
+        sender="Li Wei <li.wei@unknown.test>", subject="Our UPS beeps", body="Please help."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         result = inbound.ingest_message(raw)
     assert result.outcome == "queued"
     stored = InboundEmail.objects.get()
     assert (stored.status, stored.sender, stored.sender_name, stored.subject, stored.body) == (
-        "pending", "li.wei@unknown.test", "Li Wei", "Our UPS beeps", "Please help.")
+        "pending",
+        "li.wei@unknown.test",
+        "Li Wei",
+        "Our UPS beeps",
+        "Please help.",
+    )
     assert not Ticket.objects.exists()
     notification = Notification.objects.get(recipient=world.dispatcher)
     assert notification.event == "inbound_email_pending" and notification.url == "/tickets/inbound/"
@@ -128,8 +156,13 @@ def test_a_reply_from_someone_who_may_not_see_the_ticket_is_not_a_comment(world,
 def test_the_tickets_contact_address_may_reply_without_an_account(world, build):
     ticket = build.new(contact_email="ops@org-a.test")
     Ticket.objects.filter(pk=ticket.pk).update(contact_email="ops@org-a.test")
-    result = inbound.ingest_message(message(sender="Ops <ops@org-a.test>", subject=f"RE: {ticket.number}",
-                                            body="Works now.\n\n-----Original Message-----\nold text"))
+    result = inbound.ingest_message(
+        message(
+            sender="Ops <ops@org-a.test>",
+            subject=f"RE: {ticket.number}",
+            body="Works now.\n\n-----Original Message-----\nold text",
+        )
+    )
     assert result.outcome == "comment"
     assert result.comment.author is None
     assert result.comment.body.endswith("Works now.") and "old text" not in result.comment.body
@@ -138,11 +171,13 @@ def test_the_tickets_contact_address_may_reply_without_an_account(world, build):
 
 def test_oversized_and_disallowed_attachments_are_skipped_with_a_note(world, customer, settings):
     settings.MAX_UPLOAD_SIZE = 2000
-    raw = message(attachments=[
-        ("big.png", png_bytes(size=(400, 400), color=(1, 2, 3)) + b"\0" * 3000, "image", "png"),
-        ("tool.exe", b"MZ\x90\x00", "application", "x-msdownload"),
-        ("ok.png", png_bytes(), "image", "png"),
-    ])
+    raw = message(
+        attachments=[
+            ("big.png", png_bytes(size=(400, 400), color=(1, 2, 3)) + b"\0" * 3000, "image", "png"),
+            ("tool.exe", b"MZ\x90\x00", "application", "x-msdownload"),
+            ("ok.png", png_bytes(), "image", "png"),
+        ]
+    )
     result = inbound.ingest_message(raw)
     assert result.outcome == "ticket"
     assert [a.original_name for a in Attachment.objects.filter(ticket=result.ticket)] == ["ok.png"]
@@ -152,16 +187,25 @@ def test_oversized_and_disallowed_attachments_are_skipped_with_a_note(world, cus
 
 def test_an_html_only_message_is_read_as_text(world, customer):
     mail = EmailMessage()
-    mail["From"], mail["Subject"], mail["Message-ID"] = "customer_a@example.test", "HTML", "<h1@example.test>"
-    mail.set_content("<html><head><style>p{color:red}</style></head><body><p>Line one</p><p>Line &amp; two"
-                     "</p></body></html>", subtype="html")
+    mail["From"], mail["Subject"], mail["Message-ID"] = (
+        "customer_a@example.test",
+        "HTML",
+        "<h1@example.test>",
+    )
+    mail.set_content(
+        "<html><head><style>p{color:red}</style></head><body><p>Line one</p><p>Line &amp; two"
+        "</p></body></html>",
+        subtype="html",
+    )
     result = inbound.ingest_message(bytes(mail))
     assert result.ticket.description == "Line one\nLine & two"
 
 
 def test_automatic_replies_are_discarded(world, customer, build):
     ticket = build.new()
-    raw = message(subject=f"Out of office: [{ticket.number}]", headers={"Auto-Submitted": "auto-replied"})
+    raw = message(
+        subject=f"Out of office: [{ticket.number}]", headers={"Auto-Submitted": "auto-replied"}
+    )
     result = inbound.ingest_message(raw)
     assert result.outcome == "discarded"
     assert not Comment.objects.filter(ticket=ticket).exists() and Ticket.objects.count() == 1
@@ -205,7 +249,10 @@ class FakeIMAP:
 
     def __init__(self, host, port, timeout=None):
         self.host, self.port = host, port
-        self.messages = {b"7": (DATA / "report.eml").read_bytes(), b"8": message(sender="x@unknown.test")}
+        self.messages = {
+            b"7": (DATA / "report.eml").read_bytes(),
+            b"8": message(sender="x@unknown.test"),
+        }
         self.seen, self.calls = [], []
         FakeIMAP.instances.append(self)
 
@@ -238,7 +285,9 @@ def test_poll_imap_does_nothing_without_imap_url(settings, monkeypatch):
     assert poll_imap() == 0
 
 
-def test_poll_imap_ingests_unseen_messages_and_marks_them_seen(world, customer, settings, monkeypatch):
+def test_poll_imap_ingests_unseen_messages_and_marks_them_seen(
+    world, customer, settings, monkeypatch
+):
     from tickets.tasks import poll_imap
 
     FakeIMAP.instances = []
@@ -247,7 +296,10 @@ def test_poll_imap_ingests_unseen_messages_and_marks_them_seen(world, customer, 
     assert poll_imap() == 2
     (client,) = FakeIMAP.instances
     assert (client.host, client.port) == ("imap.example.test", 993)
-    assert client.calls[:2] == [("login", "desk@example.test", "s3cret"), ("select", "Service Desk")]
+    assert client.calls[:2] == [
+        ("login", "desk@example.test", "s3cret"),
+        ("select", "Service Desk"),
+    ]
     assert client.seen == [b"7", b"8"]
     assert Ticket.objects.filter(channel="email").count() == 1
     assert InboundEmail.objects.filter(status="pending").count() == 1

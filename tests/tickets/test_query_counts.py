@@ -21,42 +21,71 @@ def _fresh(user):
 
 
 def _rows(world, n, **extra):
-    TicketFactory.create_batch(n, site=world.site_a, organization=world.org_a, assignee=world.engineer1,
-                               equipment=world.equipment_a, **extra)
+    TicketFactory.create_batch(
+        n,
+        site=world.site_a,
+        organization=world.org_a,
+        assignee=world.engineer1,
+        equipment=world.equipment_a,
+        **extra,
+    )
 
 
 @pytest.mark.parametrize("query", ["", "?status=new", "?search=pump", "?search=漏水", "?open=true"])
-def test_api_list_is_constant_in_page_size(world, api, query, django_assert_num_queries,
-                                           django_assert_max_num_queries):
+def test_api_list_is_constant_in_page_size(
+    world, api, query, django_assert_num_queries, django_assert_max_num_queries
+):
     _rows(world, 2, title="Pump 漏水")
     join = "&" if query else "?"
     with django_assert_max_num_queries(4) as small:
         api.as_user(_fresh(world.dispatcher)).get(f"/api/v1/tickets/{query}{join}page_size=2")
     _rows(world, 40, title="Pump 漏水")
     with django_assert_num_queries(len(small.captured_queries)):
-        response = api.as_user(_fresh(world.dispatcher)).get(f"/api/v1/tickets/{query}{join}page_size=40")
+        response = api.as_user(_fresh(world.dispatcher)).get(
+            f"/api/v1/tickets/{query}{join}page_size=40"
+        )
     assert response.status_code == 200
 
 
-def test_api_detail_is_a_fixed_number_of_queries(world, api, build, django_assert_num_queries,
-                                                 django_assert_max_num_queries):
+def test_api_detail_is_a_fixed_number_of_queries(
+    world, api, build, django_assert_num_queries, django_assert_max_num_queries
+):
     ticket = build.ticket("onsite")
     with django_assert_max_num_queries(5) as one:
-        assert api.as_user(_fresh(world.dispatcher)).get(f"/api/v1/tickets/{ticket.pk}/").status_code == 200
+        assert (
+            api.as_user(_fresh(world.dispatcher)).get(f"/api/v1/tickets/{ticket.pk}/").status_code
+            == 200
+        )
     busier = build.ticket("closed")  # more clocks and timeline rows
     for n in range(4):
         services.comment_add(ticket=busier, author=world.dispatcher, body=f"note {n}")
     with django_assert_num_queries(len(one.captured_queries)):
-        assert api.as_user(_fresh(world.dispatcher)).get(f"/api/v1/tickets/{busier.pk}/").status_code == 200
+        assert (
+            api.as_user(_fresh(world.dispatcher)).get(f"/api/v1/tickets/{busier.pk}/").status_code
+            == 200
+        )
 
 
-def test_api_create_is_a_fixed_small_number_of_queries(world, api, django_capture_on_commit_callbacks):
+def test_api_create_is_a_fixed_small_number_of_queries(
+    world, api, django_capture_on_commit_callbacks
+):
     client = api.as_user(_fresh(world.dispatcher))
-    body = {"organization": world.org_a.pk, "site": world.site_a.pk, "equipment": world.equipment_a.pk,
-            "title": "Pump alarm", "description": "泵站报警", "channel": "phone"}
-    client.post("/api/v1/tickets/", body, format="json")  # the year's number counter exists from now on
+    body = {
+        "organization": world.org_a.pk,
+        "site": world.site_a.pk,
+        "equipment": world.equipment_a.pk,
+        "title": "Pump alarm",
+        "description": "泵站报警",
+        "channel": "phone",
+    }
+    client.post(
+        "/api/v1/tickets/", body, format="json"
+    )  # the year's number counter exists from now on
     client = api.as_user(_fresh(world.dispatcher))
-    with django_capture_on_commit_callbacks(execute=False), CaptureQueriesContext(connection) as captured:
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        CaptureQueriesContext(connection) as captured,
+    ):
         response = client.post("/api/v1/tickets/", body, format="json")
     assert response.status_code == 201, response.content
     # The savepoints exist only because the test runs inside a transaction.
@@ -64,9 +93,12 @@ def test_api_create_is_a_fixed_small_number_of_queries(world, api, django_captur
     assert len(queries) <= CREATE_QUERIES, "\n".join(q[:120] for q in queries)
 
 
-@pytest.mark.parametrize("url", ["/tickets/", "/tickets/queue/", "/tickets/archive/", "/tickets/?q=pump"])
-def test_pages_are_constant_in_rows(world, client, url, django_assert_num_queries,
-                                   django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "url", ["/tickets/", "/tickets/queue/", "/tickets/archive/", "/tickets/?q=pump"]
+)
+def test_pages_are_constant_in_rows(
+    world, client, url, django_assert_num_queries, django_assert_max_num_queries
+):
     _rows(world, 1, title="Pump")
     _rows(world, 1, title="Pump", status="closed", severity="general")
     client.force_login(world.dispatcher)
@@ -78,8 +110,9 @@ def test_pages_are_constant_in_rows(world, client, url, django_assert_num_querie
         assert client.get(url).status_code == 200
 
 
-def test_detail_page_is_a_fixed_number_of_queries(world, client, build, django_assert_num_queries,
-                                                  django_assert_max_num_queries):
+def test_detail_page_is_a_fixed_number_of_queries(
+    world, client, build, django_assert_num_queries, django_assert_max_num_queries
+):
     client.force_login(world.dispatcher)
     first = build.ticket("onsite")
     services.comment_add(ticket=first, author=world.dispatcher, body="note")

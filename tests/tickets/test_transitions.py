@@ -35,7 +35,12 @@ def ticket_body(action, w):
 
 def _snapshot(ticket):
     ticket.refresh_from_db()
-    return ticket.status, ticket.updated_at, TicketEvent.objects.filter(ticket=ticket).count(), ticket.visits.count()
+    return (
+        ticket.status,
+        ticket.updated_at,
+        TicketEvent.objects.filter(ticket=ticket).count(),
+        ticket.visits.count(),
+    )
 
 
 @pytest.mark.parametrize("action", sorted(TICKET_TRANSITIONS))
@@ -43,8 +48,9 @@ def _snapshot(ticket):
 def test_ticket_transition_table(world, api, build, status, action):
     ticket = build.ticket(status)
     before = _snapshot(ticket)
-    response = api.as_user(world.dispatcher).post(f"/api/v1/tickets/{ticket.pk}/{action}/",
-                                                  ticket_body(action, world), format="json")
+    response = api.as_user(world.dispatcher).post(
+        f"/api/v1/tickets/{ticket.pk}/{action}/", ticket_body(action, world), format="json"
+    )
     target = TICKET_TRANSITIONS[action].get(status)
     if target is None:
         assert response.status_code == 409, response.content
@@ -60,7 +66,8 @@ def test_ticket_transition_table(world, api, build, status, action):
 
 def visit_body(action, w):
     return {
-        "depart": {}, "check-in": {"latitude": "31.298", "longitude": "120.585"},
+        "depart": {},
+        "check-in": {"latitude": "31.298", "longitude": "120.585"},
         "phase": {"phase": "diagnosis", "notes": "Power supply module faulty"},
         "parts": {"items": [{"part": w.part.pk, "quantity": 1}]} if hasattr(w, "part") else {},
         "sign": {"signer_name": "王芳", "signature": SIGNATURE},
@@ -85,17 +92,29 @@ def stocked(world):
 def test_visit_transition_table(stocked, api, build, status, action):
     world = stocked
     target = VISIT_TRANSITIONS[action].get(status)
-    # `complete` additionally needs the five steps and the signature (its own 409s are tested elsewhere).
-    visit = build.visit(status, phases=5 if action == "complete" else 0, signed=action == "complete")
+    # `complete` additionally needs the five steps and the signature (its own 409s are tested
+    # elsewhere).
+    visit = build.visit(
+        status, phases=5 if action == "complete" else 0, signed=action == "complete"
+    )
     visit.refresh_from_db()
-    before = (visit.status, visit.updated_at, TicketEvent.objects.filter(ticket=visit.ticket).count())
-    response = api.as_user(world.engineer1).post(f"/api/v1/visits/{visit.pk}/{action}/", visit_body(action, world),
-                                                 format="json")
+    before = (
+        visit.status,
+        visit.updated_at,
+        TicketEvent.objects.filter(ticket=visit.ticket).count(),
+    )
+    response = api.as_user(world.engineer1).post(
+        f"/api/v1/visits/{visit.pk}/{action}/", visit_body(action, world), format="json"
+    )
     visit.refresh_from_db()
     if target is None:
         assert response.status_code == 409, response.content
         assert response.json()["code"] == "invalid_transition"
-        assert (visit.status, visit.updated_at, TicketEvent.objects.filter(ticket=visit.ticket).count()) == before
+        assert (
+            visit.status,
+            visit.updated_at,
+            TicketEvent.objects.filter(ticket=visit.ticket).count(),
+        ) == before
     else:
         assert response.status_code == 200, response.content
         assert visit.status == target

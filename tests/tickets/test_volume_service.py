@@ -22,8 +22,14 @@ def _postgresql():
 
 
 def _create(world, title="Pump"):
-    return services.ticket_create(actor=world.dispatcher, organization=world.org_a, site=world.site_a,
-                                  title=title, description="x", channel="phone")
+    return services.ticket_create(
+        actor=world.dispatcher,
+        organization=world.org_a,
+        site=world.site_a,
+        title=title,
+        description="x",
+        channel="phone",
+    )
 
 
 def test_a_failed_report_leaves_a_gap_and_locks_no_counter_row(world):
@@ -31,8 +37,10 @@ def test_a_failed_report_leaves_a_gap_and_locks_no_counter_row(world):
     with pytest.raises(RuntimeError), transaction.atomic():
         _create(world)
         with connection.cursor() as cursor:  # no lock on the counter row while the report is open
-            cursor.execute("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                           "WHERE c.relname = 'tickets_numbersequence' AND l.mode LIKE '%%Exclusive%%'")
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "WHERE c.relname = 'tickets_numbersequence' AND l.mode LIKE '%%Exclusive%%'"
+            )
             assert cursor.fetchone()[0] == 0
         raise RuntimeError("the report fails after its number was drawn")
     after = _create(world)
@@ -45,12 +53,20 @@ def test_create_queries_on_postgresql(world, api):
 
     _create(world)
     client = api.as_user(type(world.dispatcher).objects.get(pk=world.dispatcher.pk))
-    body = {"organization": world.org_a.pk, "site": world.site_a.pk, "title": "Pump alarm", "description": "泵站报警",
-            "channel": "phone"}
+    body = {
+        "organization": world.org_a.pk,
+        "site": world.site_a.pk,
+        "title": "Pump alarm",
+        "description": "泵站报警",
+        "channel": "phone",
+    }
     with CaptureQueriesContext(connection) as captured:
         assert client.post("/api/v1/tickets/", body, format="json").status_code == 201
-    queries = [q["sql"] for q in captured.captured_queries
-               if "SAVEPOINT" not in q["sql"] and q["sql"] not in ("BEGIN", "COMMIT")]
+    queries = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "SAVEPOINT" not in q["sql"] and q["sql"] not in ("BEGIN", "COMMIT")
+    ]
     assert len(queries) <= CREATE_QUERIES == 17, "\n".join(q[:100] for q in queries)
 
 
@@ -61,9 +77,14 @@ def test_copy_loader_then_search_and_numbers(world):
     fresh = _create(world, title="冷却系统漏水")
     assert fresh.number not in loaded
     year = int(fresh.number.split("-")[1])
-    assert int(fresh.number.rsplit("-", 1)[1]) > NumberSequence.objects.get(prefix="FR", year=year).last_value - 1
+    assert (
+        int(fresh.number.rsplit("-", 1)[1])
+        > NumberSequence.objects.get(prefix="FR", year=year).last_value - 1
+    )
     found = search.search(Ticket.objects.all(), "漏水")
     assert fresh in found and all("漏水" in t.title or "漏水" in t.description for t in found)
     assert list(search.search(Ticket.objects.all(), fresh.number.lower())) == [fresh]
     english = search.search(Ticket.objects.all(), "compress")
-    assert english.exists() and all("ompressor" in t.title or "ompressor" in t.description for t in english)
+    assert english.exists() and all(
+        "ompressor" in t.title or "ompressor" in t.description for t in english
+    )

@@ -15,13 +15,21 @@ from tests.factories.training import SessionFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_enrol_a_colleague_record_a_pass_and_download_the_certificate(world, operational, page, login, live_server):
+def test_enrol_a_colleague_record_a_pass_and_download_the_certificate(
+    world, operational, page, login, live_server
+):
     world.customer_a2.first_name, world.customer_a2.last_name = "小明", "王"
     world.customer_a2.save()
-    # Starts in two minutes: the customer may still enrol, and the trainer records it a little later.
+    # Starts in two minutes: the customer may still enrol, and the trainer records it a little
+    # later.
     start = timezone.now() + datetime.timedelta(minutes=2)
-    session = SessionFactory(course=operational, organization=world.org_a, trainer=world.engineer1,
-                             starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+    session = SessionFactory(
+        course=operational,
+        organization=world.org_a,
+        trainer=world.engineer1,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+    )
 
     page.set_viewport_size({"width": 375, "height": 812})
     login(page, "customer_a")
@@ -34,7 +42,9 @@ def test_enrol_a_colleague_record_a_pass_and_download_the_certificate(world, ope
     assert page.get_by_test_id("seats-left").inner_text().startswith("9")
 
     # The session begins: move it into the past rather than wait.
-    type(session).objects.filter(pk=session.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=5))
+    type(session).objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
     page.context.clear_cookies()
     login(page, "engineer1")
     page.goto(f"{live_server.url}/training/sessions/{session.pk}/attendance/")

@@ -5,7 +5,12 @@ import datetime
 
 import pytest
 
-from tests.factories import OrganizationFactory, ServiceCenterFactory, ServiceContractFactory, SiteFactory
+from tests.factories import (
+    OrganizationFactory,
+    ServiceCenterFactory,
+    ServiceContractFactory,
+    SiteFactory,
+)
 from training.kpis import training_within_month
 from training.models import TrainingObligation
 
@@ -15,12 +20,20 @@ DEC = (datetime.datetime(2026, 12, 1, tzinfo=TZ), datetime.datetime(2027, 1, 1, 
 
 
 def _obligation(site, due, status="open", fulfilled_on=None):
-    contract = ServiceContractFactory(organization=site.organization, sites=[site],
-                                      delivery_date=due - datetime.timedelta(days=30))
+    contract = ServiceContractFactory(
+        organization=site.organization,
+        sites=[site],
+        delivery_date=due - datetime.timedelta(days=30),
+    )
     return TrainingObligation.objects.create(
-        organization=site.organization, contract=contract, delivery_date=contract.delivery_date, due_on=due,
-        status=status, fulfilled_on=fulfilled_on,
-        fulfilled_at=datetime.datetime(2026, 12, 1, tzinfo=TZ) if status == "fulfilled" else None)
+        organization=site.organization,
+        contract=contract,
+        delivery_date=contract.delivery_date,
+        due_on=due,
+        status=status,
+        fulfilled_on=fulfilled_on,
+        fulfilled_at=datetime.datetime(2026, 12, 1, tzinfo=TZ) if status == "fulfilled" else None,
+    )
 
 
 @pytest.fixture
@@ -57,7 +70,11 @@ def test_filters_by_organisation_site_and_centre(world, spread):
 def test_a_contract_covering_two_sites_counts_once(world):
     site_a2 = SiteFactory(organization=world.org_a, service_center=world.local)
     contract = ServiceContractFactory(organization=world.org_a, sites=[world.site_a, site_a2])
-    TrainingObligation.objects.create(organization=world.org_a, contract=contract,
-                                      delivery_date=datetime.date(2026, 11, 1), due_on=datetime.date(2026, 12, 1))
+    TrainingObligation.objects.create(
+        organization=world.org_a,
+        contract=contract,
+        delivery_date=datetime.date(2026, 11, 1),
+        due_on=datetime.date(2026, 12, 1),
+    )
     assert training_within_month(*DEC, service_center=world.local) == (0, 1)
     assert training_within_month(datetime.date(2026, 12, 1), datetime.date(2026, 12, 2)) == (0, 1)

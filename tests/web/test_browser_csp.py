@@ -4,14 +4,25 @@ only from files or with the request's nonce): Chromium reports no violation."""
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PAGES = ["/", "/sla/", "/parts/", "/parts/transfers/", "/training/", "/notifications/",
-         "/api/v1/docs/"]
+PAGES = [
+    "/",
+    "/sla/",
+    "/parts/",
+    "/parts/transfers/",
+    "/training/",
+    "/notifications/",
+    "/api/v1/docs/",
+]
 
 
 def test_pages_raise_no_csp_violation(world, page, login, live_server):
     violations = []
-    page.on("console", lambda msg: violations.append((page.url, msg.text))
-            if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: violations.append((page.url, msg.text))
+        if "Content Security Policy" in msg.text
+        else None,
+    )
     login(page, "manager")
     # htmx runs under the policy: the bell loads its content by hx-get.
     with page.expect_response(lambda response: "/notifications/bell/" in response.url):

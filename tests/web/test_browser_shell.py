@@ -10,7 +10,11 @@ def _nav(page):
 @pytest.mark.parametrize(
     ("username", "present", "absent"),
     [
-        ("customer_a", {"Sites", "Equipment", "Users", "Report a fault"}, {"Queue", "SLA dashboard"}),
+        (
+            "customer_a",
+            {"Sites", "Equipment", "Users", "Report a fault"},
+            {"Queue", "SLA dashboard"},
+        ),
         ("dispatcher", {"Queue", "Sites", "Equipment"}, {"Users", "Service archive"}),
         ("manager", {"SLA dashboard", "Sites"}, {"Users", "Report a fault", "Service archive"}),
     ],

@@ -28,21 +28,33 @@ class SlaClockSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
     met_at = serializers.DateTimeField(allow_null=True)
     breached = serializers.BooleanField()
-    round = serializers.IntegerField(help_text="Follow-up round, or the visit's departure/arrival clock.")
+    round = serializers.IntegerField(
+        help_text="Follow-up round, or the visit's departure/arrival clock."
+    )
     visit = serializers.IntegerField(allow_null=True)
     beyond_coverage = serializers.BooleanField(
-        help_text="Due past the dates its business calendar has holidays for: the due time may move.")
+        help_text=(
+            "Due past the dates its business calendar has holidays for: the due time may move."
+        )
+    )
 
     def to_representation(self, clock):
         get = clock.get if isinstance(clock, dict) else (lambda name: getattr(clock, name, None))
         breached = get("breached")
         if breached is None:
             breached = bool(get("breached_at"))
-        return super().to_representation({
-            "metric": get("metric"), "state": get("state"), "due_at": get("due_at"), "met_at": get("met_at"),
-            "breached": bool(breached), "round": get("round") or 1, "visit": get("visit_id"),
-            "beyond_coverage": bool(get("beyond_coverage")),
-        })
+        return super().to_representation(
+            {
+                "metric": get("metric"),
+                "state": get("state"),
+                "due_at": get("due_at"),
+                "met_at": get("met_at"),
+                "breached": bool(breached),
+                "round": get("round") or 1,
+                "visit": get("visit_id"),
+                "beyond_coverage": bool(get("beyond_coverage")),
+            }
+        )
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -50,7 +62,9 @@ class TicketSerializer(serializers.ModelSerializer):
     pre-triage edit. Status, severity, assignee and the rest change only by actions."""
 
     site = ScopedPrimaryKeyRelatedField(selector=sites_visible_to)
-    equipment = ScopedPrimaryKeyRelatedField(selector=equipment_visible_to, required=False, allow_null=True)
+    equipment = ScopedPrimaryKeyRelatedField(
+        selector=equipment_visible_to, required=False, allow_null=True
+    )
     organization = ScopedPrimaryKeyRelatedField(selector=organizations_visible_to, required=False)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True)
@@ -61,17 +75,71 @@ class TicketSerializer(serializers.ModelSerializer):
     class Meta:
         model = Ticket
         fields = [
-            "id", "number", "kind", "channel", "title", "description", "impact", "urgency", "organization",
-            "organization_name", "site", "site_name", "equipment", "equipment_name", "contact_name", "contact_phone",
-            "contact_email", "reporter", "status", "severity", "assignee", "assignee_name", "tier", "vendor_name",
-            "vendor_case", "vendor_contact", "resolution", "cause", "solution", "prevention", "satisfaction",
-            "cancel_reason", "reported_at", "triaged_at", "responded_at", "resolved_at", "accepted_at",
-            "followed_up_at", "closed_at", "sla", "created_at", "updated_at",
+            "id",
+            "number",
+            "kind",
+            "channel",
+            "title",
+            "description",
+            "impact",
+            "urgency",
+            "organization",
+            "organization_name",
+            "site",
+            "site_name",
+            "equipment",
+            "equipment_name",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "reporter",
+            "status",
+            "severity",
+            "assignee",
+            "assignee_name",
+            "tier",
+            "vendor_name",
+            "vendor_case",
+            "vendor_contact",
+            "resolution",
+            "cause",
+            "solution",
+            "prevention",
+            "satisfaction",
+            "cancel_reason",
+            "reported_at",
+            "triaged_at",
+            "responded_at",
+            "resolved_at",
+            "accepted_at",
+            "followed_up_at",
+            "closed_at",
+            "sla",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = [
-            "number", "reporter", "status", "severity", "assignee", "tier", "vendor_name", "vendor_case",
-            "vendor_contact", "resolution", "cause", "solution", "prevention", "satisfaction", "cancel_reason",
-            "reported_at", "triaged_at", "responded_at", "resolved_at", "accepted_at", "followed_up_at",
+            "number",
+            "reporter",
+            "status",
+            "severity",
+            "assignee",
+            "tier",
+            "vendor_name",
+            "vendor_case",
+            "vendor_contact",
+            "resolution",
+            "cause",
+            "solution",
+            "prevention",
+            "satisfaction",
+            "cancel_reason",
+            "reported_at",
+            "triaged_at",
+            "responded_at",
+            "resolved_at",
+            "accepted_at",
+            "followed_up_at",
             "closed_at",
         ]
         extra_kwargs = {"channel": {"required": False}}
@@ -101,18 +169,24 @@ class TicketSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError({"organization": [_("This field is required.")]})
             site = attrs["site"]
             if site.organization_id != attrs["organization"].pk:
-                raise serializers.ValidationError({"site": [_("The site does not belong to the organisation.")]})
+                raise serializers.ValidationError(
+                    {"site": [_("The site does not belong to the organisation.")]}
+                )
         site = attrs.get("site", getattr(self.instance, "site", None))
         equipment = attrs.get("equipment")
         if equipment is not None and site is not None and equipment.site_id != site.pk:
-            raise serializers.ValidationError({"equipment": [_("The equipment is not installed at this site.")]})
+            raise serializers.ValidationError(
+                {"equipment": [_("The equipment is not installed at this site.")]}
+            )
         return attrs
 
 
 class TicketUpdateSerializer(serializers.ModelSerializer):
     """PATCH before triage: title, symptom, impact, equipment."""
 
-    equipment = ScopedPrimaryKeyRelatedField(selector=equipment_visible_to, required=False, allow_null=True)
+    equipment = ScopedPrimaryKeyRelatedField(
+        selector=equipment_visible_to, required=False, allow_null=True
+    )
 
     class Meta:
         model = Ticket
@@ -153,9 +227,15 @@ class OptionalReasonSerializer(serializers.Serializer):
 class EscalateSerializer(serializers.Serializer):
     reason = serializers.CharField()
     expert = ScopedPrimaryKeyRelatedField(selector=_experts, required=False, allow_null=True)
-    vendor_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    vendor_case = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
-    vendor_contact = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    vendor_name = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
+    vendor_case = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
+    vendor_contact = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300
+    )
 
 
 class DispatchSerializer(serializers.Serializer):
@@ -172,12 +252,16 @@ class ResolveSerializer(serializers.Serializer):
 
 class FollowUpSerializer(serializers.Serializer):
     recurred = serializers.BooleanField()
-    satisfaction = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
+    satisfaction = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, allow_null=True, default=None
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         if not attrs["recurred"] and attrs.get("satisfaction") is None:
-            raise serializers.ValidationError({"satisfaction": [_("Give a satisfaction score from 1 to 5.")]})
+            raise serializers.ValidationError(
+                {"satisfaction": [_("Give a satisfaction score from 1 to 5.")]}
+            )
         return attrs
 
 
@@ -191,8 +275,19 @@ class TicketEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TicketEvent
-        fields = ["id", "kind", "label", "from_status", "to_status", "note", "data", "internal", "actor",
-                  "actor_name", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "label",
+            "from_status",
+            "to_status",
+            "note",
+            "data",
+            "internal",
+            "actor",
+            "actor_name",
+            "created_at",
+        ]
 
     def get_actor_name(self, event) -> str:
         return _name(event.actor)
@@ -204,8 +299,21 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Attachment
-        fields = ["id", "ticket", "comment", "visit", "original_name", "content_type", "size", "internal",
-                  "uploaded_by", "uploaded_by_name", "download_url", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "ticket",
+            "comment",
+            "visit",
+            "original_name",
+            "content_type",
+            "size",
+            "internal",
+            "uploaded_by",
+            "uploaded_by_name",
+            "download_url",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_uploaded_by_name(self, attachment) -> str:
         return _name(attachment.uploaded_by)
@@ -225,8 +333,17 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "ticket", "author", "author_name", "body", "internal", "via_email", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "ticket",
+            "author",
+            "author_name",
+            "body",
+            "internal",
+            "via_email",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["ticket", "author", "via_email"]
 
     def get_fields(self):
@@ -259,10 +376,31 @@ class VisitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Visit
-        fields = ["id", "number", "ticket", "ticket_number", "engineer", "engineer_name", "status", "scheduled_for",
-                  "dispatched_at", "departed_at", "arrived_at", "checkin_latitude", "checkin_longitude",
-                  "completed_at", "work_summary", "phases", "signer_name", "signed", "signed_at", "cancelled_at",
-                  "cancel_reason", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "number",
+            "ticket",
+            "ticket_number",
+            "engineer",
+            "engineer_name",
+            "status",
+            "scheduled_for",
+            "dispatched_at",
+            "departed_at",
+            "arrived_at",
+            "checkin_latitude",
+            "checkin_longitude",
+            "completed_at",
+            "work_summary",
+            "phases",
+            "signer_name",
+            "signed",
+            "signed_at",
+            "cancelled_at",
+            "cancel_reason",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_engineer_name(self, visit) -> str:
@@ -273,10 +411,17 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 class CheckInSerializer(serializers.Serializer):
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90,
-                                        required=False, allow_null=True)
-    longitude = serializers.DecimalField(max_digits=10, decimal_places=6, min_value=-180, max_value=180,
-                                         required=False, allow_null=True)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        required=False,
+        allow_null=True,
+    )
 
 
 class PhaseSerializer(serializers.Serializer):
@@ -305,7 +450,9 @@ class SignatureField(serializers.FileField):
         if isinstance(data, str):
             match = DATA_URL.match(data.strip())
             if not match:
-                raise serializers.ValidationError(_("Send a PNG or JPEG image or a base64 data URL of one."))
+                raise serializers.ValidationError(
+                    _("Send a PNG or JPEG image or a base64 data URL of one.")
+                )
             if len(match["data"]) * 3 // 4 > settings.MAX_UPLOAD_SIZE:
                 raise PayloadTooLarge(_("The signature image is over the upload limit."))
             try:

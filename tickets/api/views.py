@@ -4,7 +4,12 @@ through tickets.services; the actions and their roles come from tickets.transiti
 from django.http import FileResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
@@ -28,7 +33,7 @@ from tickets.selectors import (
 )
 from tickets.transitions import TICKET_ACTION_ROLES
 
-from . import serializers as s
+from . import serializers
 from .renderers import IgnoreAccept
 from .visits import VisitActionsMixin
 
@@ -37,15 +42,32 @@ class TicketPagination(CursorPagination):
     ordering = ("-reported_at", "-id")
 
 
-def ticket_action(name: str, request_serializer, *, response=s.TicketSerializer, code: int = 200, **kwargs):
+def ticket_action(
+    name: str,
+    request_serializer,
+    *,
+    response=serializers.TicketSerializer,
+    code: int = 200,
+    **kwargs,
+):
     """POST tickets/{id}/<name>/ for the roles the transition table names."""
 
     def decorator(func):
         # @action resets the function's kwargs: the schema goes on top of it
-        func = action(detail=True, methods=["post"], url_path=name, roles=TICKET_ACTION_ROLES[name],
-                      filter_backends=[], pagination_class=None)(func)
-        return extend_schema(request=request_serializer, responses={code: response}, summary=f"Ticket action “{name}”",
-                             **kwargs)(func)
+        func = action(
+            detail=True,
+            methods=["post"],
+            url_path=name,
+            roles=TICKET_ACTION_ROLES[name],
+            filter_backends=[],
+            pagination_class=None,
+        )(func)
+        return extend_schema(
+            request=request_serializer,
+            responses={code: response},
+            summary=f"Ticket action “{name}”",
+            **kwargs,
+        )(func)
 
     return decorator
 
@@ -56,8 +78,10 @@ def ticket_action(name: str, request_serializer, *, response=s.TicketSerializer,
     partial_update=extend_schema(summary="Edit a report before triage (reporter or staff)"),
 )
 class TicketViewSet(ScopedModelViewSet):
-    queryset = Ticket.objects.none()  # names the model for the schema; rows come from get_queryset()
-    serializer_class = s.TicketSerializer
+    queryset = (
+        Ticket.objects.none()
+    )  # names the model for the schema; rows come from get_queryset()
+    serializer_class = serializers.TicketSerializer
     pagination_class = TicketPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
     read_roles = ALL_ROLES
@@ -72,12 +96,14 @@ class TicketViewSet(ScopedModelViewSet):
         qs = tickets_visible_to(self.request.user)
         if self.action == "list":
             # What the serializer reads: four joins instead of seven (planning time).
-            qs = qs.select_related(None).select_related("organization", "site", "equipment", "assignee")
+            qs = qs.select_related(None).select_related(
+                "organization", "site", "equipment", "assignee"
+            )
         return qs
 
     def get_serializer_class(self):
         if self.action == "partial_update":
-            return s.TicketUpdateSerializer
+            return serializers.TicketUpdateSerializer
         return super().get_serializer_class()
 
     def perform_create(self, serializer):
@@ -85,13 +111,34 @@ class TicketViewSet(ScopedModelViewSet):
         user = request.user
         channel = data.get("channel") if not user.is_customer else None
         if not channel:
-            channel = (Ticket.Channel.API if request.auth is not None
-                       else Ticket.Channel.PORTAL if user.is_customer else Ticket.Channel.PHONE)
-        fields = {name: data[name] for name in ("kind", "impact", "urgency", "equipment", "contact_name",
-                                                 "contact_email", "contact_phone") if name in data}
+            channel = (
+                Ticket.Channel.API
+                if request.auth is not None
+                else Ticket.Channel.PORTAL
+                if user.is_customer
+                else Ticket.Channel.PHONE
+            )
+        fields = {
+            name: data[name]
+            for name in (
+                "kind",
+                "impact",
+                "urgency",
+                "equipment",
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+            )
+            if name in data
+        }
         serializer.instance = services.ticket_create(
-            actor=user, organization=data["organization"], site=data["site"], title=data["title"],
-            description=data["description"], channel=channel, **fields,
+            actor=user,
+            organization=data["organization"],
+            site=data["site"],
+            title=data["title"],
+            description=data["description"],
+            channel=channel,
+            **fields,
         )
 
     def perform_update(self, serializer):
@@ -106,10 +153,14 @@ class TicketViewSet(ScopedModelViewSet):
         if ticket is None:
             from tickets.selectors import with_sla
 
-            ticket = with_sla(Ticket.objects.select_related("organization", "site", "equipment", "assignee")).get(
-                pk=ticket_id)
-        return Response(s.TicketSerializer(ticket, context=self.get_serializer_context()).data, status=code,
-                        headers={"ETag": etag_for(ticket)})
+            ticket = with_sla(
+                Ticket.objects.select_related("organization", "site", "equipment", "assignee")
+            ).get(pk=ticket_id)
+        return Response(
+            serializers.TicketSerializer(ticket, context=self.get_serializer_context()).data,
+            status=code,
+            headers={"ETag": etag_for(ticket)},
+        )
 
     def _act(self, request, serializer_class, func):
         ticket = self.get_object()
@@ -118,138 +169,225 @@ class TicketViewSet(ScopedModelViewSet):
         func(ticket=ticket, actor=request.user, **serializer.validated_data)
         return self._reply(ticket.pk)
 
-    @ticket_action("triage", s.TriageSerializer)
+    @ticket_action("triage", serializers.TriageSerializer)
     def triage(self, request, pk=None):
-        return self._act(request, s.TriageSerializer, services.ticket_triage)
+        return self._act(request, serializers.TriageSerializer, services.ticket_triage)
 
-    @ticket_action("assign", s.AssignSerializer)
+    @ticket_action("assign", serializers.AssignSerializer)
     def assign(self, request, pk=None):
-        return self._act(request, s.AssignSerializer, services.ticket_assign)
+        return self._act(request, serializers.AssignSerializer, services.ticket_assign)
 
-    @ticket_action("respond", s.NoteSerializer)
+    @ticket_action("respond", serializers.NoteSerializer)
     def respond(self, request, pk=None):
-        return self._act(request, s.NoteSerializer, services.ticket_respond)
+        return self._act(request, serializers.NoteSerializer, services.ticket_respond)
 
-    @ticket_action("wait-customer", s.ReasonSerializer)
+    @ticket_action("wait-customer", serializers.ReasonSerializer)
     def wait_customer(self, request, pk=None):
-        return self._act(request, s.ReasonSerializer, services.ticket_wait_customer)
+        return self._act(request, serializers.ReasonSerializer, services.ticket_wait_customer)
 
-    @ticket_action("resume", s.NoteSerializer)
+    @ticket_action("resume", serializers.NoteSerializer)
     def resume(self, request, pk=None):
-        return self._act(request, s.NoteSerializer, services.ticket_resume)
+        return self._act(request, serializers.NoteSerializer, services.ticket_resume)
 
-    @ticket_action("escalate", s.EscalateSerializer)
+    @ticket_action("escalate", serializers.EscalateSerializer)
     def escalate(self, request, pk=None):
-        return self._act(request, s.EscalateSerializer, services.ticket_escalate)
+        return self._act(request, serializers.EscalateSerializer, services.ticket_escalate)
 
-    @ticket_action("dispatch", s.DispatchSerializer, response=s.VisitSerializer, code=201)
+    @ticket_action(
+        "dispatch", serializers.DispatchSerializer, response=serializers.VisitSerializer, code=201
+    )
     def dispatch_visit(self, request, pk=None):
         ticket = self.get_object()
-        serializer = s.DispatchSerializer(data=request.data, context=self.get_serializer_context())
+        serializer = serializers.DispatchSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
-        visit = services.ticket_dispatch(ticket=ticket, actor=request.user, **serializer.validated_data)
+        visit = services.ticket_dispatch(
+            ticket=ticket, actor=request.user, **serializer.validated_data
+        )
         visit = visits_visible_to(request.user).get(pk=visit.pk)
-        return Response(s.VisitSerializer(visit, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.VisitSerializer(visit, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
-    @ticket_action("resolve", s.ResolveSerializer)
+    @ticket_action("resolve", serializers.ResolveSerializer)
     def resolve(self, request, pk=None):
-        return self._act(request, s.ResolveSerializer, services.ticket_resolve)
+        return self._act(request, serializers.ResolveSerializer, services.ticket_resolve)
 
-    @ticket_action("accept", s.EmptySerializer)
+    @ticket_action("accept", serializers.EmptySerializer)
     def accept(self, request, pk=None):
-        return self._act(request, s.EmptySerializer, services.ticket_accept)
+        return self._act(request, serializers.EmptySerializer, services.ticket_accept)
 
-    @ticket_action("follow-up", s.FollowUpSerializer)
+    @ticket_action("follow-up", serializers.FollowUpSerializer)
     def follow_up(self, request, pk=None):
-        return self._act(request, s.FollowUpSerializer, services.ticket_follow_up)
+        return self._act(request, serializers.FollowUpSerializer, services.ticket_follow_up)
 
-    @ticket_action("reopen", s.ReasonSerializer)
+    @ticket_action("reopen", serializers.ReasonSerializer)
     def reopen(self, request, pk=None):
-        return self._act(request, s.ReasonSerializer, services.ticket_reopen)
+        return self._act(request, serializers.ReasonSerializer, services.ticket_reopen)
 
-    @ticket_action("cancel", s.ReasonSerializer)
+    @ticket_action("cancel", serializers.ReasonSerializer)
     def cancel(self, request, pk=None):
-        return self._act(request, s.ReasonSerializer, services.ticket_cancel)
+        return self._act(request, serializers.ReasonSerializer, services.ticket_cancel)
 
-    @ticket_action("close", s.EmptySerializer)
+    @ticket_action("close", serializers.EmptySerializer)
     def close(self, request, pk=None):
-        return self._act(request, s.EmptySerializer, services.ticket_close)
+        return self._act(request, serializers.EmptySerializer, services.ticket_close)
 
     # --- nested reads and writes ---------------------------------------------------
-    @extend_schema(responses=s.TicketEventSerializer(many=True), summary="The ticket's timeline")
-    @action(detail=True, methods=["get"], roles=ALL_ROLES, filter_backends=[], pagination_class=PageNumberPagination)
+    @extend_schema(
+        responses=serializers.TicketEventSerializer(many=True), summary="The ticket's timeline"
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        roles=ALL_ROLES,
+        filter_backends=[],
+        pagination_class=PageNumberPagination,
+    )
     def timeline(self, request, pk=None):
         ticket = self.get_object()
         page = self.paginate_queryset(ticket_timeline(request.user, ticket))
-        return self.get_paginated_response(s.TicketEventSerializer(page, many=True).data)
+        return self.get_paginated_response(serializers.TicketEventSerializer(page, many=True).data)
 
-    @extend_schema(methods=["GET"], responses=s.CommentSerializer(many=True), summary="Comments")
-    @extend_schema(methods=["POST"], request=s.CommentSerializer, responses={201: s.CommentSerializer},
-                   summary="Add a comment (`internal` only for staff)")
-    @action(detail=True, methods=["get", "post"], roles=ALL_ROLES, filter_backends=[],
-            pagination_class=PageNumberPagination)
+    @extend_schema(
+        methods=["GET"], responses=serializers.CommentSerializer(many=True), summary="Comments"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=serializers.CommentSerializer,
+        responses={201: serializers.CommentSerializer},
+        summary="Add a comment (`internal` only for staff)",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        roles=ALL_ROLES,
+        filter_backends=[],
+        pagination_class=PageNumberPagination,
+    )
     def comments(self, request, pk=None):
         ticket = self.get_object()
         context = self.get_serializer_context()
         if request.method == "POST":
-            serializer = s.CommentSerializer(data=request.data, context=context)
+            serializer = serializers.CommentSerializer(data=request.data, context=context)
             serializer.is_valid(raise_exception=True)
-            comment = services.comment_add(ticket=ticket, author=request.user, body=serializer.validated_data["body"],
-                                           internal=serializer.validated_data.get("internal", False))
-            return Response(s.CommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED)
+            comment = services.comment_add(
+                ticket=ticket,
+                author=request.user,
+                body=serializer.validated_data["body"],
+                internal=serializer.validated_data.get("internal", False),
+            )
+            return Response(
+                serializers.CommentSerializer(comment, context=context).data,
+                status=status.HTTP_201_CREATED,
+            )
         rows = comments_visible_to(request.user).filter(ticket=ticket).order_by("created_at", "id")
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(s.CommentSerializer(page, many=True, context=context).data)
+        return self.get_paginated_response(
+            serializers.CommentSerializer(page, many=True, context=context).data
+        )
 
-    @extend_schema(methods=["GET"], responses=s.AttachmentSerializer(many=True), summary="Files")
-    @extend_schema(methods=["POST"], request={"multipart/form-data": s.AttachmentUploadSerializer},
-                   responses={201: s.AttachmentSerializer, 413: OpenApiResponse(description="Over the size limit")},
-                   summary="Upload a photo or file (multipart)")
-    @action(detail=True, methods=["get", "post"], roles=ALL_ROLES, filter_backends=[],
-            pagination_class=PageNumberPagination, parser_classes=[MultiPartParser, FormParser])
+    @extend_schema(
+        methods=["GET"], responses=serializers.AttachmentSerializer(many=True), summary="Files"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": serializers.AttachmentUploadSerializer},
+        responses={
+            201: serializers.AttachmentSerializer,
+            413: OpenApiResponse(description="Over the size limit"),
+        },
+        summary="Upload a photo or file (multipart)",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        roles=ALL_ROLES,
+        filter_backends=[],
+        pagination_class=PageNumberPagination,
+        parser_classes=[MultiPartParser, FormParser],
+    )
     def attachments(self, request, pk=None):
         ticket = self.get_object()
         if request.method == "POST":
-            serializer = s.AttachmentUploadSerializer(data=request.data)
+            serializer = serializers.AttachmentUploadSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
             visit = None
             if data.get("visit"):
-                visit = visits_visible_to(request.user).filter(pk=data["visit"], ticket=ticket).first()
+                visit = (
+                    visits_visible_to(request.user).filter(pk=data["visit"], ticket=ticket).first()
+                )
                 if visit is None:
                     return Response({"visit": ["Not a visit of this fault report."]}, status=400)
-            attachment = services.attachment_add(ticket=ticket, uploaded_by=request.user, file=data["file"],
-                                                 internal=data["internal"] and not request.user.is_customer,
-                                                 visit=visit)
-            return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
-        rows = attachments_visible_to(request.user).filter(ticket=ticket).order_by("created_at", "id")
+            attachment = services.attachment_add(
+                ticket=ticket,
+                uploaded_by=request.user,
+                file=data["file"],
+                internal=data["internal"] and not request.user.is_customer,
+                visit=visit,
+            )
+            return Response(
+                serializers.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED
+            )
+        rows = (
+            attachments_visible_to(request.user).filter(ticket=ticket).order_by("created_at", "id")
+        )
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(s.AttachmentSerializer(page, many=True).data)
+        return self.get_paginated_response(serializers.AttachmentSerializer(page, many=True).data)
 
-    @extend_schema(parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)],
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, summary="Download a file")
-    @action(detail=True, methods=["get"], roles=ALL_ROLES, filter_backends=[], pagination_class=None,
-            url_path=r"attachments/(?P<attachment_id>[0-9]+)/download", content_negotiation_class=IgnoreAccept)
+    @extend_schema(
+        parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        summary="Download a file",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        roles=ALL_ROLES,
+        filter_backends=[],
+        pagination_class=None,
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)/download",
+        content_negotiation_class=IgnoreAccept,
+    )
     def download(self, request, pk=None, attachment_id=None):
         ticket = self.get_object()
         attachment = attachments_visible_to(request.user).get(ticket=ticket, pk=attachment_id)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="Fault handling report (PDF)",
-                   operation_id="tickets_report_pdf")
-    @action(detail=True, methods=["get"], roles=ALL_ROLES, filter_backends=[], pagination_class=None,
-            url_path="report.pdf", url_name="report-pdf", content_negotiation_class=IgnoreAccept)
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="Fault handling report (PDF)",
+        operation_id="tickets_report_pdf",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        roles=ALL_ROLES,
+        filter_backends=[],
+        pagination_class=None,
+        url_path="report.pdf",
+        url_name="report-pdf",
+        content_negotiation_class=IgnoreAccept,
+    )
     def report_pdf(self, request, pk=None):
         ticket = self.get_object()
         return documents.ticket_report_response(ticket, user=request.user)
 
 
-@extend_schema_view(list=extend_schema(summary="On-site visits (work orders) in the caller's scope"))
+@extend_schema_view(
+    list=extend_schema(summary="On-site visits (work orders) in the caller's scope")
+)
 class VisitViewSet(VisitActionsMixin, ScopedReadOnlyViewSet):
     queryset = Visit.objects.none()  # names the model for the schema; rows come from get_queryset()
-    serializer_class = s.VisitSerializer
+    serializer_class = serializers.VisitSerializer
     read_roles = ALL_ROLES
     filterset_class = VisitFilter
     search_fields = ["number", "ticket__number", "ticket__title"]

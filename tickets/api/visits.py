@@ -12,17 +12,27 @@ from servicedesk.api.views import etag_for
 from tickets import documents, ports, services
 from tickets.transitions import VISIT_ACTION_ROLES
 
-from . import serializers as s
+from . import serializers
 from .renderers import IgnoreAccept
 
 
 def visit_action(name: str, request_serializer, **kwargs):
     def decorator(func):
         # @action resets the function's kwargs: the schema goes on top of it
-        func = action(detail=True, methods=["post"], url_path=name, roles=VISIT_ACTION_ROLES[name],
-                      filter_backends=[], pagination_class=None, **kwargs)(func)
-        return extend_schema(request=request_serializer, responses={200: s.VisitSerializer},
-                             summary=f"Visit action “{name}”")(func)
+        func = action(
+            detail=True,
+            methods=["post"],
+            url_path=name,
+            roles=VISIT_ACTION_ROLES[name],
+            filter_backends=[],
+            pagination_class=None,
+            **kwargs,
+        )(func)
+        return extend_schema(
+            request=request_serializer,
+            responses={200: serializers.VisitSerializer},
+            summary=f"Visit action “{name}”",
+        )(func)
 
     return decorator
 
@@ -30,8 +40,10 @@ def visit_action(name: str, request_serializer, **kwargs):
 class VisitActionsMixin:
     def _reply(self, visit_id):
         visit = self.get_queryset().get(pk=visit_id)
-        return Response(s.VisitSerializer(visit, context=self.get_serializer_context()).data,
-                        headers={"ETag": etag_for(visit)})
+        return Response(
+            serializers.VisitSerializer(visit, context=self.get_serializer_context()).data,
+            headers={"ETag": etag_for(visit)},
+        )
 
     def _act(self, request, serializer_class, func):
         visit = self.get_object()
@@ -40,42 +52,55 @@ class VisitActionsMixin:
         func(visit=visit, actor=request.user, **serializer.validated_data)
         return self._reply(visit.pk)
 
-    @visit_action("depart", s.EmptySerializer)
+    @visit_action("depart", serializers.EmptySerializer)
     def depart(self, request, pk=None):
-        return self._act(request, s.EmptySerializer, services.visit_depart)
+        return self._act(request, serializers.EmptySerializer, services.visit_depart)
 
-    @visit_action("check-in", s.CheckInSerializer)
+    @visit_action("check-in", serializers.CheckInSerializer)
     def check_in(self, request, pk=None):
-        return self._act(request, s.CheckInSerializer, services.visit_check_in)
+        return self._act(request, serializers.CheckInSerializer, services.visit_check_in)
 
-    @visit_action("phase", s.PhaseSerializer)
+    @visit_action("phase", serializers.PhaseSerializer)
     def phase(self, request, pk=None):
-        return self._act(request, s.PhaseSerializer, services.visit_record_phase)
+        return self._act(request, serializers.PhaseSerializer, services.visit_record_phase)
 
-    @visit_action("parts", s.PartsSerializer)
+    @visit_action("parts", serializers.PartsSerializer)
     def parts(self, request, pk=None):
         visit = self.get_object()
-        serializer = s.PartsSerializer(data=request.data)
+        serializer = serializers.PartsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         items = ports.parts_resolve(serializer.validated_data["items"])
         services.visit_use_parts(visit=visit, actor=request.user, items=items)
         return self._reply(visit.pk)
 
-    @visit_action("sign", s.SignSerializer, parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @visit_action(
+        "sign", serializers.SignSerializer, parser_classes=[JSONParser, MultiPartParser, FormParser]
+    )
     def sign(self, request, pk=None):
-        return self._act(request, s.SignSerializer, services.visit_sign)
+        return self._act(request, serializers.SignSerializer, services.visit_sign)
 
-    @visit_action("complete", s.CompleteSerializer)
+    @visit_action("complete", serializers.CompleteSerializer)
     def complete(self, request, pk=None):
-        return self._act(request, s.CompleteSerializer, services.visit_complete)
+        return self._act(request, serializers.CompleteSerializer, services.visit_complete)
 
-    @visit_action("cancel", s.OptionalReasonSerializer)
+    @visit_action("cancel", serializers.OptionalReasonSerializer)
     def cancel(self, request, pk=None):
-        return self._act(request, s.OptionalReasonSerializer, services.visit_cancel)
+        return self._act(request, serializers.OptionalReasonSerializer, services.visit_cancel)
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY},
-                   summary="Service confirmation of the visit (PDF)", operation_id="visits_confirmation_pdf")
-    @action(detail=True, methods=["get"], roles=ALL_ROLES, filter_backends=[], pagination_class=None,
-            url_path="confirmation.pdf", url_name="confirmation-pdf", content_negotiation_class=IgnoreAccept)
+    @extend_schema(
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="Service confirmation of the visit (PDF)",
+        operation_id="visits_confirmation_pdf",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        roles=ALL_ROLES,
+        filter_backends=[],
+        pagination_class=None,
+        url_path="confirmation.pdf",
+        url_name="confirmation-pdf",
+        content_negotiation_class=IgnoreAccept,
+    )
     def confirmation_pdf(self, request, pk=None):
         return documents.visit_confirmation_response(self.get_object(), user=request.user)

@@ -13,7 +13,14 @@ from .flow import (
 )
 from .inbound import inbound_discard, inbound_register, ingest_message
 from .intake import attachment_add, comment_add, ticket_create, ticket_edit
-from .lifecycle import ticket_accept, ticket_cancel, ticket_close, ticket_follow_up, ticket_reopen, ticket_resolve
+from .lifecycle import (
+    ticket_accept,
+    ticket_cancel,
+    ticket_close,
+    ticket_follow_up,
+    ticket_reopen,
+    ticket_resolve,
+)
 from .survey import survey_answer
 from .visits import (
     visit_cancel,
@@ -26,10 +33,32 @@ from .visits import (
 )
 
 __all__ = [
-    "attachment_add", "comment_add", "ticket_accept", "ticket_assign", "ticket_cancel", "ticket_close",
-    "ticket_create", "ticket_dispatch", "ticket_edit", "ticket_escalate", "ticket_follow_up", "ticket_reopen",
-    "ticket_resolve", "ticket_respond", "ticket_resume", "ticket_triage", "ticket_wait_customer", "visit_cancel",
+    "attachment_add",
+    "comment_add",
+    "ticket_accept",
+    "ticket_assign",
+    "ticket_cancel",
+    "ticket_close",
+    "ticket_create",
+    "ticket_dispatch",
+    "ticket_edit",
+    "ticket_escalate",
+    "ticket_follow_up",
+    "ticket_reopen",
+    "ticket_resolve",
+    "ticket_respond",
+    "ticket_resume",
+    "ticket_triage",
+    "ticket_wait_customer",
+    "visit_cancel",
     "survey_answer",
-    "visit_check_in", "visit_complete", "visit_depart", "visit_record_phase", "visit_sign", "visit_use_parts",
-    "inbound_discard", "inbound_register", "ingest_message",
+    "visit_check_in",
+    "visit_complete",
+    "visit_depart",
+    "visit_record_phase",
+    "visit_sign",
+    "visit_use_parts",
+    "inbound_discard",
+    "inbound_register",
+    "ingest_message",
 ]

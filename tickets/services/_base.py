@@ -8,7 +8,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from notifications.services import notify_after_commit  # noqa: F401 - the services call it through b.
+from notifications.services import (
+    notify_after_commit,  # noqa: F401 - the services call it through b.
+)
 from servicedesk import clock
 from servicedesk.errors import InvalidTransition, PermissionDenied
 from tickets import ports
@@ -22,8 +24,8 @@ from tickets.transitions import (
 )
 
 log = logging.getLogger(__name__)
-R = User.Role
-DISPATCH_ROLES = frozenset({R.DISPATCHER, R.MANAGER, R.ADMIN})
+Role = User.Role
+DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.MANAGER, Role.ADMIN})
 
 
 def now() -> datetime:
@@ -49,7 +51,10 @@ def check_not_overtaken(seen: Ticket, locked: Ticket, *, field: str) -> None:
     rather than apply the same step twice."""
     if getattr(seen, field) != getattr(locked, field):
         raise InvalidTransition(
-            _("The fault report changed meanwhile (it is now %(status)s, tier %(tier)s); reload it and try again.")
+            _(
+                "The fault report changed meanwhile (it is now %(status)s, tier %(tier)s); "
+                "reload it and try again."
+            )
             % {"status": locked.get_status_display(), "tier": locked.tier}
         )
 
@@ -108,7 +113,7 @@ def check_working_on(actor: User, ticket: Ticket) -> None:
         return
     if actor.pk == ticket.assignee_id:
         return
-    if actor.role == R.EXPERT and ticket.tier >= Ticket.Tier.EXPERT:
+    if actor.role == Role.EXPERT and ticket.tier >= Ticket.Tier.EXPERT:
         return
     raise PermissionDenied(_("Only the assignee, the owning expert or a dispatcher may do this."))
 
@@ -134,17 +139,36 @@ def save(instance, *fields: str) -> None:
     instance.save(update_fields=[*fields, "updated_at"])
 
 
-def record(ticket: Ticket, *, kind: str, actor: User | None, at: datetime, from_status: str = "",
-           to_status: str = "", note: str = "", data: dict | None = None, internal: bool = False) -> TicketEvent:
+def record(
+    ticket: Ticket,
+    *,
+    kind: str,
+    actor: User | None,
+    at: datetime,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict | None = None,
+    internal: bool = False,
+) -> TicketEvent:
     return TicketEvent.objects.create(
-        ticket=ticket, actor=actor, kind=kind, from_status=from_status, to_status=to_status or from_status,
-        note=note or "", data=data or {}, internal=internal, created_at=at,
+        ticket=ticket,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status or from_status,
+        note=note or "",
+        data=data or {},
+        internal=internal,
+        created_at=at,
     )
 
 
 def clocks(ticket: Ticket, event: str, *, at: datetime, actor=None, visit=None, data=None) -> None:
     """Tell the SLA engine, inside this transaction."""
-    ports.sla_on_ticket_event(ticket=ticket, event=event, at=at, actor=actor, visit=visit, data=data)
+    ports.sla_on_ticket_event(
+        ticket=ticket, event=event, at=at, actor=actor, visit=visit, data=data
+    )
 
 
 def customer_recipients(ticket: Ticket) -> list[User]:
@@ -152,7 +176,11 @@ def customer_recipients(ticket: Ticket) -> list[User]:
     reporter = ticket.reporter
     if reporter is not None and reporter.is_customer and reporter.is_active:
         return [reporter]
-    return list(User.objects.filter(organization_id=ticket.organization_id, role=R.CUSTOMER_ADMIN, is_active=True))
+    return list(
+        User.objects.filter(
+            organization_id=ticket.organization_id, role=Role.CUSTOMER_ADMIN, is_active=True
+        )
+    )
 
 
 def dispatchers_for(ticket: Ticket) -> list[User]:
@@ -161,9 +189,16 @@ def dispatchers_for(ticket: Ticket) -> list[User]:
     center = ticket.site.service_center
     centers = [center.pk] + ([center.parent_id] if center.parent_id else [])
     # One query: the covering dispatchers, then those without centres.
-    rows = (User.objects.filter(role=R.DISPATCHER, is_active=True)
-            .filter(Q(service_centers__in=centers) | Q(service_centers__isnull=True))
-            .annotate(covers=Exists(User.service_centers.through.objects.filter(
-                user_id=OuterRef("pk"), servicecenter_id__in=centers)))
-            .distinct())
+    rows = (
+        User.objects.filter(role=Role.DISPATCHER, is_active=True)
+        .filter(Q(service_centers__in=centers) | Q(service_centers__isnull=True))
+        .annotate(
+            covers=Exists(
+                User.service_centers.through.objects.filter(
+                    user_id=OuterRef("pk"), servicecenter_id__in=centers
+                )
+            )
+        )
+        .distinct()
+    )
     return sorted(rows, key=lambda user: (not user.covers, user.pk))

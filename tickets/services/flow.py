@@ -11,84 +11,127 @@ from accounts.models import User
 from servicedesk.errors import InvalidTransition, ServiceError
 from tickets.models import Ticket, Visit
 
-from . import _base as b
+from . import _base as base
 
-S = Ticket.Status
+Status = Ticket.Status
 
 
 @transaction.atomic
-def ticket_triage(*, ticket: Ticket, actor: User, severity: str, assignee: User | None = None,
-                  note: str = "") -> Ticket:
+def ticket_triage(
+    *, ticket: Ticket, actor: User, severity: str, assignee: User | None = None, note: str = ""
+) -> Ticket:
     """Classify the severity (and optionally assign). Again later = a severity change."""
-    b.check_role(actor, "triage")
-    seen, ticket = ticket, b.lock_ticket(ticket)
-    if seen.status == S.NEW:
-        b.check_not_overtaken(seen, ticket, field="status")  # two dispatchers triaging at once
-    b.check_scope(actor, ticket)
-    target = b.check_transition(ticket, "triage")
+    base.check_role(actor, "triage")
+    seen, ticket = ticket, base.lock_ticket(ticket)
+    if seen.status == Status.NEW:
+        base.check_not_overtaken(seen, ticket, field="status")  # two dispatchers triaging at once
+    base.check_scope(actor, ticket)
+    target = base.check_transition(ticket, "triage")
     if severity not in Ticket.Severity.values:
         raise ServiceError(_("Choose major, urgent or general."), field="severity")
     if assignee is not None:
-        b.check_field_staff(assignee, actor=actor)
-    at, before, old_severity = b.now(), ticket.status, ticket.severity
+        base.check_field_staff(assignee, actor=actor)
+    at, before, old_severity = base.now(), ticket.status, ticket.severity
     fields = ["severity", "status"]
     ticket.severity, ticket.status = severity, target
-    if before == S.NEW:
+    if before == Status.NEW:
         ticket.triaged_at = at
         fields.append("triaged_at")
     old_assignee = ticket.assignee_id
     if assignee is not None and assignee.pk != old_assignee:
         ticket.assignee = assignee
         fields.append("assignee")
-    b.save(ticket, *fields)
-    data = {"severity": severity} if before == S.NEW else {"severity": severity, "old_severity": old_severity}
-    b.record(ticket, kind="triaged", actor=actor, at=at, from_status=before, to_status=target, note=note, data=data)
-    b.clocks(ticket, "triaged", at=at, actor=actor, data=None if before == S.NEW else {"old_severity": old_severity})
+    base.save(ticket, *fields)
+    data = (
+        {"severity": severity}
+        if before == Status.NEW
+        else {"severity": severity, "old_severity": old_severity}
+    )
+    base.record(
+        ticket,
+        kind="triaged",
+        actor=actor,
+        at=at,
+        from_status=before,
+        to_status=target,
+        note=note,
+        data=data,
+    )
+    base.clocks(
+        ticket,
+        "triaged",
+        at=at,
+        actor=actor,
+        data=None if before == Status.NEW else {"old_severity": old_severity},
+    )
     if "assignee" in fields:
-        b.record(ticket, kind="assigned", actor=actor, at=at, from_status=target,
-                 data={"assignee": assignee.pk, "old_assignee": old_assignee})
-        b.notify_after_commit(recipients=[assignee], event="ticket_assigned", target=ticket, actor=actor)
-    if before == S.NEW or old_severity != severity:
-        b.notify_after_commit(recipients=b.customer_recipients(ticket), event="ticket_triaged", target=ticket,
-                              actor=actor)
+        base.record(
+            ticket,
+            kind="assigned",
+            actor=actor,
+            at=at,
+            from_status=target,
+            data={"assignee": assignee.pk, "old_assignee": old_assignee},
+        )
+        base.notify_after_commit(
+            recipients=[assignee], event="ticket_assigned", target=ticket, actor=actor
+        )
+    if before == Status.NEW or old_severity != severity:
+        base.notify_after_commit(
+            recipients=base.customer_recipients(ticket),
+            event="ticket_triaged",
+            target=ticket,
+            actor=actor,
+        )
     return ticket
 
 
 @transaction.atomic
 def ticket_assign(*, ticket: Ticket, actor: User, assignee: User) -> Ticket:
-    b.check_role(actor, "assign")
-    ticket = b.lock_ticket(ticket)
-    b.check_scope(actor, ticket)
-    b.check_transition(ticket, "assign")
-    b.check_field_staff(assignee, actor=actor)
+    base.check_role(actor, "assign")
+    ticket = base.lock_ticket(ticket)
+    base.check_scope(actor, ticket)
+    base.check_transition(ticket, "assign")
+    base.check_field_staff(assignee, actor=actor)
     if ticket.tier >= Ticket.Tier.EXPERT and assignee.role != User.Role.EXPERT:
         raise ServiceError(_("An escalated fault report stays with an expert."), field="assignee")
     old = ticket.assignee_id
     ticket.assignee = assignee
-    b.save(ticket, "assignee")
-    b.record(ticket, kind="assigned", actor=actor, at=b.now(), from_status=ticket.status,
-             data={"assignee": assignee.pk, "old_assignee": old})
-    b.notify_after_commit(recipients=[assignee], event="ticket_assigned", target=ticket, actor=actor)
+    base.save(ticket, "assignee")
+    base.record(
+        ticket,
+        kind="assigned",
+        actor=actor,
+        at=base.now(),
+        from_status=ticket.status,
+        data={"assignee": assignee.pk, "old_assignee": old},
+    )
+    base.notify_after_commit(
+        recipients=[assignee], event="ticket_assigned", target=ticket, actor=actor
+    )
     return ticket
 
 
-def _simple_move(*, ticket: Ticket, actor: User, action: str, event: str, note: str = "",
-                 work: bool = True) -> Ticket:
-    b.check_role(actor, action)
-    ticket = b.lock_ticket(ticket)
-    b.check_scope(actor, ticket)
-    target = b.check_transition(ticket, action)
+def _simple_move(
+    *, ticket: Ticket, actor: User, action: str, event: str, note: str = "", work: bool = True
+) -> Ticket:
+    base.check_role(actor, action)
+    ticket = base.lock_ticket(ticket)
+    base.check_scope(actor, ticket)
+    target = base.check_transition(ticket, action)
     if work and not actor.is_customer:
-        b.check_working_on(actor, ticket)
-    at, before = b.now(), ticket.status
+        base.check_working_on(actor, ticket)
+    at, before = base.now(), ticket.status
     ticket.status = target
     fields = ["status"]
     if event == "responded" and ticket.responded_at is None:
         ticket.responded_at = at
         fields.append("responded_at")
-    b.save(ticket, *fields)
-    b.record(ticket, kind=event, actor=actor, at=at, from_status=before, to_status=target, note=note)
-    b.clocks(ticket, event, at=at, actor=actor)
+    base.save(ticket, *fields)
+    base.record(
+        ticket, kind=event, actor=actor, at=at, from_status=before, to_status=target, note=note
+    )
+    base.clocks(ticket, event, at=at, actor=actor)
     return ticket
 
 
@@ -102,9 +145,16 @@ def ticket_respond(*, ticket: Ticket, actor: User, note: str = "") -> Ticket:
 def ticket_wait_customer(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
     if not (reason or "").strip():
         raise ServiceError(_("Say what the customer has to do."), field="reason")
-    ticket = _simple_move(ticket=ticket, actor=actor, action="wait-customer", event="waiting_customer", note=reason)
-    b.notify_after_commit(recipients=b.customer_recipients(ticket), event="ticket_waiting_customer",
-                          target=ticket, actor=actor, context={"reason": reason})
+    ticket = _simple_move(
+        ticket=ticket, actor=actor, action="wait-customer", event="waiting_customer", note=reason
+    )
+    base.notify_after_commit(
+        recipients=base.customer_recipients(ticket),
+        event="ticket_waiting_customer",
+        target=ticket,
+        actor=actor,
+        context={"reason": reason},
+    )
     return ticket
 
 
@@ -112,7 +162,9 @@ def ticket_wait_customer(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
 def ticket_resume(*, ticket: Ticket, actor: User, note: str = "") -> Ticket:
     ticket = _simple_move(ticket=ticket, actor=actor, action="resume", event="resumed", note=note)
     if actor.is_customer:
-        b.notify_after_commit(recipients=[ticket.assignee], event="ticket_resumed", target=ticket, actor=actor)
+        base.notify_after_commit(
+            recipients=[ticket.assignee], event="ticket_resumed", target=ticket, actor=actor
+        )
     return ticket
 
 
@@ -123,9 +175,16 @@ def _pick_expert(ticket: Ticket) -> User | None:
     return (
         User.objects.filter(role=User.Role.EXPERT, is_active=True)
         .filter(Q(service_centers__in=centers) | Q(engineer_profile__service_center__in=centers))
-        .annotate(load=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=Ticket.OPEN_STATUSES),
-                             distinct=True))
-        .order_by("load", "username").distinct().first()
+        .annotate(
+            load=Count(
+                "assigned_tickets",
+                filter=Q(assigned_tickets__status__in=Ticket.OPEN_STATUSES),
+                distinct=True,
+            )
+        )
+        .order_by("load", "username")
+        .distinct()
+        .first()
     )
 
 
@@ -135,33 +194,43 @@ def _check_expert(expert: User) -> None:
 
 
 @transaction.atomic
-def ticket_escalate(*, ticket: Ticket, actor: User | None, reason: str, expert: User | None = None,
-                    vendor_name: str = "", vendor_case: str = "", vendor_contact: str = "") -> Ticket:
+def ticket_escalate(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    reason: str,
+    expert: User | None = None,
+    vendor_name: str = "",
+    vendor_case: str = "",
+    vendor_contact: str = "",
+) -> Ticket:
     """Tier 1 → 2 hands the ticket to a technical expert; 2 → 3 opens a vendor case
     (vendor, case reference, contact) while an expert keeps owning the ticket.
     `actor=None` is the SLA engine escalating a restore breach: no person's role or
     scope to check, the timeline shows the system as the actor."""
     if actor is not None:
-        b.check_role(actor, "escalate")
-    seen, ticket = ticket, b.lock_ticket(ticket)
-    b.check_not_overtaken(seen, ticket, field="tier")  # never two tiers up for one request
+        base.check_role(actor, "escalate")
+    seen, ticket = ticket, base.lock_ticket(ticket)
+    base.check_not_overtaken(seen, ticket, field="tier")  # never two tiers up for one request
     if actor is not None:
-        b.check_scope(actor, ticket)
-    b.check_transition(ticket, "escalate")
+        base.check_scope(actor, ticket)
+    base.check_transition(ticket, "escalate")
     if actor is not None:
-        b.check_working_on(actor, ticket)
+        base.check_working_on(actor, ticket)
     if not (reason or "").strip():
         raise ServiceError(_("Give the reason for the escalation."), field="reason")
     if ticket.tier >= Ticket.Tier.VENDOR:
         raise InvalidTransition(_("The fault report is already with vendor support (tier 3)."))
-    at, old_tier, old_assignee = b.now(), ticket.tier, ticket.assignee_id
+    at, old_tier, old_assignee = base.now(), ticket.tier, ticket.assignee_id
     fields = ["tier", "escalated_at"]
     if expert is not None:
         _check_expert(expert)
     elif ticket.assignee is None or ticket.assignee.role != User.Role.EXPERT:
         expert = _pick_expert(ticket)
         if expert is None:
-            raise ServiceError(_("No technical expert covers this site's service centre."), field="expert")
+            raise ServiceError(
+                _("No technical expert covers this site's service centre."), field="expert"
+            )
     if expert is not None and expert.pk != old_assignee:
         ticket.assignee = expert
         fields.append("assignee")
@@ -170,42 +239,84 @@ def ticket_escalate(*, ticket: Ticket, actor: User | None, reason: str, expert: 
         model = ticket.equipment.equipment_model if ticket.equipment_id else None
         ticket.vendor_name = vendor_name or (model.vendor_name if model else "")
         ticket.vendor_contact = vendor_contact or (
-            ", ".join(filter(None, [model.vendor_contact, model.vendor_email])) if model else "")
+            ", ".join(filter(None, [model.vendor_contact, model.vendor_email])) if model else ""
+        )
         ticket.vendor_case = vendor_case  # API.md: {reason, vendor_case?}; no vendor name needed
         fields += ["vendor_name", "vendor_contact", "vendor_case"]
-        data.update(vendor_name=ticket.vendor_name, vendor_case=vendor_case, vendor_contact=ticket.vendor_contact)
+        data.update(
+            vendor_name=ticket.vendor_name,
+            vendor_case=vendor_case,
+            vendor_contact=ticket.vendor_contact,
+        )
     ticket.tier, ticket.escalated_at = old_tier + 1, at
-    b.save(ticket, *fields)
-    b.record(ticket, kind="escalated", actor=actor, at=at, from_status=ticket.status, note=reason, data=data)
+    base.save(ticket, *fields)
+    base.record(
+        ticket,
+        kind="escalated",
+        actor=actor,
+        at=at,
+        from_status=ticket.status,
+        note=reason,
+        data=data,
+    )
     if "assignee" in fields:
-        b.notify_after_commit(recipients=[ticket.assignee], event="ticket_escalated", target=ticket, actor=actor,
-                              context={"reason": reason, "tier": ticket.tier})
+        base.notify_after_commit(
+            recipients=[ticket.assignee],
+            event="ticket_escalated",
+            target=ticket,
+            actor=actor,
+            context={"reason": reason, "tier": ticket.tier},
+        )
     return ticket
 
 
 @transaction.atomic
-def ticket_dispatch(*, ticket: Ticket, actor: User, engineer: User, scheduled_for: datetime | None = None) -> Visit:
+def ticket_dispatch(
+    *, ticket: Ticket, actor: User, engineer: User, scheduled_for: datetime | None = None
+) -> Visit:
     """Send an engineer on site: a new visit (work order) in `dispatched`."""
-    b.check_role(actor, "dispatch")
-    ticket = b.lock_ticket(ticket)
-    b.check_scope(actor, ticket)
-    target = b.check_transition(ticket, "dispatch")
-    b.check_working_on(actor, ticket)
-    b.check_field_staff(engineer, actor=actor, field="engineer")
-    at, before = b.now(), ticket.status
-    visit = Visit.objects.create(ticket=ticket, number=b.next_number("WO", at=at), engineer=engineer,
-                                 scheduled_for=scheduled_for, dispatched_at=at)
+    base.check_role(actor, "dispatch")
+    ticket = base.lock_ticket(ticket)
+    base.check_scope(actor, ticket)
+    target = base.check_transition(ticket, "dispatch")
+    base.check_working_on(actor, ticket)
+    base.check_field_staff(engineer, actor=actor, field="engineer")
+    at, before = base.now(), ticket.status
+    visit = Visit.objects.create(
+        ticket=ticket,
+        number=base.next_number("WO", at=at),
+        engineer=engineer,
+        scheduled_for=scheduled_for,
+        dispatched_at=at,
+    )
     ticket.status = target
     fields = ["status"]
     if ticket.assignee_id is None:
         ticket.assignee = engineer
         fields.append("assignee")
-    b.save(ticket, *fields)
-    b.record(ticket, kind="dispatched", actor=actor, at=at, from_status=before, to_status=target,
-             data={"visit": visit.pk, "visit_number": visit.number, "engineer": engineer.pk,
-                   "scheduled_for": scheduled_for.isoformat() if scheduled_for else None})
-    b.clocks(ticket, "dispatched", at=at, actor=actor, visit=visit)
-    b.notify_after_commit(recipients=[engineer], event="visit_dispatched", target=visit, actor=actor)
-    b.notify_after_commit(recipients=b.customer_recipients(ticket), event="visit_dispatched", target=visit,
-                          actor=actor)
+    base.save(ticket, *fields)
+    base.record(
+        ticket,
+        kind="dispatched",
+        actor=actor,
+        at=at,
+        from_status=before,
+        to_status=target,
+        data={
+            "visit": visit.pk,
+            "visit_number": visit.number,
+            "engineer": engineer.pk,
+            "scheduled_for": scheduled_for.isoformat() if scheduled_for else None,
+        },
+    )
+    base.clocks(ticket, "dispatched", at=at, actor=actor, visit=visit)
+    base.notify_after_commit(
+        recipients=[engineer], event="visit_dispatched", target=visit, actor=actor
+    )
+    base.notify_after_commit(
+        recipients=base.customer_recipients(ticket),
+        event="visit_dispatched",
+        target=visit,
+        actor=actor,
+    )
     return visit

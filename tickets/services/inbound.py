@@ -70,20 +70,27 @@ def add_attachments(*, ticket, author, attachments, comment=None) -> list[str]:
     about the ones skipped (screened out, or refused by the upload checks)."""
     accepted, notes = screen_attachments(attachments)
     for attachment in accepted:
-        upload = SimpleUploadedFile(attachment.filename, attachment.content,
-                                    content_type=attachment_type(attachment))
+        upload = SimpleUploadedFile(
+            attachment.filename, attachment.content, content_type=attachment_type(attachment)
+        )
         try:
             attachment_add(ticket=ticket, uploaded_by=author, file=upload, comment=comment)
         except ServiceError as exc:
-            notes.append(_("Attachment “%(name)s” skipped: %(reason)s")
-                         % {"name": attachment.filename, "reason": exc.message})
+            notes.append(
+                _("Attachment “%(name)s” skipped: %(reason)s")
+                % {"name": attachment.filename, "reason": exc.message}
+            )
     return notes
 
 
 # --- deciding --------------------------------------------------------------------------
 def _ticket_in_subject(subject: str):
     for number in NUMBER_RE.findall(subject):
-        ticket = Ticket.objects.select_related("organization", "site").filter(number=number.upper()).first()
+        ticket = (
+            Ticket.objects.select_related("organization", "site")
+            .filter(number=number.upper())
+            .first()
+        )
         if ticket is not None:
             return ticket
     return None
@@ -102,8 +109,11 @@ def _reply_author(sender: str, ticket) -> tuple[User | None, bool]:
 
 
 def _known_customer(sender: str) -> User | None:
-    customers = list(User.objects.filter(email__iexact=sender, is_active=True, role__in=User.CUSTOMER_ROLES)
-                     .select_related("organization").order_by("pk"))
+    customers = list(
+        User.objects.filter(email__iexact=sender, is_active=True, role__in=User.CUSTOMER_ROLES)
+        .select_related("organization")
+        .order_by("pk")
+    )
     if len({user.organization_id for user in customers}) != 1:
         return None  # unknown, or the same address in two organisations: a dispatcher decides
     return customers[0]
@@ -115,7 +125,10 @@ def default_site(organization):
 
 
 def _is_own_address(sender: str) -> bool:
-    own = {parseaddr(address)[1].lower() for address in (settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL)}
+    own = {
+        parseaddr(address)[1].lower()
+        for address in (settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL)
+    }
     return sender.lower() in own
 
 
@@ -124,8 +137,12 @@ def _store(parsed: ParsedMessage, raw: bytes) -> InboundEmail | None:
     try:
         with transaction.atomic():
             inbound = InboundEmail.objects.create(
-                message_id=parsed.message_id, sender=parsed.sender, sender_name=parsed.sender_name,
-                subject=parsed.subject, body=parsed.body, received_at=timezone.now(),
+                message_id=parsed.message_id,
+                sender=parsed.sender,
+                sender_name=parsed.sender_name,
+                subject=parsed.subject,
+                body=parsed.body,
+                received_at=timezone.now(),
             )
     except IntegrityError:
         return None
@@ -156,11 +173,15 @@ def ingest_message(raw: bytes) -> IngestResult:
             accepted, skipped = screen_attachments(parsed.attachments)
             body = strip_quoted(parsed.body) or parsed.subject
             if author is None:
-                body = _("E-mail from %(sender)s:") % {"sender": _sender_line(parsed)} + "\n\n" + body
+                body = (
+                    _("E-mail from %(sender)s:") % {"sender": _sender_line(parsed)} + "\n\n" + body
+                )
             if skipped:
                 body += "\n\n" + "\n".join(skipped)
             comment = comment_add(ticket=ticket, author=author, body=body, via_email=True)
-            notes = skipped + add_attachments(ticket=ticket, author=author, attachments=accepted, comment=comment)
+            notes = skipped + add_attachments(
+                ticket=ticket, author=author, attachments=accepted, comment=comment
+            )
             inbound.status, inbound.ticket, inbound.comment = Status.COMMENTED, ticket, comment
             return _finish(inbound, notes, "comment", ticket=ticket, comment=comment)
         notes.append(_("The sender may not comment on %(number)s.") % {"number": ticket.number})
@@ -175,12 +196,21 @@ def ingest_message(raw: bytes) -> IngestResult:
         if skipped:
             description += "\n\n" + "\n".join(skipped)
         ticket = ticket_create(
-            actor=None, organization=customer.organization, site=site, channel="email",
-            title=(parsed.subject or _("E-mail report"))[:200], description=description,
-            contact_name=parsed.sender_name or customer.get_full_name(), contact_email=parsed.sender,
+            actor=None,
+            organization=customer.organization,
+            site=site,
+            channel="email",
+            title=(parsed.subject or _("E-mail report"))[:200],
+            description=description,
+            contact_name=parsed.sender_name or customer.get_full_name(),
+            contact_email=parsed.sender,
             contact_phone=customer.phone,
         )
-        notes = [*notes, *skipped, *add_attachments(ticket=ticket, author=None, attachments=accepted)]
+        notes = [
+            *notes,
+            *skipped,
+            *add_attachments(ticket=ticket, author=None, attachments=accepted),
+        ]
         inbound.status, inbound.ticket = Status.FILED, ticket
         return _finish(inbound, notes, "ticket", ticket=ticket)
 
@@ -201,9 +231,15 @@ def _finish(inbound: InboundEmail, notes: list[str], outcome: str, **found) -> I
 
 
 def _notify_dispatchers(inbound: InboundEmail) -> None:
-    dispatchers = list(User.objects.filter(role=User.Role.DISPATCHER, is_active=True).order_by("pk"))
-    notify(recipients=dispatchers, event=events.INBOUND_EMAIL_PENDING, target=inbound,
-           context={"url": reverse("tickets:inbound")})
+    dispatchers = list(
+        User.objects.filter(role=User.Role.DISPATCHER, is_active=True).order_by("pk")
+    )
+    notify(
+        recipients=dispatchers,
+        event=events.INBOUND_EMAIL_PENDING,
+        target=inbound,
+        context={"url": reverse("tickets:inbound")},
+    )
 
 
 # --- the dispatchers' queue: messages of unknown senders ---------------------------
@@ -215,14 +251,24 @@ def _check_dispatch(actor: User) -> None:
 def _lock_pending(inbound: InboundEmail) -> InboundEmail:
     locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
     if locked.status != InboundEmail.Status.PENDING:
-        raise InvalidTransition(_("This e-mail was already handled (%(status)s).")
-                                % {"status": locked.get_status_display()})
+        raise InvalidTransition(
+            _("This e-mail was already handled (%(status)s).")
+            % {"status": locked.get_status_display()}
+        )
     return locked
 
 
 @transaction.atomic
-def inbound_register(*, inbound: InboundEmail, actor: User, organization, site, title: str = "",
-                     kind: str = "fault", urgency: str = "medium"):
+def inbound_register(
+    *,
+    inbound: InboundEmail,
+    actor: User,
+    organization,
+    site,
+    title: str = "",
+    kind: str = "fault",
+    urgency: str = "medium",
+):
     """A dispatcher files a queued e-mail as a fault report (channel e-mail) of the
     organisation and site they chose; its attachments come along."""
     _check_dispatch(actor)
@@ -234,10 +280,16 @@ def inbound_register(*, inbound: InboundEmail, actor: User, organization, site, 
         with inbound.raw.open("rb") as handle:
             parsed = parse_message(handle.read())
     ticket = ticket_create(
-        actor=actor, organization=organization, site=site, kind=kind, urgency=urgency, channel="email",
+        actor=actor,
+        organization=organization,
+        site=site,
+        kind=kind,
+        urgency=urgency,
+        channel="email",
         title=(title or inbound.subject or str(_("E-mail report"))).strip()[:200],
         description=inbound.body.strip() or inbound.subject or str(_("(empty message)")),
-        contact_name=inbound.sender_name, contact_email=inbound.sender,
+        contact_name=inbound.sender_name,
+        contact_email=inbound.sender,
     )
     notes = []
     if parsed is not None:
@@ -245,7 +297,9 @@ def inbound_register(*, inbound: InboundEmail, actor: User, organization, site, 
     inbound.status, inbound.ticket = InboundEmail.Status.REGISTERED, ticket
     inbound.handled_by, inbound.handled_at = actor, timezone.now()
     inbound.notes = "\n".join(filter(None, [inbound.notes, *notes]))
-    inbound.save(update_fields=["status", "ticket", "handled_by", "handled_at", "notes", "updated_at"])
+    inbound.save(
+        update_fields=["status", "ticket", "handled_by", "handled_at", "notes", "updated_at"]
+    )
     return ticket
 
 

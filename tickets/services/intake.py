@@ -10,7 +10,7 @@ from servicedesk.errors import InvalidTransition, PermissionDenied, ServiceError
 from tickets import search
 from tickets.models import Attachment, Comment, Ticket
 
-from . import _base as b
+from . import _base as base
 from .uploads import check_upload, clean_name
 
 EDITABLE_FIELDS = ("title", "description", "impact", "equipment")
@@ -23,8 +23,11 @@ def _check_report(*, actor, organization, site, equipment, kind, urgency, channe
         raise ServiceError(_("The site does not belong to the organisation."), field="site")
     if equipment is not None and equipment.site_id != site.pk:
         raise ServiceError(_("The equipment is not installed at this site."), field="equipment")
-    for field, value, choices in (("kind", kind, Ticket.Kind), ("urgency", urgency, Ticket.Urgency),
-                                  ("channel", channel, Ticket.Channel)):
+    for field, value, choices in (
+        ("kind", kind, Ticket.Kind),
+        ("urgency", urgency, Ticket.Urgency),
+        ("channel", channel, Ticket.Channel),
+    ):
         if value not in choices.values:
             raise ServiceError(_("Not a valid choice."), field=field)
 
@@ -33,43 +36,91 @@ def _reporter_for(actor: User, organization, contact_email: str) -> User | None:
     if actor is not None and actor.is_customer:
         return actor
     if contact_email:
-        return User.objects.filter(
-            organization=organization, email__iexact=contact_email, is_active=True
-        ).order_by("pk").first()
+        return (
+            User.objects.filter(
+                organization=organization, email__iexact=contact_email, is_active=True
+            )
+            .order_by("pk")
+            .first()
+        )
     return None
 
 
 @transaction.atomic
-def ticket_create(*, actor: User | None, organization, site, title: str, description: str, kind: str = "fault",
-                  impact: str = "", urgency: str = "medium", equipment=None, channel: str,
-                  contact_name: str = "", contact_email: str = "", contact_phone: str = "",
-                  reported_at: datetime | None = None) -> Ticket:
+def ticket_create(
+    *,
+    actor: User | None,
+    organization,
+    site,
+    title: str,
+    description: str,
+    kind: str = "fault",
+    impact: str = "",
+    urgency: str = "medium",
+    equipment=None,
+    channel: str,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    reported_at: datetime | None = None,
+) -> Ticket:
     """A new fault report (`new`); `actor` None means it came in unattended (e-mail)."""
     if actor is not None:
-        _check_report(actor=actor, organization=organization, site=site, equipment=equipment, kind=kind,
-                      urgency=urgency, channel=channel)
+        _check_report(
+            actor=actor,
+            organization=organization,
+            site=site,
+            equipment=equipment,
+            kind=kind,
+            urgency=urgency,
+            channel=channel,
+        )
     if not (title or "").strip():
         raise ServiceError(_("Give the report a title."), field="title")
     if not (description or "").strip():
         raise ServiceError(_("Describe the symptom."), field="description")
-    at = reported_at or b.now()
+    at = reported_at or base.now()
     reporter = _reporter_for(actor, organization, contact_email)
     if reporter is not None and not contact_name:
         contact_name = reporter.get_full_name() or reporter.username
         contact_email = contact_email or reporter.email
         contact_phone = contact_phone or reporter.phone
     ticket = Ticket.objects.create(
-        number=b.next_number("FR", at=at), kind=kind, channel=channel, title=title.strip(),
-        description=description, impact=impact, urgency=urgency, organization=organization, site=site,
-        equipment=equipment, reporter=reporter, contact_name=contact_name, contact_email=contact_email,
-        contact_phone=contact_phone, reported_at=at, search_document=search.document(title, description),
+        number=base.next_number("FR", at=at),
+        kind=kind,
+        channel=channel,
+        title=title.strip(),
+        description=description,
+        impact=impact,
+        urgency=urgency,
+        organization=organization,
+        site=site,
+        equipment=equipment,
+        reporter=reporter,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        reported_at=at,
+        search_document=search.document(title, description),
     )
-    b.record(ticket, kind="reported", actor=actor, at=at, to_status=ticket.status,
-             data={"channel": channel})
-    b.clocks(ticket, "reported", at=at, actor=actor)
-    b.notify_after_commit(recipients=b.dispatchers_for(ticket), event="ticket_reported", target=ticket, actor=actor)
-    b.notify_after_commit(recipients=b.customer_recipients(ticket), event="ticket_received", target=ticket,
-                          actor=None)
+    base.record(
+        ticket,
+        kind="reported",
+        actor=actor,
+        at=at,
+        to_status=ticket.status,
+        data={"channel": channel},
+    )
+    base.clocks(ticket, "reported", at=at, actor=actor)
+    base.notify_after_commit(
+        recipients=base.dispatchers_for(ticket), event="ticket_reported", target=ticket, actor=actor
+    )
+    base.notify_after_commit(
+        recipients=base.customer_recipients(ticket),
+        event="ticket_received",
+        target=ticket,
+        actor=None,
+    )
     return ticket
 
 
@@ -77,11 +128,13 @@ def ticket_create(*, actor: User | None, organization, site, title: str, descrip
 def ticket_edit(*, ticket: Ticket, actor: User, **changes) -> Ticket:
     """Title, symptom, impact and equipment, while the report is still `new`, by its
     reporter or staff."""
-    ticket = b.lock_ticket(ticket)
-    b.check_scope(actor, ticket)
+    ticket = base.lock_ticket(ticket)
+    base.check_scope(actor, ticket)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ServiceError(_("Only title, symptom, impact and equipment can be changed."), field=sorted(unknown)[0])
+        raise ServiceError(
+            _("Only title, symptom, impact and equipment can be changed."), field=sorted(unknown)[0]
+        )
     if ticket.status != Ticket.Status.NEW:
         raise InvalidTransition(_("The report can only be edited before it is triaged."))
     if actor.is_customer and actor.pk != ticket.reporter_id:
@@ -99,50 +152,88 @@ def ticket_edit(*, ticket: Ticket, actor: User, **changes) -> Ticket:
         setattr(ticket, name, value)
     text_changed = bool({"title", "description"} & set(changed))
     if text_changed:
-        comments = ticket.comments.filter(internal=False).order_by("created_at", "id").values_list("body", flat=True)
+        comments = (
+            ticket.comments.filter(internal=False)
+            .order_by("created_at", "id")
+            .values_list("body", flat=True)
+        )
         ticket.search_document = search.document(ticket.title, ticket.description, *comments)
-    b.save(ticket, *changed, *(("search_document",) if text_changed else ()))
-    b.record(ticket, kind="edited", actor=actor, at=b.now(), from_status=ticket.status,
-             data={"fields": sorted(changed)})
+    base.save(ticket, *changed, *(("search_document",) if text_changed else ()))
+    base.record(
+        ticket,
+        kind="edited",
+        actor=actor,
+        at=base.now(),
+        from_status=ticket.status,
+        data={"fields": sorted(changed)},
+    )
     return ticket
 
 
 @transaction.atomic
-def comment_add(*, ticket: Ticket, author: User | None, body: str, internal: bool = False,
-                via_email: bool = False) -> Comment:
+def comment_add(
+    *,
+    ticket: Ticket,
+    author: User | None,
+    body: str,
+    internal: bool = False,
+    via_email: bool = False,
+) -> Comment:
     if not (body or "").strip():
         raise ServiceError(_("Write a comment."), field="body")
     if author is not None:
-        b.check_scope(author, ticket)
+        base.check_scope(author, ticket)
         if internal and author.is_customer:
             raise ServiceError(_("Customers cannot write internal notes."), field="internal")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    at = b.now()
-    comment = Comment.objects.create(ticket=ticket, author=author, body=body, internal=internal, via_email=via_email)
-    b.record(ticket, kind="comment", actor=author, at=at, from_status=ticket.status, note=body,
-             internal=internal, data={"comment": comment.pk})
+    at = base.now()
+    comment = Comment.objects.create(
+        ticket=ticket, author=author, body=body, internal=internal, via_email=via_email
+    )
+    base.record(
+        ticket,
+        kind="comment",
+        actor=author,
+        at=at,
+        from_status=ticket.status,
+        note=body,
+        internal=internal,
+        data={"comment": comment.pk},
+    )
     if internal:
-        b.save(ticket)  # the ticket changed for `updated_after` syncs
+        base.save(ticket)  # the ticket changed for `updated_after` syncs
     else:
         ticket.search_document = search.append(ticket.search_document, body)
-        b.save(ticket, "search_document")
+        base.save(ticket, "search_document")
     if author is not None and author.is_customer:
-        recipients = [ticket.assignee] if ticket.assignee else b.dispatchers_for(ticket)
+        recipients = [ticket.assignee] if ticket.assignee else base.dispatchers_for(ticket)
     elif internal:
         recipients = [ticket.assignee]
     else:
-        recipients = [*b.customer_recipients(ticket), ticket.assignee]
-    b.notify_after_commit(recipients=recipients, event="ticket_commented", target=ticket, actor=author,
-                          context={"comment": comment, "internal": internal})
+        recipients = [*base.customer_recipients(ticket), ticket.assignee]
+    base.notify_after_commit(
+        recipients=recipients,
+        event="ticket_commented",
+        target=ticket,
+        actor=author,
+        context={"comment": comment, "internal": internal},
+    )
     return comment
 
 
 @transaction.atomic
-def attachment_add(*, ticket: Ticket, uploaded_by: User | None, file, internal: bool = False, comment=None,
-                   visit=None) -> Attachment:
+def attachment_add(
+    *,
+    ticket: Ticket,
+    uploaded_by: User | None,
+    file,
+    internal: bool = False,
+    comment=None,
+    visit=None,
+) -> Attachment:
     content_type, size = check_upload(file)
     if uploaded_by is not None:
-        b.check_scope(uploaded_by, ticket)
+        base.check_scope(uploaded_by, ticket)
         if internal and uploaded_by.is_customer:
             raise ServiceError(_("Customers cannot upload internal files."), field="internal")
     if comment is not None and comment.ticket_id != ticket.pk:
@@ -151,12 +242,28 @@ def attachment_add(*, ticket: Ticket, uploaded_by: User | None, file, internal: 
         raise ServiceError(_("The visit belongs to another fault report."), field="visit")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     name = clean_name(file)
-    attachment = Attachment(ticket=ticket, comment=comment, visit=visit, uploaded_by=uploaded_by,
-                            original_name=name, content_type=content_type, size=size, internal=internal)
+    attachment = Attachment(
+        ticket=ticket,
+        comment=comment,
+        visit=visit,
+        uploaded_by=uploaded_by,
+        original_name=name,
+        content_type=content_type,
+        size=size,
+        internal=internal,
+    )
     file.seek(0)
     attachment.file.save(name, file, save=False)
     attachment.save()
-    b.record(ticket, kind="attachment", actor=uploaded_by, at=b.now(), from_status=ticket.status, note=name,
-             internal=internal, data={"attachment": attachment.pk})
-    b.save(ticket)
+    base.record(
+        ticket,
+        kind="attachment",
+        actor=uploaded_by,
+        at=base.now(),
+        from_status=ticket.status,
+        note=name,
+        internal=internal,
+        data={"attachment": attachment.pk},
+    )
+    base.save(ticket)
     return attachment

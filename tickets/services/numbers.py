@@ -23,11 +23,18 @@ def _sequence_name(prefix: str, year: int) -> str:
 def _create_sequence(prefix: str, year: int) -> None:
     """The year's sequence, starting after the counter row (numbers loaded or made
     before the sequence existed are never handed out again)."""
-    start = (NumberSequence.objects.filter(prefix=prefix, year=year).values_list("last_value", flat=True)
-             .first() or 0) + 1
+    start = (
+        NumberSequence.objects.filter(prefix=prefix, year=year)
+        .values_list("last_value", flat=True)
+        .first()
+        or 0
+    ) + 1
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {_sequence_name(prefix, year)} START WITH {int(start)}")
+            cursor.execute(
+                f"CREATE SEQUENCE IF NOT EXISTS {_sequence_name(prefix, year)} START WITH "
+                f"{int(start)}"
+            )
     except IntegrityError:
         pass  # a concurrent creator made it first
 
@@ -68,7 +75,12 @@ def next_number(prefix: str, *, at: datetime | None = None) -> str:
 
 def last_handed_out(prefix: str, year: int) -> int:
     """The highest number of the year given so far (counter row or sequence)."""
-    last = NumberSequence.objects.filter(prefix=prefix, year=year).values_list("last_value", flat=True).first() or 0
+    last = (
+        NumberSequence.objects.filter(prefix=prefix, year=year)
+        .values_list("last_value", flat=True)
+        .first()
+        or 0
+    )
     if connection.vendor == "postgresql":
         name = _sequence_name(prefix, year)
         with connection.cursor() as cursor:
@@ -85,11 +97,15 @@ def sync_counters() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for prefix, year, last in NumberSequence.objects.values_list("prefix", "year", "last_value"):
+        for prefix, year, last in NumberSequence.objects.values_list(
+            "prefix", "year", "last_value"
+        ):
             name = _sequence_name(prefix, year)
             cursor.execute("SELECT to_regclass(%s)", [name])
             if cursor.fetchone()[0] is None:
                 _create_sequence(prefix, year)
             elif last:
-                cursor.execute("SELECT setval(%s, greatest(%s, (SELECT last_value FROM " + name + ")))",
-                               [name, last])
+                cursor.execute(
+                    "SELECT setval(%s, greatest(%s, (SELECT last_value FROM " + name + ")))",
+                    [name, last],
+                )

@@ -16,7 +16,7 @@ from accounts.models import User
 from servicedesk.errors import Conflict, InvalidTransition, PermissionDenied, ServiceError
 from tickets.models import SurveyResponse, Ticket, TicketEvent
 
-from . import _base as b
+from . import _base as base
 
 SALT = "tickets.survey"
 TOKEN_MAX_AGE = timedelta(days=30)
@@ -87,11 +87,11 @@ def survey_answer(
     """Record the customer's answer for the current round, through `token` (no login)
     or as `actor` (a customer of the ticket's organisation). Conflict (409) when the
     round was answered already."""
-    ticket = b.lock_ticket(ticket)
+    ticket = base.lock_ticket(ticket)
     if token:
         round_ = read_token(ticket, token)
     elif actor is not None and actor.is_customer:
-        b.check_scope(actor, ticket)
+        base.check_scope(actor, ticket)
         round_ = current_round(ticket)
     else:
         raise PermissionDenied(
@@ -107,7 +107,7 @@ def survey_answer(
         comment=comment or "",
         source=source,
         respondent=actor,
-        at=at or b.now(),
+        at=at or base.now(),
     )
 
 
@@ -125,7 +125,7 @@ def _store(ticket, round_, *, score, comment, source, respondent, at) -> SurveyR
             )
     except IntegrityError as exc:
         raise Conflict(_("This survey was answered already.")) from exc
-    b.record(
+    base.record(
         ticket,
         kind="survey_answered",
         actor=respondent,
@@ -134,7 +134,7 @@ def _store(ticket, round_, *, score, comment, source, respondent, at) -> SurveyR
         note=comment[:500],
         data={"round": round_, "score": score, "source": source},
     )
-    b.save(ticket)
+    base.save(ticket)
     return response
 
 

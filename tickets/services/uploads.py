@@ -17,10 +17,20 @@ from pypdf.errors import PyPdfError
 from servicedesk.errors import PayloadTooLarge, ServiceError
 
 # Spellings browsers and mail clients use for the same type.
-ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/x-png": "image/png",
-           "text/x-csv": "text/csv", "application/x-zip-compressed": "application/zip"}
+ALIASES = {
+    "image/jpg": "image/jpeg",
+    "image/pjpeg": "image/jpeg",
+    "image/x-png": "image/png",
+    "text/x-csv": "text/csv",
+    "application/x-zip-compressed": "application/zip",
+}
 GENERIC = {"", "application/octet-stream", "binary/octet-stream"}
-PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+PILLOW_FORMATS = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/webp": "WEBP",
+}
 SIGNATURE_TYPES = {"image/png", "image/jpeg"}
 
 
@@ -38,7 +48,8 @@ def check_size(file, *, field: str = "file") -> int:
     size = _size(file)
     if size > settings.MAX_UPLOAD_SIZE:
         raise PayloadTooLarge(
-            _("The file is over the upload limit of %(limit)s.") % {"limit": filesizeformat(settings.MAX_UPLOAD_SIZE)}
+            _("The file is over the upload limit of %(limit)s.")
+            % {"limit": filesizeformat(settings.MAX_UPLOAD_SIZE)}
         )
     if size == 0:
         raise ServiceError(_("The file is empty."), field=field)

@@ -12,36 +12,46 @@ from servicedesk.errors import InvalidTransition, PermissionDenied, ServiceError
 from tickets import ports
 from tickets.models import Ticket, Visit, VisitPhase
 
-from . import _base as b
+from . import _base as base
 from .lifecycle import OPEN_VISITS, _release_parts
 from .uploads import check_signature, clean_name
 
 
-def _start(visit: Visit, actor: User, action: str, *, customers_too: bool = False) -> tuple[Visit, Ticket, str]:
-    b.check_role(actor, action, visit=True)
-    visit, ticket = b.lock_visit(visit)
-    b.check_scope(actor, ticket)
-    target = b.check_visit_transition(visit, action)
+def _start(
+    visit: Visit, actor: User, action: str, *, customers_too: bool = False
+) -> tuple[Visit, Ticket, str]:
+    base.check_role(actor, action, visit=True)
+    visit, ticket = base.lock_visit(visit)
+    base.check_scope(actor, ticket)
+    target = base.check_visit_transition(visit, action)
     if not (customers_too and actor.is_customer):
-        b.check_visit_worker(actor, visit)
+        base.check_visit_worker(actor, visit)
     return visit, ticket, target
 
 
 def _event(ticket, visit, *, kind, actor, at, note="", data=None, internal=False):
-    b.save(ticket)  # the ticket changed for `updated_after` syncs and its ETag (locked row)
+    base.save(ticket)  # the ticket changed for `updated_after` syncs and its ETag (locked row)
     payload = {"visit": visit.pk, "visit_number": visit.number, **(data or {})}
-    return b.record(ticket, kind=kind, actor=actor, at=at, from_status=ticket.status, note=note, data=payload,
-                    internal=internal)
+    return base.record(
+        ticket,
+        kind=kind,
+        actor=actor,
+        at=at,
+        from_status=ticket.status,
+        note=note,
+        data=payload,
+        internal=internal,
+    )
 
 
 @transaction.atomic
 def visit_depart(*, visit: Visit, actor: User) -> Visit:
     visit, ticket, target = _start(visit, actor, "depart")
-    at = b.now()
+    at = base.now()
     visit.status, visit.departed_at = target, at
-    b.save(visit, "status", "departed_at")
+    base.save(visit, "status", "departed_at")
     _event(ticket, visit, kind="departed", actor=actor, at=at)
-    b.clocks(ticket, "departed", at=at, actor=actor, visit=visit)
+    base.clocks(ticket, "departed", at=at, actor=actor, visit=visit)
     return visit
 
 
@@ -53,7 +63,9 @@ def _coordinate(value, *, field: str, limit: int) -> Decimal | None:
     except (InvalidOperation, ValueError) as exc:
         raise ServiceError(_("Give a number."), field=field) from exc
     if not -limit <= number <= limit:
-        raise ServiceError(_("Must be between -%(limit)s and %(limit)s.") % {"limit": limit}, field=field)
+        raise ServiceError(
+            _("Must be between -%(limit)s and %(limit)s.") % {"limit": limit}, field=field
+        )
     return number
 
 
@@ -65,16 +77,24 @@ def visit_check_in(*, visit: Visit, actor: User, latitude=None, longitude=None) 
     if (latitude is None) != (longitude is None):
         raise ServiceError(_("Give both latitude and longitude, or neither."), field="longitude")
     visit, ticket, target = _start(visit, actor, "check-in")
-    at = b.now()
+    at = base.now()
     visit.status, visit.arrived_at = target, at
     visit.checkin_latitude, visit.checkin_longitude = latitude, longitude
     if visit.departed_at is None:
         visit.departed_at = at  # checked in without a separate departure
-    b.save(visit, "status", "arrived_at", "departed_at", "checkin_latitude", "checkin_longitude")
-    _event(ticket, visit, kind="arrived", actor=actor, at=at,
-           data={"latitude": str(latitude) if latitude is not None else None,
-                 "longitude": str(longitude) if longitude is not None else None})
-    b.clocks(ticket, "arrived", at=at, actor=actor, visit=visit)
+    base.save(visit, "status", "arrived_at", "departed_at", "checkin_latitude", "checkin_longitude")
+    _event(
+        ticket,
+        visit,
+        kind="arrived",
+        actor=actor,
+        at=at,
+        data={
+            "latitude": str(latitude) if latitude is not None else None,
+            "longitude": str(longitude) if longitude is not None else None,
+        },
+    )
+    base.clocks(ticket, "arrived", at=at, actor=actor, visit=visit)
     return visit
 
 
@@ -88,13 +108,17 @@ def visit_record_phase(*, visit: Visit, actor: User, phase: str, notes: str) -> 
     visit, ticket, _target = _start(visit, actor, "phase")
     done = list(visit.phases.values_list("phase", flat=True))
     if phase in done:
-        raise InvalidTransition(_("The step “%(phase)s” is already recorded.") % {"phase": Visit.Phase(phase).label})
+        raise InvalidTransition(
+            _("The step “%(phase)s” is already recorded.") % {"phase": Visit.Phase(phase).label}
+        )
     expected = Visit.PHASE_ORDER[len(done)]
     if phase != expected:
         raise InvalidTransition(_("Record “%(expected)s” first.") % {"expected": expected.label})
-    at = b.now()
-    row = VisitPhase.objects.create(visit=visit, phase=phase, notes=notes, recorded_by=actor, recorded_at=at)
-    b.save(visit)
+    at = base.now()
+    row = VisitPhase.objects.create(
+        visit=visit, phase=phase, notes=notes, recorded_by=actor, recorded_at=at
+    )
+    base.save(visit)
     _event(ticket, visit, kind="phase", actor=actor, at=at, note=notes, data={"phase": phase})
     return row
 
@@ -110,13 +134,19 @@ def visit_sign(*, visit: Visit, actor: User, signer_name: str, signature) -> Vis
     visit, ticket, _target = _start(visit, actor, "sign", customers_too=True)
     if visit.signed_at is not None:
         raise InvalidTransition(_("The service confirmation is already signed."))
-    at = b.now()
+    at = base.now()
     signature.seek(0)
-    visit.signature.save(f"{visit.number}-{clean_name(signature, default='signature.png')}", signature, save=False)
+    visit.signature.save(
+        f"{visit.number}-{clean_name(signature, default='signature.png')}", signature, save=False
+    )
     visit.signer_name, visit.signed_at = signer_name.strip(), at
-    b.save(visit, "signature", "signer_name", "signed_at")
-    _event(ticket, visit, kind="signed", actor=actor, at=at, data={"signer_name": visit.signer_name})
-    b.notify_after_commit(recipients=[visit.engineer], event="visit_signed", target=visit, actor=actor)
+    base.save(visit, "signature", "signer_name", "signed_at")
+    _event(
+        ticket, visit, kind="signed", actor=actor, at=at, data={"signer_name": visit.signer_name}
+    )
+    base.notify_after_commit(
+        recipients=[visit.engineer], event="visit_signed", target=visit, actor=actor
+    )
     return visit
 
 
@@ -130,10 +160,23 @@ def visit_use_parts(*, visit: Visit, actor: User, items: list[dict]):
 
     def within(_locked):
         checked, ticket, _target = _start(visit, actor, "parts")
-        b.save(checked)
-        _event(ticket, checked, kind="parts_used", actor=actor, at=b.now(),
-               data={"items": [{"part": getattr(item["part"], "pk", item["part"]), "quantity": item["quantity"]}
-                               for item in items]})
+        base.save(checked)
+        _event(
+            ticket,
+            checked,
+            kind="parts_used",
+            actor=actor,
+            at=base.now(),
+            data={
+                "items": [
+                    {
+                        "part": getattr(item["part"], "pk", item["part"]),
+                        "quantity": item["quantity"],
+                    }
+                    for item in items
+                ]
+            },
+        )
 
     return ports.parts_use_on_visit(visit=visit, actor=actor, items=items, within=within)
 
@@ -142,19 +185,29 @@ def visit_use_parts(*, visit: Visit, actor: User, items: list[dict]):
 def visit_complete(*, visit: Visit, actor: User, work_summary: str = "") -> Visit:
     """Needs all five steps and the customer's signature; unused reserved parts go back."""
     visit, ticket, target = _start(visit, actor, "complete")
-    missing = [p.label for p in Visit.PHASE_ORDER if p not in set(visit.phases.values_list("phase", flat=True))]
+    missing = [
+        p.label
+        for p in Visit.PHASE_ORDER
+        if p not in set(visit.phases.values_list("phase", flat=True))
+    ]
     if missing:
-        raise InvalidTransition(_("Record these steps first: %(steps)s.") % {"steps": ", ".join(map(str, missing))})
+        raise InvalidTransition(
+            _("Record these steps first: %(steps)s.") % {"steps": ", ".join(map(str, missing))}
+        )
     if visit.signed_at is None:
         raise InvalidTransition(_("The customer has not signed the service confirmation yet."))
-    at = b.now()
+    at = base.now()
     visit.status, visit.completed_at = target, at
     visit.work_summary = work_summary or visit.work_summary
-    b.save(visit, "status", "completed_at", "work_summary")
+    base.save(visit, "status", "completed_at", "work_summary")
     _event(ticket, visit, kind="visit_completed", actor=actor, at=at, note=work_summary)
     _release_parts(visit, actor)
-    b.notify_after_commit(recipients=b.customer_recipients(ticket), event="visit_completed", target=visit,
-                          actor=actor)
+    base.notify_after_commit(
+        recipients=base.customer_recipients(ticket),
+        event="visit_completed",
+        target=visit,
+        actor=actor,
+    )
     return visit
 
 
@@ -165,18 +218,30 @@ def visit_cancel(*, visit: Visit, actor: User, reason: str = "") -> Visit:
     visit, ticket, target = _start(visit, actor, "cancel")
     if actor.is_customer:
         raise PermissionDenied(_("Only the service staff cancel visits."))
-    at = b.now()
+    at = base.now()
     visit.status, visit.cancelled_at, visit.cancel_reason = target, at, reason
-    b.save(visit, "status", "cancelled_at", "cancel_reason")
+    base.save(visit, "status", "cancelled_at", "cancel_reason")
     _event(ticket, visit, kind="visit_cancelled", actor=actor, at=at, note=reason)
-    b.clocks(ticket, "visit_cancelled", at=at, actor=actor, visit=visit)
+    base.clocks(ticket, "visit_cancelled", at=at, actor=actor, visit=visit)
     _release_parts(visit, actor)
     others_open = ticket.visits.filter(status__in=OPEN_VISITS).exclude(pk=visit.pk).exists()
-    if ticket.status == Ticket.Status.ONSITE and not others_open and not ticket.visits.filter(
-            status=Visit.Status.COMPLETED).exists():
+    if (
+        ticket.status == Ticket.Status.ONSITE
+        and not others_open
+        and not ticket.visits.filter(status=Visit.Status.COMPLETED).exists()
+    ):
         ticket.status = Ticket.Status.IN_PROGRESS
-        b.save(ticket, "status")
-        b.record(ticket, kind="resumed", actor=actor, at=at, from_status=Ticket.Status.ONSITE,
-                 to_status=Ticket.Status.IN_PROGRESS, note=reason)
-    b.notify_after_commit(recipients=[visit.engineer], event="visit_cancelled", target=visit, actor=actor)
+        base.save(ticket, "status")
+        base.record(
+            ticket,
+            kind="resumed",
+            actor=actor,
+            at=at,
+            from_status=Ticket.Status.ONSITE,
+            to_status=Ticket.Status.IN_PROGRESS,
+            note=reason,
+        )
+    base.notify_after_commit(
+        recipients=[visit.engineer], event="visit_cancelled", target=visit, actor=actor
+    )
     return visit

@@ -21,18 +21,32 @@ class Command(BaseCommand):
     help = "Run the Celery worker with beat and start it again whenever it exits."
 
     def add_arguments(self, parser):
-        parser.add_argument("--schedule", default="var/celerybeat-schedule",
-                            help="beat's schedule file")
+        parser.add_argument(
+            "--schedule", default="var/celerybeat-schedule", help="beat's schedule file"
+        )
         parser.add_argument("--concurrency", default="1")
         parser.add_argument("--loglevel", default="INFO")
-        parser.add_argument("--restart-delay", type=float, default=2.0,
-                            help="seconds before the first restart")
-        parser.add_argument("celery_args", nargs="*", help="more `celery worker` options (after --)")
+        parser.add_argument(
+            "--restart-delay", type=float, default=2.0, help="seconds before the first restart"
+        )
+        parser.add_argument(
+            "celery_args", nargs="*", help="more `celery worker` options (after --)"
+        )
 
     def handle(self, *args, **options):
-        command = [sys.executable, "-m", "celery", "-A", "servicedesk", "worker", "--beat",
-                   f"--schedule={options['schedule']}", f"--concurrency={options['concurrency']}",
-                   f"--loglevel={options['loglevel']}", *options["celery_args"]]
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "servicedesk",
+            "worker",
+            "--beat",
+            f"--schedule={options['schedule']}",
+            f"--concurrency={options['concurrency']}",
+            f"--loglevel={options['loglevel']}",
+            *options["celery_args"],
+        ]
         self.stopping = False
         self.child = None
         signal.signal(signal.SIGTERM, self._stop)
@@ -51,9 +65,11 @@ class Command(BaseCommand):
             restarts += 1
             ran = time.monotonic() - started
             delay = options["restart_delay"] if ran > QUICK_EXIT else min(delay * 2, MAX_DELAY)
-            self._say(f"Celery worker (pid {self.child.pid}) exited with code {code} after "
-                      f"{ran:.0f} s; starting it again in {delay:.0f} s (restart {restarts}).",
-                      error=True)
+            self._say(
+                f"Celery worker (pid {self.child.pid}) exited with code {code} after "
+                f"{ran:.0f} s; starting it again in {delay:.0f} s (restart {restarts}).",
+                error=True,
+            )
             deadline = time.monotonic() + delay
             while not self.stopping and time.monotonic() < deadline:
                 time.sleep(0.2)

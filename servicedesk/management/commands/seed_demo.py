@@ -10,12 +10,16 @@ class Command(BaseCommand):
     help = "Build the complete demo (idempotent: a second run changes nothing)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", help="Password of every demo account (default: a new random one).")
+        parser.add_argument(
+            "--password", help="Password of every demo account (default: a new random one)."
+        )
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
 
     def handle(self, *args, password=None, force=False, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("Refusing to load demo data with DEBUG off; pass --force if you mean it.")
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off; pass --force if you mean it."
+            )
         generated = password is None
         ctx = seed(password or secrets.token_urlsafe(12))
         for line in ctx.log:

@@ -6,12 +6,17 @@ from sla.volume import load
 
 
 class Command(BaseCommand):
-    help = ("Fill the database with a benchmark volume of tickets (two years, SLA clocks, timeline, comments, "
-            "visits) in bulk. Needs the demo (seed_demo) for its sites, units and staff.")
+    help = (
+        "Fill the database with a benchmark volume of tickets (two years, SLA clocks, timeline, "
+        "comments, "
+        "visits) in bulk. Needs the demo (seed_demo) for its sites, units and staff."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--tickets", type=int, required=True, help="How many tickets to add.")
-        parser.add_argument("--seed", type=int, default=1, help="Random seed (same seed, same rows).")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Random seed (same seed, same rows)."
+        )
 
     def handle(self, *args, tickets, seed, **options):
         if tickets < 1:
@@ -21,6 +26,11 @@ class Command(BaseCommand):
             result = load(tickets, seed=seed, log=self.stdout.write)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS(
-            f"{result.tickets} tickets, {result.clocks} SLA clocks, {result.events} timeline events, "
-            f"{result.comments} comments, {result.visits} visits in {time.monotonic() - started:.1f} s"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.tickets} tickets, {result.clocks} SLA clocks, {result.events} timeline "
+                "events, "
+                f"{result.comments} comments, {result.visits} visits in "
+                f"{time.monotonic() - started:.1f} s"
+            )
+        )

@@ -16,13 +16,16 @@ class Command(BaseCommand):
         reservations = reservation_mismatches()
         for row in ledger:
             self.stderr.write(
-                f"stock {row['id']} (part {row['part_id']}, stockroom {row['stockroom_id']}): on hand "
-                f"{row['on_hand']} reserved {row['reserved']}, ledger says {row['ledger_on_hand']} / "
+                f"stock {row['id']} (part {row['part_id']}, stockroom {row['stockroom_id']}): on "
+                "hand "
+                f"{row['on_hand']} reserved {row['reserved']}, ledger says "
+                f"{row['ledger_on_hand']} / "
                 f"{row['ledger_reserved']}"
             )
         for row in reservations:
             self.stderr.write(
-                f"stock {row['id']} (part {row['part_id']}, stockroom {row['stockroom_id']}): reserved "
+                f"stock {row['id']} (part {row['part_id']}, stockroom {row['stockroom_id']}): "
+                "reserved "
                 f"{row['reserved']}, active reservations hold {row['reservations_hold']}"
             )
         if ledger or reservations:

@@ -6,12 +6,16 @@ from tickets.services.inbound import ingest_message
 
 
 class Command(BaseCommand):
-    help = ("Ingest one RFC 822 e-mail message from FILE (or standard input): a reply with a ticket "
-            "number becomes a comment, a known customer's message a fault report, anything else waits "
-            "in the dispatchers' registration queue.")
+    help = (
+        "Ingest one RFC 822 e-mail message from FILE (or standard input): a reply with a ticket "
+        "number becomes a comment, a known customer's message a fault report, anything else waits "
+        "in the dispatchers' registration queue."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="The .eml file; standard input when omitted or '-'.")
+        parser.add_argument(
+            "file", nargs="?", help="The .eml file; standard input when omitted or '-'."
+        )
 
     def handle(self, *args, **options):
         path = options.get("file")
