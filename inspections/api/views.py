@@ -8,7 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -22,6 +21,7 @@ from inspections.models import (
     MaintenanceTask,
 )
 from inspections.transitions import INSPECTION_ACTION_ROLES, TASK_ACTION_ROLES
+from servicedesk.api.downloads import file_action
 from servicedesk.api.views import (
     ETagMixin,
     IfMatchUpdateMixin,
@@ -32,16 +32,6 @@ from servicedesk.pdf import pdf_response
 from tickets.models import Ticket
 
 from . import serializers as inspection_serializers
-
-
-class IgnoreAccept(BaseContentNegotiation):
-    """File endpoints answer with a plain response; errors on them still render as JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 def _action(
@@ -289,15 +279,10 @@ class InspectionViewSet(
         },
         summary="Inspection report (PDF)",
     )
-    @action(
-        detail=True,
-        methods=["get"],
+    @file_action(
         roles=ALL_ROLES,
-        filter_backends=[],
-        pagination_class=None,
         url_path="report.pdf",
         url_name="report-pdf",
-        content_negotiation_class=IgnoreAccept,
     )
     def report_pdf(self, request, pk=None):
         inspection = self.get_object()
@@ -310,14 +295,9 @@ class InspectionViewSet(
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
         summary="A result's photo",
     )
-    @action(
-        detail=True,
-        methods=["get"],
+    @file_action(
         roles=ALL_ROLES,
-        filter_backends=[],
-        pagination_class=None,
         url_path=r"results/(?P<result_id>[0-9]+)/photo",
-        content_negotiation_class=IgnoreAccept,
     )
     def photo(self, request, pk=None, result_id=None):
         result = self.get_object().results.exclude(photo="").get(pk=result_id)

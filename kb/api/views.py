@@ -13,8 +13,8 @@ from accounts.roles import ALL_ROLES, STAFF
 from assets.selectors import equipment_visible_to, sites_visible_to
 from kb import labels, selectors, services
 from kb.models import Article
+from servicedesk.api.downloads import IgnoreAccept
 from servicedesk.api.views import ScopedModelViewSet
-from tickets.api.renderers import IgnoreAccept
 from tickets.selectors import tickets_visible_to
 
 from .serializers import ArticleSerializer

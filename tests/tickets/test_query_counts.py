@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 # The issue's goal is 12; reached so far: 17 on PostgreSQL since main's SLA rounds and
 # coverage (15 before; the number is one nextval), two more on SQLite (the year's
 # counter row: read, lock, update). See bench/README.md.
-CREATE_QUERIES = {"postgresql": 17}.get(connection.vendor, 19)
+# Scope (1), organisation, site, unit (3), number (PostgreSQL: nextval; SQLite: 3 on the
+# counter row), ticket + history + event (3), contract, policy, targets (3), clocks (1),
+# nearest due (1), recipients (2), channel endpoints (2), notification (1), channel
+# preferences (1), outbox (1). Issue 15's goal of 12 is not reached yet.
+CREATE_QUERIES = {"postgresql": 20}.get(connection.vendor, 22)
 
 
 def _fresh(user):

@@ -17,6 +17,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.roles import ALL_ROLES
+from servicedesk.api.downloads import file_action
 from servicedesk.api.filters import UpdatedAfterFilter
 from servicedesk.api.pagination import CursorPagination, PageNumberPagination
 from servicedesk.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet, etag_for
@@ -34,7 +35,6 @@ from tickets.selectors import (
 from tickets.transitions import TICKET_ACTION_ROLES
 
 from . import serializers
-from .renderers import IgnoreAccept
 from .visits import VisitActionsMixin
 
 
@@ -343,14 +343,9 @@ class TicketViewSet(ScopedModelViewSet):
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
         summary="Download a file",
     )
-    @action(
-        detail=True,
-        methods=["get"],
+    @file_action(
         roles=ALL_ROLES,
-        filter_backends=[],
-        pagination_class=None,
         url_path=r"attachments/(?P<attachment_id>[0-9]+)/download",
-        content_negotiation_class=IgnoreAccept,
     )
     def download(self, request, pk=None, attachment_id=None):
         ticket = self.get_object()
@@ -367,15 +362,10 @@ class TicketViewSet(ScopedModelViewSet):
         summary="Fault handling report (PDF)",
         operation_id="tickets_report_pdf",
     )
-    @action(
-        detail=True,
-        methods=["get"],
+    @file_action(
         roles=ALL_ROLES,
-        filter_backends=[],
-        pagination_class=None,
         url_path="report.pdf",
         url_name="report-pdf",
-        content_negotiation_class=IgnoreAccept,
     )
     def report_pdf(self, request, pk=None):
         ticket = self.get_object()

@@ -8,12 +8,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.roles import ALL_ROLES
+from servicedesk.api.downloads import file_action
 from servicedesk.api.views import etag_for
 from tickets import documents, ports, services
 from tickets.transitions import VISIT_ACTION_ROLES
 
 from . import serializers
-from .renderers import IgnoreAccept
 
 
 def visit_action(name: str, request_serializer, **kwargs):
@@ -92,15 +92,10 @@ class VisitActionsMixin:
         summary="Service confirmation of the visit (PDF)",
         operation_id="visits_confirmation_pdf",
     )
-    @action(
-        detail=True,
-        methods=["get"],
+    @file_action(
         roles=ALL_ROLES,
-        filter_backends=[],
-        pagination_class=None,
         url_path="confirmation.pdf",
         url_name="confirmation-pdf",
-        content_negotiation_class=IgnoreAccept,
     )
     def confirmation_pdf(self, request, pk=None):
         return documents.visit_confirmation_response(self.get_object(), user=request.user)

@@ -6,11 +6,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.roles import ALL_ROLES, CUSTOMERS, DISPATCH, MANAGERS, STAFF
+from servicedesk.api.downloads import file_action
 from servicedesk.api.views import (
     ScopedCreateListRetrieveViewSet,
     ScopedModelViewSet,
@@ -21,16 +21,6 @@ from training import catalogue, selectors, services
 from training.models import Certificate, Course, Enrollment, Session, TrainingObligation
 
 from . import serializers
-
-
-class IgnoreAccept(BaseContentNegotiation):
-    """File endpoints answer with a plain response; errors on them still render as JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 class CourseViewSet(ScopedModelViewSet):
@@ -83,15 +73,10 @@ class CourseViewSet(ScopedModelViewSet):
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
         summary="Download a course material",
     )
-    @action(
-        detail=True,
-        methods=["get"],
+    @file_action(
         url_path=r"materials/(?P<material_id>[0-9]+)",
         url_name="material",
         roles=ALL_ROLES,
-        filter_backends=[],
-        pagination_class=None,
-        content_negotiation_class=IgnoreAccept,
     )
     def material(self, request, pk=None, material_id=None):
         material = self.get_object().materials.get(pk=material_id)
@@ -211,15 +196,10 @@ class EnrollmentViewSet(ScopedCreateListRetrieveViewSet):
         },
         summary="Completion certificate (PDF)",
     )
-    @action(
-        detail=True,
-        methods=["get"],
+    @file_action(
         roles=ALL_ROLES,
-        filter_backends=[],
-        pagination_class=None,
         url_path="certificate.pdf",
         url_name="certificate-pdf",
-        content_negotiation_class=IgnoreAccept,
     )
     def certificate_pdf(self, request, pk=None):
         enrollment = self.get_object()
