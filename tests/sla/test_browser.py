@@ -54,7 +54,7 @@ def _download_csv(page, testid):
     with page.expect_download() as download_info:
         page.get_by_test_id(testid).click()
     download = download_info.value
-    text = Path(download.path()).read_text(encoding="utf-8")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")  # the export starts with a BOM for Excel
     return download.suggested_filename, list(csv.reader(io.StringIO(text)))
 
 
