@@ -54,7 +54,8 @@ def _download_csv(page, testid):
     with page.expect_download() as download_info:
         page.get_by_test_id(testid).click()
     download = download_info.value
-    text = Path(download.path()).read_text(encoding="utf-8-sig")  # the export starts with a BOM for Excel
+    # the export starts with a byte-order mark, for Excel
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
     return download.suggested_filename, list(csv.reader(io.StringIO(text)))
 
 
