@@ -111,6 +111,7 @@ class PreferenceSerializer(serializers.ModelSerializer):
         model = ChannelPreference
         fields = ["channel", "enabled", "events", "updated_at"]
         read_only_fields = ["updated_at"]
+        extra_kwargs = {"enabled": {"required": True}}  # on or off is the whole choice
 
 
 class PreferenceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
