@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -178,3 +179,58 @@ class ServiceContract(TimeStampedModel):
 
     def __str__(self):
         return self.number
+
+
+class ServiceTeam(TimeStampedModel):
+    """The dedicated team of a contract (service plan: five or more, led by a senior
+    engineer). Its members are the customer's contacts and come first when a fault
+    report of a covered site is assigned or escalated."""
+
+    contract = models.OneToOneField(
+        ServiceContract,
+        verbose_name=_("service contract"),
+        on_delete=models.CASCADE,
+        related_name="team",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("service team")
+        verbose_name_plural = _("service teams")
+
+    def __str__(self):
+        return self.name or str(self.contract)
+
+
+class ServiceTeamMember(TimeStampedModel):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("team lead")
+        MEMBER = "member", _("member")
+
+    team = models.ForeignKey(
+        ServiceTeam, verbose_name=_("team"), on_delete=models.CASCADE, related_name="members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="team_memberships",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["team", "role", "user__username"]  # "lead" sorts before "member"
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="assets_teammember_unique_user"),
+            # A team has at most one lead (the warnings flag a team without one).
+            models.UniqueConstraint(
+                fields=["team"], condition=Q(role="lead"), name="assets_teammember_one_lead"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"

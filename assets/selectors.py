@@ -1,11 +1,26 @@
 """Every read of assets, scoped to the caller in one place per model: customers see
 their organisation's, staff the sites of their service centres (all when they have none)."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .models import Equipment, EquipmentModel, ServiceContract, Site
+from .models import (
+    Equipment,
+    EquipmentModel,
+    ServiceContract,
+    ServiceTeam,
+    ServiceTeamMember,
+    Site,
+)
+
+# The service plan: a dedicated team of five or more (settings.SERVICE_TEAM_MIN_SIZE).
+DEFAULT_TEAM_MIN_SIZE = 5
 
 
 def sites_visible_to(user: User) -> QuerySet[Site]:
@@ -40,3 +55,58 @@ def contracts_visible_to(user: User) -> QuerySet[ServiceContract]:
         organization=OuterRef("organization"), service_center_id__in=user.center_ids
     )
     return qs.filter(Exists(covered))
+
+
+# --- service teams (issue 18) ---------------------------------------------------------
+def _team_rows(qs: QuerySet[ServiceTeam]) -> QuerySet[ServiceTeam]:
+    members = ServiceTeamMember.objects.select_related("user", "user__engineer_profile")
+    return qs.select_related("contract", "contract__organization").prefetch_related(
+        Prefetch("members", queryset=members)
+    )
+
+
+def teams_visible_to(user: User) -> QuerySet[ServiceTeam]:
+    """Teams of the contracts the user sees (customers: their own contracts' teams)."""
+    return _team_rows(ServiceTeam.objects.filter(contract__in=contracts_visible_to(user)))
+
+
+def team_for_site(site: Site, on: date | None = None) -> ServiceTeam | None:
+    """The team of the contract in force on `on` (today) that covers the site; the
+    contract that started last wins when several overlap."""
+    on = on or timezone.localdate()
+    return (
+        _team_rows(ServiceTeam.objects.all())
+        .filter(contract__sites=site, contract__starts_on__lte=on, contract__ends_on__gte=on)
+        .order_by("-contract__starts_on", "-pk")
+        .first()
+    )
+
+
+def is_senior(user: User) -> bool:
+    """A senior engineer: a technical expert, a manager, or a tier ≥ 2 profile."""
+    if user.role in (User.Role.EXPERT, User.Role.MANAGER):
+        return True
+    profile = getattr(user, "engineer_profile", None)
+    return profile is not None and profile.tier >= 2
+
+
+def team_min_size() -> int:
+    return int(getattr(settings, "SERVICE_TEAM_MIN_SIZE", DEFAULT_TEAM_MIN_SIZE))
+
+
+def team_warnings(team: ServiceTeam) -> list[str]:
+    """Where the team falls short of the service plan's rule (five or more people,
+    led by a senior engineer). Warnings, not errors: a team is still saved."""
+    members = [m for m in team.members.all() if m.user.is_active]
+    warnings = []
+    if len(members) < team_min_size():
+        warnings.append(
+            str(_("The team has %(count)d members; the service plan asks for at least %(min)d."))
+            % {"count": len(members), "min": team_min_size()}
+        )
+    lead = next((m.user for m in members if m.role == ServiceTeamMember.Role.LEAD), None)
+    if lead is None:
+        warnings.append(str(_("The team has no lead.")))
+    elif not is_senior(lead):
+        warnings.append(str(_("The team lead is not a senior engineer.")))
+    return warnings

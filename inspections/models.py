@@ -4,9 +4,13 @@ preventive maintenance (plans on critical equipment → generated tasks).
 Generation is exactly-once per plan and date: the unique constraints below are the
 guarantee, the generator only inserts with `bulk_create(ignore_conflicts=True)`."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -450,3 +454,129 @@ class MaintenanceTask(TimeStampedModel):
 
     def __str__(self):
         return f"{self.equipment.name}: {self.get_task_kind_display()} · {self.due_on:%Y-%m-%d}"
+
+
+class UpgradeAssessment(TimeStampedModel):
+    """The assessment of an upgrade or consultation ticket (版本升级评估): where the
+    unit stands, what is proposed, its risks, downtime and price. The customer approves
+    or declines it online; approval plans the upgrade as a maintenance task."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PROPOSED = "proposed", _("awaiting decision")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.PROTECT,
+        related_name="upgrade_assessment",
+    )
+    equipment = models.ForeignKey(
+        Equipment,
+        verbose_name=_("equipment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="upgrade_assessments",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    current_version = models.CharField(_("current version"), max_length=100, blank=True)
+    current_configuration = models.TextField(_("current configuration"), blank=True)
+    target_version = models.CharField(_("proposed version"), max_length=100, blank=True)
+    proposal = models.TextField(_("proposal"))
+    risks = models.TextField(_("risks"), blank=True)
+    downtime_estimate = models.DurationField(_("estimated downtime"))
+    planned_for = models.DateField(_("planned for"))
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+    maintenance_task = models.OneToOneField(
+        MaintenanceTask,
+        verbose_name=_("planned maintenance task"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="upgrade_assessment",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("upgrade assessment")
+        verbose_name_plural = _("upgrade assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(downtime_estimate__gte=timedelta(0)),
+                name="inspections_upgradeassessment_downtime_not_negative",
+            ),
+            # An approved assessment always planned its task.
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(maintenance_task__isnull=False),
+                name="inspections_upgradeassessment_approved_has_task",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Assessment of %(ticket)s") % {"ticket": self.ticket.number})
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:assessment_detail", args=[self.pk])
+
+    @property
+    def downtime_hours(self) -> Decimal:
+        return Decimal(self.downtime_estimate.total_seconds()) / 3600
+
+    def totals(self) -> dict[str, Decimal]:
+        """The quote's total per currency (lines may be in several)."""
+        sums: dict[str, Decimal] = {}
+        for line in self.lines.all():
+            sums[line.currency] = sums.get(line.currency, Decimal(0)) + line.amount
+        return sums
+
+
+class QuoteLine(TimeStampedModel):
+    assessment = models.ForeignKey(
+        UpgradeAssessment, on_delete=models.CASCADE, related_name="lines"
+    )
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2, default=1)
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "id"]
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0) & Q(unit_price__gte=0),
+                name="inspections_quoteline_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def amount(self) -> Decimal:
+        return self.quantity * self.unit_price

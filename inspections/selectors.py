@@ -7,6 +7,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
+from tickets.selectors import tickets_visible_to
 
 from .models import (
     ChecklistItem,
@@ -16,6 +17,7 @@ from .models import (
     InspectionResult,
     MaintenancePlan,
     MaintenanceTask,
+    UpgradeAssessment,
 )
 
 
@@ -140,3 +142,23 @@ def maintenance_tasks_visible_to(user: User) -> QuerySet[MaintenanceTask]:
         assignee="assignee",
     )
     return _filter(qs, q)
+
+
+def assessments_visible_to(user: User) -> QuerySet[UpgradeAssessment]:
+    """Upgrade assessments of the tickets the user sees; customers never see drafts."""
+    qs = UpgradeAssessment.objects.select_related(
+        "ticket",
+        "ticket__organization",
+        "ticket__site",
+        "equipment",
+        "prepared_by",
+        "decided_by",
+        "maintenance_task",
+    ).prefetch_related("lines")
+    if not user.is_authenticated:
+        return qs.none()
+    if not user.is_admin_role:
+        qs = qs.filter(ticket__in=tickets_visible_to(user).values("pk"))
+    if user.is_customer:
+        qs = qs.exclude(status=UpgradeAssessment.Status.DRAFT)
+    return qs

@@ -3,7 +3,7 @@ services check them, the API actions and the page buttons are derived from them.
 
 from accounts.models import User
 
-from .models import Inspection, MaintenanceTask
+from .models import Inspection, MaintenanceTask, UpgradeAssessment
 
 Status = Inspection.Status
 TaskStatus = MaintenanceTask.Status
@@ -43,6 +43,27 @@ TASK_TRANSITIONS = {
 TASK_ACTION_ROLES = {
     "complete": FIELD | DISPATCH,
     "skip": DISPATCH,
+}
+
+AssessmentStatus = UpgradeAssessment.Status
+# Upgrade assessments (issue 18): staff draft and propose, the customer decides; a
+# declined (or not yet decided) assessment can be taken back into draft and revised.
+ASSESSMENT_TRANSITIONS = {
+    "edit": {AssessmentStatus.DRAFT: AssessmentStatus.DRAFT},
+    "propose": {AssessmentStatus.DRAFT: AssessmentStatus.PROPOSED},
+    "approve": {AssessmentStatus.PROPOSED: AssessmentStatus.APPROVED},
+    "decline": {AssessmentStatus.PROPOSED: AssessmentStatus.DECLINED},
+    "revise": {
+        AssessmentStatus.PROPOSED: AssessmentStatus.DRAFT,
+        AssessmentStatus.DECLINED: AssessmentStatus.DRAFT,
+    },
+}
+ASSESSMENT_ACTION_ROLES = {
+    "edit": FIELD | DISPATCH,
+    "propose": FIELD | DISPATCH,
+    "approve": CUSTOMERS,
+    "decline": CUSTOMERS,
+    "revise": FIELD | DISPATCH,
 }
 
 

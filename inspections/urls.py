@@ -1,7 +1,7 @@
 # The web pages of this app, mounted under /inspections/ by servicedesk/urls.py.
 from django.urls import path
 
-from . import views
+from . import views, views_assessments
 
 app_name = "inspections"
 urlpatterns = [
@@ -20,4 +20,18 @@ urlpatterns = [
     path("<int:pk>/results/<int:result_pk>/raise-ticket/", views.raise_ticket, name="raise_ticket"),
     path("<int:pk>/results/<int:result_pk>/photo/", views.photo, name="photo"),
     path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    # Upgrade assessments (issue 18)
+    path(
+        "assessments/ticket/<int:ticket_pk>/",
+        views_assessments.for_ticket,
+        name="assessment_for_ticket",
+    ),
+    path("assessments/<int:pk>/", views_assessments.detail, name="assessment_detail"),
+    path("assessments/<int:pk>/edit/", views_assessments.edit, name="assessment_edit"),
+    path(
+        "assessments/<int:pk>/actions/<slug:name>/",
+        views_assessments.action,
+        name="assessment_action",
+    ),
+    path("assessments/<int:pk>/assessment.pdf", views_assessments.pdf, name="assessment_pdf"),
 ]

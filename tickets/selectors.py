@@ -6,9 +6,11 @@ the caller in one place per model:
 - dispatchers and managers: the sites of their service centres (all without centres);
 - admins: everything."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
+from accounts.selectors import engineers_of
+from assets.selectors import team_for_site
 
 from . import ports
 from .models import Attachment, Comment, InboundEmail, Ticket, TicketEvent, Visit, VisitPhase
@@ -129,3 +131,65 @@ def inbound_visible_to(user: User) -> QuerySet[InboundEmail]:
     if not user.is_authenticated or not user.is_dispatch_role:
         return queryset.none()
     return queryset
+
+
+# --- assignment suggestions (issue 18: the contract's service team first) ------------
+def with_open_load(qs: QuerySet[User]) -> QuerySet[User]:
+    """Each user with `open_load`: the open fault reports assigned to them."""
+    return qs.annotate(
+        open_load=Count(
+            "assigned_tickets",
+            filter=Q(assigned_tickets__status__in=Ticket.OPEN_STATUSES),
+            distinct=True,
+        )
+    )
+
+
+def _eligible(ticket: Ticket, actor: User | None) -> QuerySet[User]:
+    """Who may take the ticket: active field staff (experts only once it is escalated),
+    within the actor's service centres when an actor is given."""
+    roles = [Role.EXPERT] if ticket.tier >= Ticket.Tier.EXPERT else list(User.FIELD_ROLES)
+    qs = engineers_of(actor) if actor is not None else User.objects.filter(is_active=True)
+    return qs.filter(role__in=roles)
+
+
+def center_engineers(ticket: Ticket, *, actor: User | None = None) -> list[User]:
+    """The site's service centre's (and its regional parent's) eligible engineers,
+    least loaded first."""
+    center = ticket.site.service_center
+    centers = [center.pk] + ([center.parent_id] if center.parent_id else [])
+    qs = _eligible(ticket, actor).filter(
+        Q(service_centers__in=centers) | Q(engineer_profile__service_center__in=centers)
+    )
+    ids = qs.values("pk")
+    return list(with_open_load(User.objects.filter(pk__in=ids)).order_by("open_load", "username"))
+
+
+def team_first(ticket: Ticket, candidates: list[User], *, actor: User | None = None) -> list[User]:
+    """`candidates` (any ordering, e.g. least loaded of the centre) with the eligible
+    members of the contract's service team moved to the front (least loaded of them
+    first); each user marked `in_team`. The rule stands alone so that any other
+    suggestion can be put through it."""
+    team = team_for_site(ticket.site)
+    team_ids = {m.user_id for m in team.members.all()} if team is not None else set()
+    members = (
+        list(
+            with_open_load(_eligible(ticket, actor).filter(pk__in=team_ids)).order_by(
+                "open_load", "username"
+            )
+        )
+        if team_ids
+        else []
+    )
+    first = {user.pk for user in members}
+    rest = [user for user in candidates if user.pk not in first]
+    for user in members:
+        user.in_team = True
+    for user in rest:
+        user.in_team = False
+    return members + rest
+
+
+def suggest_engineers(ticket: Ticket, *, actor: User | None = None, limit: int = 5) -> list[User]:
+    """Whom to assign: the contract's team, then the centre's least-loaded engineers."""
+    return team_first(ticket, center_engineers(ticket, actor=actor), actor=actor)[:limit]

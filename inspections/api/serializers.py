@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -14,9 +16,12 @@ from inspections.models import (
     InspectionResult,
     MaintenancePlan,
     MaintenanceTask,
+    QuoteLine,
+    UpgradeAssessment,
 )
 from inspections.selectors import checklist_templates_visible_to
 from servicedesk.api.fields import ScopedPrimaryKeyRelatedField
+from tickets.selectors import tickets_visible_to
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -299,3 +304,87 @@ class MaintenanceTaskSerializer(serializers.ModelSerializer):
 class MaintenanceTaskCompleteSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     new_version = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+# --- upgrade assessments (issue 18) ----------------------------------------------------
+class QuoteLineSerializer(serializers.ModelSerializer):
+    quantity = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), default=Decimal(1)
+    )
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0))
+    currency = serializers.RegexField(
+        r"^[A-Z]{3}$",
+        default="CNY",
+        error_messages={"invalid": _("A currency is a three-letter code (CNY, USD…).")},
+    )
+    amount = serializers.DecimalField(max_digits=22, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = QuoteLine
+        fields = ["description", "quantity", "unit_price", "currency", "amount"]
+
+
+class QuoteTotalSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    total = serializers.DecimalField(max_digits=22, decimal_places=2)
+
+
+class UpgradeAssessmentSerializer(serializers.ModelSerializer):
+    ticket = ScopedPrimaryKeyRelatedField(selector=tickets_visible_to)
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+    equipment = EquipmentIdField(required=False, allow_null=True)
+    lines = QuoteLineSerializer(many=True, required=False, max_length=50)
+    totals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = UpgradeAssessment
+        fields = [
+            "id",
+            "ticket",
+            "ticket_number",
+            "equipment",
+            "status",
+            "current_version",
+            "current_configuration",
+            "target_version",
+            "proposal",
+            "risks",
+            "downtime_estimate",
+            "planned_for",
+            "lines",
+            "totals",
+            "prepared_by",
+            "proposed_at",
+            "decided_at",
+            "decided_by",
+            "decision_note",
+            "maintenance_task",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "prepared_by",
+            "proposed_at",
+            "decided_at",
+            "decided_by",
+            "decision_note",
+            "maintenance_task",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(QuoteTotalSerializer(many=True))
+    def get_totals(self, assessment) -> list[dict]:
+        return [
+            {"currency": currency, "total": f"{total:.2f}"}
+            for currency, total in assessment.totals().items()
+        ]
+
+
+class AssessmentNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class AssessmentDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)

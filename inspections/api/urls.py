@@ -11,5 +11,8 @@ router.register(
 router.register("inspections", views.InspectionViewSet, basename="inspection")
 router.register("maintenance/plans", views.MaintenancePlanViewSet, basename="maintenance-plan")
 router.register("maintenance/tasks", views.MaintenanceTaskViewSet, basename="maintenance-task")
+router.register(
+    "upgrade-assessments", views.UpgradeAssessmentViewSet, basename="upgrade-assessment"
+)
 
 urlpatterns = router.urls

@@ -19,8 +19,13 @@ from inspections.models import (
     InspectionPlan,
     MaintenancePlan,
     MaintenanceTask,
+    UpgradeAssessment,
 )
-from inspections.transitions import INSPECTION_ACTION_ROLES, TASK_ACTION_ROLES
+from inspections.transitions import (
+    ASSESSMENT_ACTION_ROLES,
+    INSPECTION_ACTION_ROLES,
+    TASK_ACTION_ROLES,
+)
 from servicedesk.api.downloads import file_action
 from servicedesk.api.views import (
     ETagMixin,
@@ -388,4 +393,112 @@ class MaintenanceTaskViewSet(ScopedReadOnlyViewSet):
             services.maintenance_task_skip(
                 task=task, actor=request.user, reason=body.validated_data["reason"]
             )
+        )
+
+
+# --- upgrade assessments (issue 18) ----------------------------------------------------
+def _assessment_create(*, actor, ticket, lines=None, **fields):
+    return services.assessment_create(actor=actor, ticket=ticket, fields=fields, lines=lines or [])
+
+
+def _assessment_update(assessment, *, actor, lines=None, **fields):
+    fields.pop("ticket", None)  # an assessment stays with its ticket
+    return services.assessment_update(actor=actor, assessment=assessment, fields=fields, lines=lines)
+
+
+def _assessment_action(name: str, request_serializer=None, summary: str = ""):
+    def decorator(func):
+        func = action(
+            detail=True,
+            methods=["post"],
+            url_path=name,
+            roles=ASSESSMENT_ACTION_ROLES[name],
+            filter_backends=[],
+            pagination_class=None,
+        )(func)
+        return extend_schema(
+            request=request_serializer,
+            responses={
+                200: inspection_serializers.UpgradeAssessmentSerializer,
+                400: OpenApiResponse(description="Bad input"),
+                404: OpenApiResponse(description="Outside the caller's scope"),
+                409: OpenApiResponse(description="Not possible in the assessment's status"),
+            },
+            summary=summary,
+        )(func)
+
+    return decorator
+
+
+class UpgradeAssessmentViewSet(ScopedModelViewSet):
+    """Upgrade assessments of upgrade and consultation tickets: staff write drafts and
+    propose them, customers (who never see drafts) approve or decline."""
+
+    queryset = UpgradeAssessment.objects.none()  # rows come from get_queryset()
+    serializer_class = inspection_serializers.UpgradeAssessmentSerializer
+    read_roles = ALL_ROLES
+    write_roles = ASSESSMENT_ACTION_ROLES["edit"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_fields = {"status": ["exact", "in"], "ticket": ["exact"], "equipment": ["exact"]}
+    ordering_fields = ["created_at", "updated_at", "planned_for"]
+
+    create_service = staticmethod(_assessment_create)
+    update_service = staticmethod(_assessment_update)
+
+    def get_queryset(self):
+        return selectors.assessments_visible_to(self.request.user)
+
+    def _fresh(self, assessment):
+        row = self.get_queryset().get(pk=assessment.pk)
+        return Response(inspection_serializers.UpgradeAssessmentSerializer(row).data)
+
+    @_assessment_action("propose", summary="Send the assessment to the customer")
+    def propose(self, request, pk=None):
+        return self._fresh(
+            services.assessment_propose(actor=request.user, assessment=self.get_object())
+        )
+
+    @_assessment_action("revise", summary="Take it back into draft")
+    def revise(self, request, pk=None):
+        return self._fresh(
+            services.assessment_revise(actor=request.user, assessment=self.get_object())
+        )
+
+    @_assessment_action(
+        "approve",
+        inspection_serializers.AssessmentNoteSerializer,
+        "Approve (customer): plans the upgrade as a maintenance task",
+    )
+    def approve(self, request, pk=None):
+        body = inspection_serializers.AssessmentNoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        assessment = self.get_object()
+        return self._fresh(
+            services.assessment_approve(actor=request.user, assessment=assessment, **body.validated_data)
+        )
+
+    @_assessment_action(
+        "decline", inspection_serializers.AssessmentDeclineSerializer, "Decline (customer)"
+    )
+    def decline(self, request, pk=None):
+        body = inspection_serializers.AssessmentDeclineSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        assessment = self.get_object()
+        return self._fresh(
+            services.assessment_decline(actor=request.user, assessment=assessment, **body.validated_data)
+        )
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="Outside the caller's scope"),
+        },
+        summary="The assessment as a PDF, in the caller's language",
+    )
+    @file_action(roles=ALL_ROLES, url_path="assessment.pdf", url_name="pdf")
+    def pdf(self, request, pk=None):
+        assessment = self.get_object()
+        return pdf_response(
+            services.render_assessment(assessment, language=request.LANGUAGE_CODE),
+            services.assessment_filename(assessment),
         )

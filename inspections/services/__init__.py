@@ -19,6 +19,16 @@ from .plans import (
     maintenance_plan_update,
 )
 from .reports import render_report, report_filename, send_report
+from .upgrades import (
+    assessment_approve,
+    assessment_create,
+    assessment_decline,
+    assessment_filename,
+    assessment_propose,
+    assessment_revise,
+    assessment_update,
+    render_assessment,
+)
 from .work import (
     inspection_acknowledge,
     inspection_assign,
@@ -31,6 +41,14 @@ from .work import (
 )
 
 __all__ = [
+    "assessment_approve",
+    "assessment_create",
+    "assessment_decline",
+    "assessment_filename",
+    "assessment_propose",
+    "assessment_revise",
+    "assessment_update",
+    "render_assessment",
     "DEFAULT_GRACE_DAYS",
     "check_plan_equipment",
     "equipment_set_firmware",

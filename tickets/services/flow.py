@@ -4,11 +4,12 @@ escalation through the three tiers and dispatching an on-site visit."""
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from servicedesk.errors import InvalidTransition, ServiceError
+from tickets import selectors
 from tickets.models import Ticket, Visit
 
 from . import _base as base
@@ -169,23 +170,20 @@ def ticket_resume(*, ticket: Ticket, actor: User, note: str = "") -> Ticket:
 
 
 def _pick_expert(ticket: Ticket) -> User | None:
-    """An active expert of the site's centre or its regional parent, the least loaded."""
+    """An active expert: one of the contract's service team first (least loaded), else
+    the least loaded of the site's centre or its regional parent."""
     center = ticket.site.service_center
     centers = [center.pk] + ([center.parent_id] if center.parent_id else [])
-    return (
-        User.objects.filter(role=User.Role.EXPERT, is_active=True)
-        .filter(Q(service_centers__in=centers) | Q(engineer_profile__service_center__in=centers))
-        .annotate(
-            load=Count(
-                "assigned_tickets",
-                filter=Q(assigned_tickets__status__in=Ticket.OPEN_STATUSES),
-                distinct=True,
-            )
-        )
-        .order_by("load", "username")
-        .distinct()
-        .first()
+    ids = User.objects.filter(role=User.Role.EXPERT, is_active=True).filter(
+        Q(service_centers__in=centers) | Q(engineer_profile__service_center__in=centers)
     )
+    of_center = list(
+        selectors.with_open_load(User.objects.filter(pk__in=ids.values("pk"))).order_by(
+            "open_load", "username"
+        )
+    )
+    ranked = selectors.team_first(ticket, of_center)
+    return next((user for user in ranked if user.role == User.Role.EXPERT), None)
 
 
 def _check_expert(expert: User) -> None:
