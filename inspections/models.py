@@ -579,4 +579,4 @@ class QuoteLine(TimeStampedModel):
 
     @property
     def amount(self) -> Decimal:
-        return self.quantity * self.unit_price
+        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
