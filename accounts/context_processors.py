@@ -13,6 +13,7 @@ CUSTOMERS = set(User.CUSTOMER_ROLES)
 NAVIGATION = [
     (_("Home"), "home", EVERYONE),
     (_("Queue"), "tickets:queue", {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}),
+    (_("Hotline"), "tickets:hotline", {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}),
     (_("My work"), "tickets:my_work", {Role.ENGINEER, Role.EXPERT}),
     (_("Fault reports"), "tickets:list", EVERYONE),
     (_("Report a fault"), "tickets:create", CUSTOMERS | {Role.DISPATCHER}),
@@ -27,6 +28,7 @@ NAVIGATION = [
     (_("Equipment"), "assets:equipment_list", EVERYONE),
     (_("SLA dashboard"), "sla:dashboard", {Role.MANAGER, Role.ADMIN, Role.DISPATCHER}),
     (_("Inbound e-mail"), "tickets:inbound", {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}),
+    (_("Service teams"), "tickets:team_workload", {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}),
     (_("Users"), "accounts:user_list", {Role.CUSTOMER_ADMIN, Role.ADMIN}),
 ]
 

@@ -92,7 +92,9 @@ def contract_team_set(
         if member.role == ServiceTeamMember.Role.LEAD and member.user_id != lead.pk:
             _set_role(member, ServiceTeamMember.Role.MEMBER, actor)
     for person in people:
-        role = ServiceTeamMember.Role.LEAD if person.pk == lead.pk else ServiceTeamMember.Role.MEMBER
+        role = (
+            ServiceTeamMember.Role.LEAD if person.pk == lead.pk else ServiceTeamMember.Role.MEMBER
+        )
         member = current.get(person.pk)
         if member is None:
             member = ServiceTeamMember(team=team, user=person, role=role)

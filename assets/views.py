@@ -3,7 +3,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
-from .selectors import contracts_visible_to, equipment_visible_to, sites_visible_to
+from .selectors import (
+    contracts_visible_to,
+    equipment_visible_to,
+    sites_visible_to,
+    teams_visible_to,
+)
 
 PAGE_SIZE = 50
 
@@ -64,3 +69,11 @@ def home_section(request):
     if not user.is_customer:
         return None
     return {"equipment": equipment_visible_to(user).order_by("-critical", "name")[:20]}
+
+
+def team_section(request):
+    """The home page's service-team contacts of a customer's contracts (staff: none)."""
+    user = request.user
+    if not user.is_customer:
+        return None
+    return {"teams": list(teams_visible_to(user).order_by("contract__number"))}

@@ -50,7 +50,10 @@ class AssessmentForm(forms.Form):
         label=gettext_lazy("Risks"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     downtime_hours = forms.DecimalField(
-        label=gettext_lazy("Estimated downtime (hours)"), min_value=0, max_digits=6, decimal_places=1
+        label=gettext_lazy("Estimated downtime (hours)"),
+        min_value=0,
+        max_digits=6,
+        decimal_places=1,
     )
     planned_for = forms.DateField(
         label=gettext_lazy("Planned for"), widget=forms.DateInput(attrs={"type": "date"})

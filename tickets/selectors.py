@@ -6,11 +6,12 @@ the caller in one place per model:
 - dispatchers and managers: the sites of their service centres (all without centres);
 - admins: everything."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
 
 from accounts.models import User
-from accounts.selectors import engineers_of
-from assets.selectors import team_for_site
+from accounts.selectors import engineers_of, organizations_visible_to
+from assets.selectors import equipment_visible_to, sites_visible_to, team_for_site
 
 from . import ports
 from .models import Attachment, Comment, InboundEmail, Ticket, TicketEvent, Visit, VisitPhase
@@ -193,3 +194,73 @@ def team_first(ticket: Ticket, candidates: list[User], *, actor: User | None = N
 def suggest_engineers(ticket: Ticket, *, actor: User | None = None, limit: int = 5) -> list[User]:
     """Whom to assign: the contract's team, then the centre's least-loaded engineers."""
     return team_first(ticket, center_engineers(ticket, actor=actor), actor=actor)[:limit]
+
+
+# --- the hotline: who is calling? (issue 18) ------------------------------------------
+PHONE_KEY_DIGITS = 8  # the last digits compared: country and trunk prefixes differ
+PHONE_PUNCTUATION = ("-", " ", "+", "(", ")", ".")
+
+
+def phone_digits(phone: str) -> str:
+    return "".join(ch for ch in phone or "" if ch.isdigit())
+
+
+def _normalised(field: str):
+    expression = F(field)
+    for mark in PHONE_PUNCTUATION:
+        expression = Replace(expression, Value(mark), Value(""))
+    return expression
+
+
+def _phone_matches(qs: QuerySet, field: str, key: str) -> QuerySet:
+    return qs.annotate(_phone=_normalised(field)).filter(_phone__endswith=key)
+
+
+def caller_lookup(user: User, phone: str) -> dict | None:
+    """What the dispatcher needs while the phone rings: the people, organisations and
+    sites whose number ends like the caller's (last eight digits, punctuation ignored),
+    those organisations' sites and equipment, and the caller's recent reports. All in
+    the dispatcher's scope. None when the number is too short to look up."""
+    digits = phone_digits(phone)
+    if len(digits) < 5:
+        return None
+    key = digits[-PHONE_KEY_DIGITS:]
+    organizations = organizations_visible_to(user)
+    people = list(
+        _phone_matches(
+            User.objects.filter(
+                role__in=User.CUSTOMER_ROLES, is_active=True, organization__in=organizations
+            ),
+            "phone",
+            key,
+        ).select_related("organization")[:10]
+    )
+    sites = sites_visible_to(user)
+    site_hits = list(_phone_matches(sites, "contact_phone", key)[:10])
+    org_ids = {p.organization_id for p in people} | {s.organization_id for s in site_hits}
+    org_ids |= set(_phone_matches(organizations, "phone", key).values_list("pk", flat=True)[:10])
+    org_sites = list(
+        sites.filter(organization_id__in=org_ids).order_by("organization__name", "name")
+    )
+    recent = (
+        tickets_visible_to(user)
+        .annotate(_phone=_normalised("contact_phone"))
+        .filter(Q(_phone__endswith=key) | Q(reporter__in=[p.pk for p in people]))
+        .select_related(None)
+        .select_related("site", "equipment")
+        .prefetch_related(None)
+        .order_by("-reported_at")[:10]
+    )
+    return {
+        "digits": digits,
+        "people": people,
+        "organizations": list(organizations.filter(pk__in=org_ids)),
+        "sites": org_sites,
+        "site_hits": {s.pk for s in site_hits},
+        "equipment": list(
+            equipment_visible_to(user)
+            .filter(site__in=[s.pk for s in org_sites])
+            .order_by("site__name", "-critical", "name")
+        ),
+        "recent": list(recent),
+    }

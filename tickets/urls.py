@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import web, web_inbound, web_survey
+from . import web, web_hotline, web_inbound, web_survey, web_teams
 
 app_name = "tickets"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("queue/", web.queue, name="queue"),
     path("mine/", web.my_work, name="my_work"),
     path("archive/", web.archive, name="archive"),
+    path("teams/", web_teams.team_workload, name="team_workload"),  # issue 18
+    path("hotline/", web_hotline.hotline, name="hotline"),  # issue 18
+    path("hotline/lookup/", web_hotline.lookup, name="hotline_lookup"),
     path("<int:pk>/", web.ticket_detail, name="detail"),
     path("<int:pk>/actions/<slug:action>/", web.ticket_action, name="action"),
     path("<int:pk>/comments/", web.comment_add, name="comment_add"),

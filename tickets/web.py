@@ -271,6 +271,11 @@ def ticket_detail(request, pk):
         .filter(ticket=ticket)
         .select_related("engineer"),
         "clocks": selectors.sla_clocks(ticket),
+        "suggestions": (
+            selectors.suggest_engineers(ticket, actor=user)
+            if user.is_dispatch_role and ticket.status in Ticket.OPEN_STATUSES
+            else []
+        ),
         "action_forms": [(a, ticket_action_form(a, user)) for a in actions],
         "comment_form": CommentForm(),
         "attachment_form": AttachmentForm(),

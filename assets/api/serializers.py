@@ -1,9 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.models import User
 from accounts.selectors import organizations_visible_to, service_centers_visible_to
-from assets.models import Equipment, EquipmentModel, ServiceContract, Site
-from assets.selectors import equipment_models_visible_to, sites_visible_to
+from assets.models import Equipment, EquipmentModel, ServiceContract, ServiceTeamMember, Site
+from assets.selectors import equipment_models_visible_to, is_senior, sites_visible_to
 from servicedesk.api.fields import ScopedPrimaryKeyRelatedField
 
 
@@ -118,3 +119,37 @@ class ServiceContractSerializer(serializers.ModelSerializer):
                     {"sites": [_("Every site must belong to the organisation.")]}
                 )
         return attrs
+
+
+# --- service teams (issue 18) ---------------------------------------------------------
+def _active_staff(user):
+    return User.objects.filter(role__in=User.STAFF_ROLES, is_active=True)
+
+
+class TeamMemberSerializer(serializers.Serializer):
+    user = serializers.IntegerField(source="user.pk")
+    name = serializers.CharField(source="user.get_full_name")
+    role = serializers.ChoiceField(choices=ServiceTeamMember.Role.choices)
+    staff_role = serializers.CharField(source="user.role")
+    phone = serializers.CharField(source="user.phone")
+    email = serializers.EmailField(source="user.email")
+    senior = serializers.SerializerMethodField()
+
+    def get_senior(self, member) -> bool:
+        return is_senior(member.user)
+
+
+class ServiceTeamSerializer(serializers.Serializer):
+    """A contract's team as read (customers see it as their contacts)."""
+
+    contract = serializers.IntegerField()
+    name = serializers.CharField()
+    members = TeamMemberSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class ServiceTeamInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    lead = ScopedPrimaryKeyRelatedField(selector=_active_staff)
+    members = ScopedPrimaryKeyRelatedField(selector=_active_staff, many=True, max_length=100)

@@ -1,3 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
 from accounts.roles import ALL_ROLES, DISPATCH, MANAGERS
 from assets import services
 from assets.filters import EquipmentFilter, ServiceContractFilter, SiteFilter
@@ -7,6 +12,8 @@ from assets.selectors import (
     equipment_models_visible_to,
     equipment_visible_to,
     sites_visible_to,
+    team_warnings,
+    teams_visible_to,
 )
 from servicedesk.api.views import ScopedModelViewSet
 
@@ -14,8 +21,12 @@ from .serializers import (
     EquipmentModelSerializer,
     EquipmentSerializer,
     ServiceContractSerializer,
+    ServiceTeamInputSerializer,
+    ServiceTeamSerializer,
     SiteSerializer,
 )
+
+NO_TEAM = _("No dedicated service team yet.")
 
 
 class SiteViewSet(ScopedModelViewSet):
@@ -90,3 +101,48 @@ class ServiceContractViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return contracts_visible_to(self.request.user)
+
+    # --- the contract's service team (issue 18) -----------------------------------
+    def _team_data(self, contract):
+        team = teams_visible_to(self.request.user).filter(contract=contract).first()
+        members = list(team.members.all()) if team is not None else []
+        warnings = team_warnings(team) if team is not None else [str(NO_TEAM)]
+        data = {
+            "contract": contract.pk,
+            "name": team.name if team is not None else "",
+            "members": members,
+            "warnings": warnings if not self.request.user.is_customer else [],
+            "updated_at": team.updated_at if team is not None else None,
+        }
+        return ServiceTeamSerializer(data).data
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: ServiceTeamSerializer, 404: OpenApiResponse(description="Not in scope")},
+        summary="The contract's dedicated service team (the customer's contacts)",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=ServiceTeamInputSerializer,
+        responses={
+            200: ServiceTeamSerializer,
+            400: OpenApiResponse(description="Bad input"),
+            403: OpenApiResponse(description="Managers only"),
+            404: OpenApiResponse(description="Not in scope"),
+        },
+        summary="Set the team: a lead and members (warnings below the plan's rule)",
+    )
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        roles=ALL_ROLES,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def team(self, request, pk=None):
+        contract = self.get_object()
+        if request.method == "PUT":
+            body = ServiceTeamInputSerializer(data=request.data, context={"request": request})
+            body.is_valid(raise_exception=True)
+            services.contract_team_set(contract=contract, actor=request.user, **body.validated_data)
+        return Response(self._team_data(contract))

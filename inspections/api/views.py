@@ -403,7 +403,9 @@ def _assessment_create(*, actor, ticket, lines=None, **fields):
 
 def _assessment_update(assessment, *, actor, lines=None, **fields):
     fields.pop("ticket", None)  # an assessment stays with its ticket
-    return services.assessment_update(actor=actor, assessment=assessment, fields=fields, lines=lines)
+    return services.assessment_update(
+        actor=actor, assessment=assessment, fields=fields, lines=lines
+    )
 
 
 def _assessment_action(name: str, request_serializer=None, summary: str = ""):
@@ -474,7 +476,9 @@ class UpgradeAssessmentViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         assessment = self.get_object()
         return self._fresh(
-            services.assessment_approve(actor=request.user, assessment=assessment, **body.validated_data)
+            services.assessment_approve(
+                actor=request.user, assessment=assessment, **body.validated_data
+            )
         )
 
     @_assessment_action(
@@ -485,7 +489,9 @@ class UpgradeAssessmentViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         assessment = self.get_object()
         return self._fresh(
-            services.assessment_decline(actor=request.user, assessment=assessment, **body.validated_data)
+            services.assessment_decline(
+                actor=request.user, assessment=assessment, **body.validated_data
+            )
         )
 
     @extend_schema(

@@ -129,7 +129,9 @@ def assessment_create(*, actor: User, ticket: Ticket, fields: dict, lines) -> Up
     if UpgradeAssessment.objects.filter(ticket=ticket).exists():
         raise Conflict(_("This ticket has an assessment already."))
     cleaned_lines = _clean_lines(lines or [])
-    assessment = UpgradeAssessment(ticket=ticket, prepared_by=actor, **_clean_fields(ticket, fields))
+    assessment = UpgradeAssessment(
+        ticket=ticket, prepared_by=actor, **_clean_fields(ticket, fields)
+    )
     _save(assessment, actor)
     _replace_lines(assessment, cleaned_lines, actor)
     return assessment

@@ -25,7 +25,12 @@ FIELDS = {
     "planned_for": date(2027, 3, 1),
 }
 LINES = [
-    {"description": "Firmware licence", "quantity": "1", "unit_price": "12000.00", "currency": "CNY"},
+    {
+        "description": "Firmware licence",
+        "quantity": "1",
+        "unit_price": "12000.00",
+        "currency": "CNY",
+    },
     {"description": "Engineer on site", "quantity": "2", "unit_price": "1500", "currency": "CNY"},
     {"description": "Vendor support", "quantity": "1", "unit_price": "300", "currency": "USD"},
 ]
@@ -67,7 +72,9 @@ def test_draft_takes_the_units_version_and_totals_per_currency(draft):
 def test_only_upgrade_and_consultation_tickets_carry_an_assessment(world):
     fault = TicketFactory(site=world.site_a, kind=Ticket.Kind.FAULT)
     with pytest.raises(ServiceError):
-        services.assessment_create(actor=world.engineer1, ticket=fault, fields=dict(FIELDS), lines=[])
+        services.assessment_create(
+            actor=world.engineer1, ticket=fault, fields=dict(FIELDS), lines=[]
+        )
 
 
 @pytest.mark.parametrize(
@@ -101,7 +108,9 @@ def test_approval_plans_the_upgrade_and_tells_staff_in_one_transaction(world, pr
     assert task.due_on == date(2027, 3, 1) and task.status == MaintenanceTask.Status.DUE
     assert task.task_kind == "firmware_update" and task.assignee == world.engineer1
     assert task.plan.active is False  # a one-off: never generated again
-    assert Notification.objects.filter(recipient=world.engineer1, event="assessment_approved").exists()
+    assert Notification.objects.filter(
+        recipient=world.engineer1, event="assessment_approved"
+    ).exists()
     assert OutboxMessage.objects.count() > emails_before  # the e-mails, in the same transaction
     assert approved.history.count() >= 3  # draft, proposed, approved
 
@@ -130,7 +139,9 @@ def test_a_declined_assessment_can_be_revised_and_proposed_again(world, proposed
     assert again.status == "proposed" and again.planned_for == date(2027, 6, 1)
 
 
-@pytest.mark.parametrize(("language", "words"), [("en", "Upgrade assessment"), ("zh-hans", "升级评估")])
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "Upgrade assessment"), ("zh-hans", "升级评估")]
+)
 def test_pdf_in_the_readers_language(proposed, language, words):
     content = services.render_assessment(proposed, language=language)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
@@ -180,24 +191,41 @@ def test_api_bad_input_is_400_and_changes_nothing(api, world, upgrade_ticket, pr
     )
     assert bad.status_code == 400 and "downtime_estimate" in bad.json()
     fault = TicketFactory(site=world.site_a)
-    body = {"ticket": fault.pk, "proposal": "x", "downtime_estimate": "1:00:00", "planned_for": "2027-01-01"}
+    body = {
+        "ticket": fault.pk,
+        "proposal": "x",
+        "downtime_estimate": "1:00:00",
+        "planned_for": "2027-01-01",
+    }
     assert client.post(URL, body, format="json").status_code == 400
     line = {"description": "x", "unit_price": "-5"}
-    assert client.post(URL, {**body, "ticket": upgrade_ticket.pk, "lines": [line]}, format="json").status_code == 400
+    assert (
+        client.post(
+            URL, {**body, "ticket": upgrade_ticket.pk, "lines": [line]}, format="json"
+        ).status_code
+        == 400
+    )
     decline = api.as_user(world.customer_a).post(f"{URL}{proposed.pk}/decline/", {}, format="json")
     assert decline.status_code == 400
     assert UpgradeAssessment.objects.get().status == "proposed"
 
 
 def test_api_roles(api, world, proposed):
-    assert api.as_user(world.customer_a).post(f"{URL}{proposed.pk}/propose/").status_code in (403, 409)
+    assert api.as_user(world.customer_a).post(f"{URL}{proposed.pk}/propose/").status_code in (
+        403,
+        409,
+    )
     assert api.as_user(world.engineer1).post(f"{URL}{proposed.pk}/approve/").status_code == 403
 
 
 def test_api_list_query_count(api, world, django_assert_num_queries):
     for _n in range(3):
-        ticket = TicketFactory(site=world.site_a, kind=Ticket.Kind.UPGRADE, equipment=world.equipment_a)
-        services.assessment_create(actor=world.manager, ticket=ticket, fields=dict(FIELDS), lines=LINES)
+        ticket = TicketFactory(
+            site=world.site_a, kind=Ticket.Kind.UPGRADE, equipment=world.equipment_a
+        )
+        services.assessment_create(
+            actor=world.manager, ticket=ticket, fields=dict(FIELDS), lines=LINES
+        )
     client = api.as_user(world.manager)
     # the user's centres, the page of assessments (joined), their quote lines
     with django_assert_num_queries(3):

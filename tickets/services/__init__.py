@@ -11,6 +11,7 @@ from .flow import (
     ticket_triage,
     ticket_wait_customer,
 )
+from .hotline import ticket_register_call
 from .inbound import inbound_discard, inbound_register, ingest_message
 from .intake import attachment_add, comment_add, ticket_create, ticket_edit
 from .lifecycle import (
@@ -44,6 +45,7 @@ __all__ = [
     "ticket_edit",
     "ticket_escalate",
     "ticket_follow_up",
+    "ticket_register_call",
     "ticket_reopen",
     "ticket_resolve",
     "ticket_respond",
