@@ -152,4 +152,6 @@ class ServiceTeamSerializer(serializers.Serializer):
 class ServiceTeamInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     lead = ScopedPrimaryKeyRelatedField(selector=_active_staff)
-    members = ScopedPrimaryKeyRelatedField(selector=_active_staff, many=True, max_length=100)
+    members = serializers.ListField(
+        child=ScopedPrimaryKeyRelatedField(selector=_active_staff), max_length=100
+    )
