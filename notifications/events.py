@@ -40,6 +40,11 @@ TICKET_CANCELLED = "ticket_cancelled"
 # --- inbound e-mail (sent by tickets.inbound) -------------------------------------
 INBOUND_EMAIL_PENDING = "inbound_email_pending"
 
+# --- upgrade assessments (sent by inspections.services.upgrades, issue 18) -----------
+ASSESSMENT_PROPOSED = "assessment_proposed"
+ASSESSMENT_APPROVED = "assessment_approved"
+ASSESSMENT_DECLINED = "assessment_declined"
+
 GENERIC_TEMPLATE = "notifications/email/generic"
 
 
@@ -155,6 +160,21 @@ EVENTS: dict[str, Event] = {
             TICKET_CANCELLED,
             "The ticket was cancelled (to the customer and the assignee).",
             _("Fault report %(target)s was cancelled"),
+        ),
+        Event(
+            ASSESSMENT_PROPOSED,
+            "An upgrade assessment awaits the customer's decision (to the customer).",
+            _("%(target)s awaits your decision"),
+        ),
+        Event(
+            ASSESSMENT_APPROVED,
+            "The customer approved an upgrade assessment; the upgrade is planned (to staff).",
+            _("%(target)s was approved"),
+        ),
+        Event(
+            ASSESSMENT_DECLINED,
+            "The customer declined an upgrade assessment (to staff).",
+            _("%(target)s was declined"),
         ),
         Event(
             INBOUND_EMAIL_PENDING,
