@@ -129,7 +129,7 @@ def _active_staff(user):
 class TeamMemberSerializer(serializers.Serializer):
     user = serializers.IntegerField(source="user.pk")
     name = serializers.CharField(source="user.get_full_name")
-    role = serializers.ChoiceField(choices=ServiceTeamMember.Role.choices)
+    team_role = serializers.ChoiceField(source="role", choices=ServiceTeamMember.Role.choices)
     staff_role = serializers.CharField(source="user.role")
     phone = serializers.CharField(source="user.phone")
     email = serializers.EmailField(source="user.email")

@@ -99,7 +99,7 @@ def test_api_team_customers_see_their_contacts_only(api, world, team):
     url = f"/api/v1/contracts/{world.contract_a.pk}/team/"
     mine = api.as_user(world.customer_a).get(url)
     assert mine.status_code == 200
-    assert [m["role"] for m in mine.json()["members"]][0] == "lead"
+    assert [m["team_role"] for m in mine.json()["members"]][0] == "lead"
     assert mine.json()["warnings"] == []  # the shortfall is the provider's business
     assert api.as_user(world.customer_b).get(url).status_code == 404
     staff = api.as_user(world.manager).get(url).json()
