@@ -1,6 +1,13 @@
 from datetime import date
 
-from .models import Equipment, EquipmentModel, ServiceContract, Site
+from .models import (
+    Equipment,
+    EquipmentModel,
+    ServiceContract,
+    ServiceTeam,
+    ServiceTeamMember,
+    Site,
+)
 
 
 def seed(ctx):
@@ -105,6 +112,23 @@ def seed(ctx):
     )
     if created:
         contract_b.sites.set([site_b])
+    _team(ctx, contract_a)
     ctx["site_a"], ctx["site_a2"], ctx["site_b"] = site_a, site_a2, site_b
     ctx["contract_a"], ctx["contract_b"] = contract_a, contract_b
     ctx["model_plc"], ctx["model_ups"] = plc, ups
+
+
+def _team(ctx, contract):
+    """Contract A's dedicated team: the expert leads, two engineers. Three people, under
+    the plan's five, so the demo shows the warning on the team workload page."""
+    team, _created = ServiceTeam.objects.get_or_create(
+        contract=contract, defaults={"name": "Metro Line 3"}
+    )
+    for username, role in (
+        ("expert", ServiceTeamMember.Role.LEAD),
+        ("engineer1", ServiceTeamMember.Role.MEMBER),
+        ("engineer2", ServiceTeamMember.Role.MEMBER),
+    ):
+        ServiceTeamMember.objects.get_or_create(
+            team=team, user=ctx.users[username], defaults={"role": role}
+        )

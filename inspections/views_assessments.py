@@ -99,7 +99,8 @@ def for_ticket(request, ticket_pk):
     if existing is not None:
         return redirect("inspections:assessment_detail", pk=existing.pk)
     if not _may_edit(request.user):
-        raise Http404
+        # The customer's link on an upgrade ticket: nothing to decide yet.
+        return render(request, "inspections/assessments/pending.html", {"ticket": ticket})
     return _edit(request, ticket=ticket, assessment=None)
 
 

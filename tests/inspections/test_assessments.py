@@ -231,3 +231,12 @@ def test_api_list_query_count(api, world, django_assert_num_queries):
     with django_assert_num_queries(3):
         response = client.get(URL)
     assert len(response.json()["results"]) == 3
+
+
+def test_customer_link_before_the_proposal_says_it_is_being_prepared(client, world, draft):
+    client.force_login(world.customer_a)
+    page = client.get(f"/inspections/assessments/ticket/{draft.ticket_id}/")
+    assert page.status_code == 200 and b"assessment-pending" in page.content
+    assert client.get(f"/inspections/assessments/{draft.pk}/").status_code == 404
+    client.force_login(world.customer_b)
+    assert client.get(f"/inspections/assessments/ticket/{draft.ticket_id}/").status_code == 404
