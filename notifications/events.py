@@ -216,6 +216,26 @@ LABELS: dict[str, Promise] = {
     INBOUND_EMAIL_PENDING: _("E-mail waiting for registration"),
 }
 
+# What customers are told about (the rest goes to staff): their channel page offers these.
+CUSTOMER_EVENTS = frozenset(
+    {
+        TICKET_RECEIVED,
+        TICKET_TRIAGED,
+        TICKET_WAITING_CUSTOMER,
+        VISIT_DISPATCHED,
+        VISIT_COMPLETED,
+        TICKET_RESOLVED,
+        TICKET_FOLLOWED_UP,
+        TICKET_COMMENTED,
+        TICKET_REOPENED,
+        TICKET_CANCELLED,
+        "training_enrolled",
+        "training_certificate_issued",
+        "training_obligation_due_soon",
+        "training_obligation_lapsed",
+    }
+)
+
 # An event whose context carries a link the recipient acts on: the context key and the
 # label the short channels (SMS, group robots) show with it, in the recipient's language.
 ACTIONS: dict[str, tuple[str, Promise]] = {

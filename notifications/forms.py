@@ -9,9 +9,10 @@ from . import events, ports
 from .models import ChannelEndpoint, ChannelPreference
 
 
-def event_choices(extra=()) -> list[tuple[str, str]]:
-    """The subscribable events, plus names an endpoint already has (set through the API)."""
-    choices = [(name, label) for name, label in events.LABELS.items()]
+def event_choices(extra=(), *, only=None) -> list[tuple[str, str]]:
+    """The subscribable events (`only` those, when given), plus names already chosen
+    (an endpoint's set through the API)."""
+    choices = [(n, label) for n, label in events.LABELS.items() if only is None or n in only]
     known = set(events.LABELS)
     return choices + [(name, name) for name in extra if name not in known]
 
@@ -20,8 +21,9 @@ class PreferencesForm(forms.Form):
     """E-mail (on unless turned off) and SMS (off unless turned on): each for every
     event or only the ticked ones."""
 
-    def __init__(self, *args, preferences: dict, **kwargs):
+    def __init__(self, *args, preferences: dict, customer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        offered = events.CUSTOMER_EVENTS if customer else None
         for channel, label in ChannelPreference.Channel.choices:
             chosen = preferences.get(channel)
             enabled = chosen.enabled if chosen else channel == ChannelPreference.Channel.EMAIL
@@ -32,7 +34,7 @@ class PreferencesForm(forms.Form):
             )
             self.fields[f"{channel}_events"] = forms.MultipleChoiceField(
                 label=_("Only for these events (none ticked: every event)"),
-                choices=event_choices(chosen.events if chosen else ()),
+                choices=event_choices(chosen.events if chosen else (), only=offered),
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
                 initial=chosen.events if chosen else [],

@@ -79,7 +79,9 @@ DELIVERIES_PAGE_SIZE = 25
 def channel_preferences(request):
     """Every user: e-mail and SMS, for every event or the ticked ones."""
     chosen = {p.channel: p for p in selectors.channel_preferences_of(request.user)}
-    form = PreferencesForm(request.POST or None, preferences=chosen)
+    form = PreferencesForm(
+        request.POST or None, preferences=chosen, customer=request.user.is_customer
+    )
     if request.method == "POST" and form.is_valid():
         for channel, enabled, wanted in form.choices():
             endpoints.preference_set(
