@@ -379,3 +379,47 @@ def test_the_survey_link_goes_to_the_customers_own_robot_group_never_to_a_staff_
     assert _answer_through(link, ticket, 4).score == 4
     assert customers_group.history.count() == 1  # created, by the admin
     assert customers_group.history.get().history_user == world.admin
+
+
+def _every_channel(world, receiver, settings, kind):
+    """One subscriber of `ticket_resolved` on the channel `kind`, all at the receiver."""
+    if kind == "sms":
+        settings.SMS_BACKEND = "aliyun"
+        settings.SMS_ALIYUN_ENDPOINT = f"{receiver.url}/sms"
+        settings.SMS_ALIYUN_ACCESS_KEY_ID, settings.SMS_ALIYUN_ACCESS_KEY_SECRET = "k", "s"
+        settings.SMS_ALIYUN_SIGN_NAME, settings.SMS_ALIYUN_TEMPLATE_CODE = "服务台", "SMS_1"
+        receiver.ok_body = b'{"Code": "OK", "errcode": 0}'
+        world.customer_a.phone = "13800000003"
+        world.customer_a.save()
+        endpoints.preference_set(user=world.customer_a, channel="sms", enabled=True)
+        return
+    _endpoint(
+        world,
+        receiver,
+        kind=kind,
+        url=f"{receiver.url}/{kind}?access_token=t",
+        secret=SECRET if kind != "wecom" else "",
+    )
+
+
+@pytest.mark.parametrize("kind", ["webhook", "wecom", "dingtalk", "sms"])
+def test_every_channel_retries_after_a_500_and_sends_nothing_for_a_rollback(
+    world, receiver, ticket_a, settings, kind
+):
+    _every_channel(world, receiver, settings, kind)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.notify(recipients=[world.customer_a], event="ticket_resolved", target=ticket_a)
+        raise RuntimeError("rolled back")
+    assert not OutboxMessage.objects.exists() and not _deliver_now()
+    assert receiver.requests == []
+    receiver.script = [(500, b"busy")]
+    with transaction.atomic():
+        services.notify(recipients=[world.customer_a], event="ticket_resolved", target=ticket_a)
+    first = _deliver_now()
+    assert first["retry"] == 1, first
+    row = OutboxMessage.objects.get(channel=kind)
+    assert row.status == "pending" and "500" in row.last_error
+    assert _deliver_now()["sent"] >= 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert len(receiver.requests) == 2 and receiver.requests[0].path == receiver.requests[1].path
