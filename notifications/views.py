@@ -83,10 +83,7 @@ def channel_preferences(request):
         request.POST or None, preferences=chosen, customer=request.user.is_customer
     )
     if request.method == "POST" and form.is_valid():
-        for channel, enabled, wanted in form.choices():
-            endpoints.preference_set(
-                user=request.user, channel=channel, enabled=enabled, events=wanted
-            )
+        endpoints.preferences_save(user=request.user, choices=form.choices())
         messages.success(request, _("Your notification channels were saved."))
         return redirect("notifications:channels")
     return render(

@@ -97,3 +97,12 @@ def preference_set(*, user, channel: str, enabled: bool, events=()) -> ChannelPr
     preference._history_user = user
     preference.save()
     return preference
+
+
+@transaction.atomic
+def preferences_save(*, user, choices) -> list[ChannelPreference]:
+    """The channel page's save: every channel's (channel, enabled, events) at once."""
+    return [
+        preference_set(user=user, channel=channel, enabled=enabled, events=events)
+        for channel, enabled, events in choices
+    ]
