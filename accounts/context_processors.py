@@ -30,6 +30,7 @@ NAVIGATION = [
     (_("Inbound e-mail"), "tickets:inbound", {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}),
     (_("Service teams"), "tickets:team_workload", {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}),
     (_("Users"), "accounts:user_list", {Role.CUSTOMER_ADMIN, Role.ADMIN}),
+    (_("Webhooks and robots"), "notifications:endpoint_list", {Role.ADMIN}),  # issue 17
 ]
 
 
