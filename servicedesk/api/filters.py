@@ -1,4 +1,4 @@
-from datetime import UTC, MAXYEAR, MINYEAR
+from datetime import MAXYEAR, MINYEAR, UTC
 
 import django_filters
 from django import forms
