@@ -1,9 +1,9 @@
 """The authorisation matrix (issue 13), generated from the URL configuration: every API
 route × method × role, on objects of the caller's own and of the other organisation
-(the demo data, plus a second region for the staff), and anonymously: customer
-admins by organisation, engineers by their tickets, dispatcher, manager and expert by the
-sites of their service centres (admins see everything). Never a 2xx outside scope, never a 5xx. Routes added
-later are covered by the same walk.
+(the demo data, plus a second region for the staff), and anonymously: customer admins
+by organisation, engineers by their tickets, dispatcher, manager and expert by the sites
+of their service centres (admins see everything). Never a 2xx outside scope, never a
+5xx. Routes added later are covered by the same walk.
 
 The scope is worked out here independently of the selectors: an object belongs to the
 organisation its foreign keys lead to (ticket → organisation, visit → ticket → …)."""
