@@ -49,10 +49,14 @@ def test_a_year_filter_still_filters(world, api):
     assert response.json()["results"] == []
 
 
-def test_schema_declares_a_year_as_a_bounded_integer():
+@pytest.fixture(scope="module")
+def schema():
     from drf_spectacular.generators import SchemaGenerator
 
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_schema_declares_a_year_as_a_bounded_integer(schema):
     parameters = schema["paths"]["/api/v1/sla/calendar-days/"]["get"]["parameters"]
     (year,) = [p for p in parameters if p["name"] == "date__year"]
     assert year["schema"] == {"type": "integer", "minimum": 1, "maximum": 9999}
@@ -126,3 +130,18 @@ def test_schema_declares_errors_and_nullable_fields(tmp_path):
     assert "/api/v1/auth/logout/" in schema["paths"]
     me = schema["components"]["schemas"]["Me"]["properties"]
     assert me["engineer_profile"].get("nullable") is True
+
+
+def test_schema_types_every_download_as_binary(schema):
+    downloads = 0
+    for path, item in schema["paths"].items():
+        for operation in item.values():
+            content = operation["responses"].get("200", {}).get("content", {})
+            files = {kind: body for kind, body in content.items() if "json" not in kind}
+            files.pop("text/csv", None)  # the CSV renderer of the stock lists, beside JSON
+            if path.endswith(".pdf"):
+                assert set(files) == {"application/pdf"}, path
+            for kind, body in files.items():
+                downloads += 1
+                assert body["schema"] == {"type": "string", "format": "binary"}, (path, kind)
+    assert downloads >= 8  # reports, labels, certificates, attachments, photos, materials
