@@ -159,6 +159,8 @@ def ticket_edit(*, ticket: Ticket, actor: User, **changes) -> Ticket:
         )
         ticket.search_document = search.document(ticket.title, ticket.description, *comments)
     base.save(ticket, *changed, *(("search_document",) if text_changed else ()))
+    if "equipment" in changed:
+        base.facts(ticket)
     base.record(
         ticket,
         kind="edited",
