@@ -304,9 +304,8 @@ def main():
         levels = [int(c) for c in args.concurrency.split(",")]
         rows, failures = [], []
         for name, target, make in selected:
-            warm, _wall, _errors = run_batch(
-                app.port, make, 2, 1
-            )  # warm the workers (imports, caches)
+            # Warm the workers (imports, caches); the smoke run only needs every case to answer.
+            warm, _wall, _errors = run_batch(app.port, make, 1 if args.smoke else 2, 1)
             slow = (
                 bool(warm) and max(warm) > 2.0
             )  # seconds: a few requests tell enough, keep the run bounded

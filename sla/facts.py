@@ -11,6 +11,7 @@ transaction holds, so two tickets reported at once never queue on a shared total
 `rebuild` recomputes everything from the tickets (migration, `rebuild_facts`).
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -244,11 +245,33 @@ def refresh(ticket: Ticket, clocks, *, new: bool = False) -> None:
     if old == source:
         return
     deltas = difference(contribution(old, tz) if old else {}, contribution(source, tz))
+    if new and connection.vendor == "postgresql":
+        _insert_new(ticket.pk, source, deltas)
+        return
     DailyFact.objects.bulk_create(_rows(deltas))
     if stored:
         TicketFacts.objects.filter(ticket_id=ticket.pk).update(source=source.as_json())
     else:
         TicketFacts.objects.create(ticket_id=ticket.pk, source=source.as_json())
+
+
+def _insert_new(ticket_id: int, source: Source, deltas: dict) -> None:
+    """A new ticket's facts and its source in one statement (one round trip of the
+    create request instead of two)."""
+    columns = [*KEY, *MEASURES, "fresh"]
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    params = [ticket_id, json.dumps(source.as_json())]
+    for key, measures in deltas.items():
+        params += [*key, *measures, True]
+    names = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'WITH source AS (INSERT INTO "{TicketFacts._meta.db_table}" (ticket_id, source) '
+            f"VALUES (%s, %s::jsonb)) "
+            f'INSERT INTO "{DailyFact._meta.db_table}" ({names}) VALUES '
+            + ", ".join([one] * len(deltas)),
+            params,
+        )
 
 
 def refresh_ticket(*, ticket: Ticket) -> None:
