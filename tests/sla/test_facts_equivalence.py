@@ -137,3 +137,16 @@ def test_a_zone_with_other_days_reads_the_rows(world):
         assert kpis.dashboard(world.users.manager, other) == kpis.dashboard_from_rows(
             world.users.manager, other
         )
+
+
+def test_the_compaction_task_folds_fresh_rows(world):
+    from sla.tasks import compact_facts
+
+    for day in (2, 3):
+        triage(report(site=world.site_a, at=cst(2026, 3, day, 9)), cst(2026, 3, day, 9, 5))
+    month = kpis.filters_for(start=START.date(), end=START.date() + timedelta(days=30))
+    before = kpis.dashboard(world.users.manager, month)
+    assert compact_facts.apply().get() == 2  # two days folded
+    assert compact_facts.apply().get() == 0
+    assert not DailyFact.objects.filter(fresh=True).exists()
+    assert kpis.dashboard(world.users.manager, month) == before
