@@ -344,6 +344,13 @@ class Clock(TimeStampedModel):
                 include=["metric", "state", "breached"],
                 name="sla_clock_ticket_cover_idx",
             ),
+            # The dashboard's "clocks due past their calendar's holiday data" count:
+            # open clocks flagged beyond coverage only (usually none), not all clocks.
+            models.Index(
+                fields=["ticket"],
+                condition=Q(beyond_coverage=True, state__in=["running", "paused", "breached"]),
+                name="sla_clock_beyond_coverage_idx",
+            ),
         ]
 
     def __str__(self):
@@ -423,6 +430,12 @@ class DailyFact(models.Model):
         indexes = [
             # Every dashboard query: WHERE fact = … AND day >= … AND day < … (+ filters)
             models.Index(fields=["fact", "day"], name="sla_dailyfact_fact_day_idx"),
+            # The breach lists: the misses of the period only.
+            models.Index(
+                fields=["day"],
+                condition=Q(fact="clock", breached=True),
+                name="sla_dailyfact_missed_idx",
+            ),
             # facts.compact: the days that have rows not folded yet.
             models.Index(fields=["day"], condition=Q(fresh=True), name="sla_dailyfact_fresh_idx"),
         ]
