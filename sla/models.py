@@ -373,10 +373,11 @@ class DailyFact(models.Model):
     folds a day's rows into one per key. The dashboard sums whatever is there."""
 
     class Fact(models.TextChoices):
-        REPORTED = "reported", _("reported")  # per ticket, on its report day
-        RESOLVED = "resolved", _("resolved")  # per ticket, on its resolution day
-        CLOCK = "clock", _("clock")  # per clock, on its ticket's report day
-        FAILURE = "failure", _("failure")  # per fault not cancelled, for MTBF
+        # Internal (never shown), so not translated.
+        REPORTED = "reported"  # per ticket, on its report day
+        RESOLVED = "resolved"  # per ticket, on its resolution day
+        CLOCK = "clock"  # per clock, on its ticket's report day
+        FAILURE = "failure"  # per fault not cancelled, for MTBF
 
     id = models.BigAutoField(primary_key=True)
     fact = models.CharField(max_length=8, choices=Fact.choices)

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             name='DailyFact',
             fields=[
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('fact', models.CharField(choices=[('reported', 'reported'), ('resolved', 'resolved'), ('clock', 'clock'), ('failure', 'failure')], max_length=8)),
+                ('fact', models.CharField(choices=[('reported', 'Reported'), ('resolved', 'Resolved'), ('clock', 'Clock'), ('failure', 'Failure')], max_length=8)),
                 ('day', models.DateField()),
                 ('resolved_day', models.DateField(blank=True, null=True)),
                 ('severity', models.CharField(blank=True, max_length=10)),
