@@ -14,11 +14,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def _plans():
     from datetime import timedelta
 
-    from django.db.models import Count
+    from django.db.models import Sum
     from django.utils import timezone
 
     from accounts.models import Organization, User
-    from sla import kpis
+    from sla import dashboard_facts, kpis
+    from sla.models import DailyFact
     from sla.selectors import order_by_nearest_due
     from tickets import search
     from tickets.models import Ticket
@@ -49,17 +50,20 @@ def _plans():
         ("global, a year", today - timedelta(days=364), None),
     ):
         f = kpis.filters_for(start=start, end=today, organization=organization)
-        tickets = kpis.scoped_tickets(manager, f)
-        clocks = kpis.period_clocks(tickets, f)
+        facts = dashboard_facts.facts_in_scope(manager, f)
         yield (
-            f"dashboard {label}: clock figures",
-            clocks.values("metric", "ticket__severity", "state", "breached")
-            .annotate(n=Count("pk"))
+            f"dashboard {label}: clock figures (daily facts)",
+            facts.filter(fact=DailyFact.Fact.CLOCK)
+            .values("metric", "severity", "state", "breached")
+            .annotate(count=Sum("n"))
             .order_by(),
         )
         yield (
-            f"dashboard {label}: ticket figures",
-            tickets.filter(kpis._reported(f) | kpis._resolved(f)).values("pk"),
+            f"dashboard {label}: ticket figures (daily facts)",
+            facts.filter(fact__in=["reported", "resolved"])
+            .values("fact")
+            .annotate(n=Sum("n"), faults=Sum("faults"), repair_us=Sum("repair_us"))
+            .order_by(),
         )
 
 

@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=30),
     },
     "sla-sweep": {"task": "sla.tasks.sweep_clocks", "schedule": timedelta(minutes=1)},
+    # issue 15: fold the dashboard's fresh daily-fact rows (sla/facts.py)
+    "sla-compact-facts": {"task": "sla.tasks.compact_facts", "schedule": timedelta(minutes=1)},
     # issue 14: next year's holidays when the package knows them; 90-day coverage notice
     "sla-calendar-coverage": {
         "task": "sla.tasks.calendar_coverage",

@@ -10,7 +10,7 @@ class SlaConfig(AppConfig):
         # sla answers the tickets app's questions about clocks (tickets.ports).
         from tickets import ports
 
-        from . import selectors
+        from . import facts, selectors
         from .services import clocks_on_ticket_event, sweep
 
         ports.sla_on_ticket_event.provide(clocks_on_ticket_event)
@@ -18,3 +18,4 @@ class SlaConfig(AppConfig):
         ports.sla_clocks_for_ticket.provide(selectors.clocks_for_ticket)
         ports.sla_order_by_nearest_due.provide(selectors.order_by_nearest_due)
         ports.sla_sweep.provide(sweep)
+        ports.sla_facts_changed.provide(facts.refresh_ticket)

@@ -182,17 +182,23 @@ def clock_figures(clocks: QuerySet[Clock]) -> dict:
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return clock_figures_of(
+        (r["metric"], r["ticket__severity"], r["state"], r["breached"], r["n"]) for r in rows
+    )
+
+
+def clock_figures_of(rows) -> dict:
+    """The clock figures from (metric, severity, state, breached, count) groups."""
     cells: dict[tuple[str, str], list[int]] = {}
     by_state = dict.fromkeys(State.values, 0)
     later_stopped = 0
-    for row in rows:
-        by_state[row["state"]] += row["n"]
-        cell = cells.setdefault((row["metric"], row["ticket__severity"]), [0, 0])
-        state, breached = row["state"], row["breached"]
-        later_stopped += row["n"] if breached and state == State.STOPPED else 0
+    for metric, severity, state, breached, n in rows:
+        by_state[state] += n
+        cell = cells.setdefault((metric, severity), [0, 0])
+        later_stopped += n if breached and state == State.STOPPED else 0
         if is_decided(state, breached):
-            cell[1] += row["n"]
-            cell[0] += row["n"] if is_on_time(state, breached) else 0
+            cell[1] += n
+            cell[0] += n if is_on_time(state, breached) else 0
     per_metric = []
     for metric in Metric.values:
         on_time = sum(v[0] for (m, _s), v in cells.items() if m == metric)
@@ -232,6 +238,11 @@ def _trunc(f: Filters, field: str):
 
 def series(tickets: QuerySet[Ticket], clocks: QuerySet[Clock], f: Filters) -> list[dict]:
     """Per week or month of report: tickets, MTTR and compliance. Two grouped queries."""
+    rows, by_bucket = _series_rows(tickets, clocks, f)
+    return series_of(rows, by_bucket)
+
+
+def _series_rows(tickets, clocks, f: Filters):
     ticket_rows = (
         tickets.filter(_reported(f))
         .annotate(bucket=_trunc(f, "reported_at"))
@@ -247,23 +258,28 @@ def series(tickets: QuerySet[Ticket], clocks: QuerySet[Clock], f: Filters) -> li
         .annotate(total=Count("pk", filter=DECIDED), on_time=Count("pk", filter=ON_TIME))
         .order_by()
     )
-    by_bucket = {row["bucket"]: row for row in clock_rows}
+    by_bucket = {_bucket_date(row["bucket"]): (row["on_time"], row["total"]) for row in clock_rows}
+    return [(_bucket_date(row["bucket"]), row["n"], row["mttr"]) for row in ticket_rows], by_bucket
+
+
+def _bucket_date(bucket):
+    return timezone.localtime(bucket).date() if isinstance(bucket, datetime) else bucket
+
+
+def series_of(ticket_rows, by_bucket: dict) -> list[dict]:
+    """The series from (bucket, tickets, MTTR) rows in bucket order and the clocks'
+    (on time, decided) per bucket."""
     out = []
-    for row in ticket_rows:
-        clock_row = by_bucket.get(row["bucket"], {"total": 0, "on_time": 0})
-        bucket = (
-            timezone.localtime(row["bucket"]).date()
-            if isinstance(row["bucket"], datetime)
-            else row["bucket"]
-        )
+    for bucket, n, mttr in ticket_rows:
+        on_time, total = by_bucket.get(bucket, (0, 0))
         out.append(
             {
                 "bucket": bucket,
-                "tickets": row["n"],
-                "mttr_hours": _hours(row["mttr"]),
-                "met_on_time": clock_row["on_time"],
-                "decided": clock_row["total"],
-                "compliance": _rate(clock_row["on_time"], clock_row["total"]),
+                "tickets": n,
+                "mttr_hours": _hours(mttr),
+                "met_on_time": on_time,
+                "decided": total,
+                "compliance": _rate(on_time, total),
             }
         )
     return out
@@ -290,29 +306,46 @@ def breaches(clocks: QuerySet[Clock]) -> dict:
         .annotate(n=Count("pk"), stopped=stopped)
         .order_by("-n", "ticket__assignee__username")
     )
+    return breaches_of(
+        [
+            (
+                r["ticket__site__service_center_id"],
+                r["ticket__site__service_center__name"],
+                r["n"],
+                r["stopped"],
+            )
+            for r in by_centre
+        ],
+        [
+            (
+                r["ticket__assignee_id"],
+                r["ticket__assignee__username"],
+                r["ticket__assignee__first_name"],
+                r["ticket__assignee__last_name"],
+                r["n"],
+                r["stopped"],
+            )
+            for r in by_engineer
+        ],
+    )
+
+
+def breaches_of(by_centre, by_engineer) -> dict:
+    """The breach lists from (centre, name, misses, stopped) and (engineer, username,
+    first name, last name, misses, stopped) rows, in their order."""
     return {
         "breaches_by_centre": [
-            {
-                "service_center": r["ticket__site__service_center_id"],
-                "name": r["ticket__site__service_center__name"],
-                "breaches": r["n"],
-                "later_stopped": r["stopped"],
-            }
-            for r in by_centre
+            {"service_center": pk, "name": name, "breaches": n, "later_stopped": stopped}
+            for pk, name, n, stopped in by_centre
         ],
         "breaches_by_engineer": [
             {
-                "engineer": r["ticket__assignee_id"],
-                "name": (
-                    f"{r['ticket__assignee__first_name']} "
-                    f"{r['ticket__assignee__last_name']}".strip()
-                    or r["ticket__assignee__username"]
-                    or ""
-                ),
-                "breaches": r["n"],
-                "later_stopped": r["stopped"],
+                "engineer": pk,
+                "name": f"{first} {last}".strip() or username or "",
+                "breaches": n,
+                "later_stopped": stopped,
             }
-            for r in by_engineer
+            for pk, username, first, last, n, stopped in by_engineer
         ],
     }
 
@@ -327,9 +360,7 @@ def _in_service_since(row, f: Filters) -> datetime:
 def mtbf(user: User, f: Filters, *, top: int = 20) -> dict:
     """MTBF per unit and per organisation: the units in scope, and their failures in the
     period grouped per unit (two queries)."""
-    from assets.selectors import equipment_visible_to
-
-    units = equipment_visible_to(user).filter(scope_q(site_path="site", **_scope_filters(f)))
+    units = mtbf_units(user, f)
     # The failures come from the tickets reported in the period (the reported_at index
     # drives the query), grouped per unit; the units themselves are a small table.
     failures = Ticket.objects.filter(
@@ -347,6 +378,17 @@ def mtbf(user: User, f: Filters, *, top: int = 20) -> dict:
         .annotate(failures=Count("pk"), downtime=Sum(down))
         .order_by()
     }
+    return mtbf_of(units, per_unit, f, top=top)
+
+
+def mtbf_units(user: User, f: Filters):
+    from assets.selectors import equipment_visible_to
+
+    return equipment_visible_to(user).filter(scope_q(site_path="site", **_scope_filters(f)))
+
+
+def mtbf_of(units, per_unit: dict, f: Filters, *, top: int = 20) -> dict:
+    """MTBF from the units in scope and {unit: {"failures", "downtime"}} (one query)."""
     rows = list(
         units.values(
             "pk",
@@ -424,7 +466,18 @@ def other_apps(f: Filters) -> dict:
 
 
 def dashboard(user: User, f: Filters) -> dict:
-    """Every KPI of the dashboard for `user`'s scope: 11 queries."""
+    """Every KPI of the dashboard for `user`'s scope: from the daily facts when the
+    caller's scope and days are theirs (sla.dashboard_facts), else from the rows."""
+    from . import dashboard_facts
+
+    if dashboard_facts.applies(user, f):
+        return dashboard_facts.dashboard(user, f)
+    return dashboard_from_rows(user, f)
+
+
+def dashboard_from_rows(user: User, f: Filters) -> dict:
+    """Every KPI of the dashboard for `user`'s scope, from the tickets and clocks of the
+    period: 11 queries, whose cost follows the tickets of the period."""
     tickets = scoped_tickets(user, f)
     clocks = period_clocks(tickets, f)
     data = {"period": {"from": f.start, "to": f.end, "bucket": f.bucket}, "goals": GOALS}

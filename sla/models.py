@@ -344,6 +344,13 @@ class Clock(TimeStampedModel):
                 include=["metric", "state", "breached"],
                 name="sla_clock_ticket_cover_idx",
             ),
+            # The dashboard's "clocks due past their calendar's holiday data" count:
+            # open clocks flagged beyond coverage only (usually none), not all clocks.
+            models.Index(
+                fields=["ticket"],
+                condition=Q(beyond_coverage=True, state__in=["running", "paused", "breached"]),
+                name="sla_clock_beyond_coverage_idx",
+            ),
         ]
 
     def __str__(self):
@@ -356,3 +363,96 @@ class Clock(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+
+class DailyFact(models.Model):
+    """What the SLA dashboard counts, summed per local day (settings.TIME_ZONE) and the
+    dimensions it filters and groups by, so a period costs its days, not its tickets
+    (sla/facts.py keeps them, docs/sla.md "Daily facts"). Rows are added, never
+    updated: a ticket's change appends the difference (`fresh`), and `facts.compact`
+    folds a day's rows into one per key. The dashboard sums whatever is there."""
+
+    class Fact(models.TextChoices):
+        # Internal (never shown), so not translated.
+        REPORTED = "reported"  # per ticket, on its report day
+        RESOLVED = "resolved"  # per ticket, on its resolution day
+        CLOCK = "clock"  # per clock, on its ticket's report day
+        FAILURE = "failure"  # per fault not cancelled, for MTBF
+
+    id = models.BigAutoField(primary_key=True)
+    fact = models.CharField(max_length=8, choices=Fact.choices)
+    day = models.DateField()
+    resolved_day = models.DateField(null=True, blank=True)
+    # No database constraints: a fact outlives nothing it names, and a deleted row
+    # must not wait for the dashboard's table.
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    site = models.ForeignKey(
+        "assets.Site", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    equipment = models.ForeignKey(
+        "assets.Equipment",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    assignee = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    severity = models.CharField(max_length=10, blank=True)
+    metric = models.CharField(max_length=20, blank=True)
+    state = models.CharField(max_length=10, blank=True)
+    breached = models.BooleanField(default=False)
+    n = models.IntegerField(default=0)
+    triageable = models.IntegerField(default=0)
+    triaged_fast = models.IntegerField(default=0)
+    faults = models.IntegerField(default=0)
+    remote = models.IntegerField(default=0)
+    followed_up = models.IntegerField(default=0)
+    repaired = models.IntegerField(default=0)
+    # Sums of microseconds: report → resolution, and (failures) the report and
+    # resolution instants since the epoch, from which MTBF's downtime is exact.
+    repair_us = models.BigIntegerField(default=0)
+    reported_us = models.BigIntegerField(default=0)
+    resolved_us = models.BigIntegerField(default=0)
+    fresh = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [
+            # Every dashboard query: WHERE fact = … AND day >= … AND day < … (+ filters)
+            models.Index(fields=["fact", "day"], name="sla_dailyfact_fact_day_idx"),
+            # The breach lists: the misses of the period only.
+            models.Index(
+                fields=["day"],
+                condition=Q(fact="clock", breached=True),
+                name="sla_dailyfact_missed_idx",
+            ),
+            # facts.compact: the days that have rows not folded yet.
+            models.Index(fields=["day"], condition=Q(fresh=True), name="sla_dailyfact_fresh_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.fact} {self.day} ×{self.n}"
+
+
+class TicketFacts(models.Model):
+    """What a ticket last added to the daily facts (sla/facts.py `Source`, as JSON): its
+    next change subtracts exactly this, whatever changed in between."""
+
+    ticket = models.OneToOneField(
+        Ticket, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    source = models.JSONField()
+
+    def __str__(self):
+        return f"facts of ticket {self.ticket_id}"

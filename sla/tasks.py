@@ -13,6 +13,15 @@ def sweep_clocks(batch_size: int = 500) -> dict:
     return asdict(services.sweep(batch_size=batch_size))
 
 
+@shared_task(name="sla.tasks.compact_facts", acks_late=True)
+def compact_facts() -> int:
+    """Fold the dashboard's fresh fact rows, one row per key and day (safe to run
+    twice or at once: each run folds exactly the rows it deleted)."""
+    from . import facts
+
+    return facts.compact()
+
+
 @shared_task(name="sla.tasks.calendar_coverage")
 def calendar_coverage() -> dict:
     """Daily: import next year's holidays once the package knows them officially (so it

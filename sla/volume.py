@@ -11,6 +11,7 @@ Business-hours clocks are given calendar-time deadlines here (a benchmark needs 
 number and spread, not their exact working-hour arithmetic)."""
 
 import io
+import json
 import queue
 import random
 import threading
@@ -29,7 +30,8 @@ from tickets import search
 from tickets.models import Comment, NumberSequence, Ticket, TicketEvent, Visit
 from tickets.services.numbers import last_handed_out
 
-from .models import Clock, Policy, Target
+from . import facts
+from .models import Clock, DailyFact, Policy, Target, TicketFacts
 
 DAY = 86400
 SPAN_DAYS = 730
@@ -247,7 +249,8 @@ class Writer:
         if v is None:
             return None
         if i in self.times:
-            return datetime.fromtimestamp(v, UTC).replace(tzinfo=None).isoformat(sep=" ")
+            # Whole seconds, as on PostgreSQL (the daily facts count the same instants).
+            return datetime.fromtimestamp(int(v), UTC).replace(tzinfo=None).isoformat(sep=" ")
         if i in self.durations:
             return int(v) * 1_000_000
         return v
@@ -456,6 +459,10 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
     w_e = Writer(TicketEvent, EVENT_COLUMNS, times=["created_at"])
     w_m = Writer(Comment, COMMENT_COLUMNS, times=["created_at", "updated_at"])
     w_v = Writer(Visit, VISIT_COLUMNS, times=VISIT_TIMES)
+    w_s = Writer(TicketFacts, ["ticket_id", "source"])
+    fact_totals: dict[tuple, list[int]] = {}
+    fact_zone = facts.zone()
+    states: list[tuple] = []
     ids = {m: _next_id(m) for m in (Ticket, Clock, TicketEvent, Comment, Visit)}
     postgres = connection.vendor == "postgresql"
     zone = timezone.get_current_timezone()
@@ -495,6 +502,7 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
             state, breached = "breached", True
         else:
             state, breached = "running", False
+        states.append((metric, state, breached))
         w_c.add(
             (
                 new_id(Clock),
@@ -529,12 +537,12 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
     def event(ticket_id, kind, at, frm, to, actor):
         w_e.add((new_id(TicketEvent), kind, frm, to, "", "{}", False, at, actor, ticket_id))
 
-    tables = [m._meta.db_table for m in (Ticket, Clock, TicketEvent, Comment, Visit)]
+    tables = [m._meta.db_table for m in (Ticket, Clock, TicketEvent, Comment, Visit, TicketFacts)]
     with transaction.atomic():
         _skip_row_triggers()
         indexes = _drop_indexes(tables) if n >= BIG else []
         copier = Copier() if connection.vendor == "postgresql" else None
-        for writer in (w_t, w_c, w_e, w_m, w_v):
+        for writer in (w_t, w_c, w_e, w_m, w_v, w_s):
             writer.copier = copier
         for i, at in enumerate(reported):
             tid = new_id(Ticket)
@@ -630,6 +638,7 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
                     )
                 )
             # Clocks, as the engine leaves them.
+            states.clear()
             dues = [
                 clock(
                     tid,
@@ -718,6 +727,23 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
                     search.tsvector_literal(doc) if postgres else None,
                 )
             )
+            source = facts.Source(
+                organization=org,
+                site=site,
+                equipment=unit,
+                assignee=engineer,
+                severity=severity,
+                kind=kind,
+                cancelled=status == "cancelled",
+                remote=done and not onsite,
+                reported=_us(at),
+                triaged=_us(triaged_at),
+                resolved=_us(resolved_at),
+                followed_up=_us(followed),
+                clocks=tuple(sorted(states)),
+            )
+            w_s.add((tid, json.dumps(source.as_json(), separators=(",", ":"))))
+            facts.add_to(fact_totals, facts.contribution(source, fact_zone))
             event(tid, "reported", at, "", "new", None)
             if triaged:
                 event(tid, "triaged", triaged_at, "new", "triaged", dispatcher)
@@ -726,7 +752,13 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
                 w_m.add((new_id(Comment), c_at, c_at, comment, internal, False, engineer, tid))
             if log and i and i % 100_000 == 0:
                 log(f"{i} tickets generated")
-        for writer in (w_t, w_v, w_c, w_e, w_m):
+        w_f = Writer(DailyFact, [*FACT_COLUMNS, "fresh"], copier=copier)
+        for key, measures in fact_totals.items():
+            w_f.add(
+                tuple(str(v) if hasattr(v, "isoformat") else v for v in (*key, *measures))
+                + (False,)
+            )
+        for writer in (w_t, w_v, w_c, w_e, w_m, w_s, w_f):
             writer.flush()
         if copier is not None:
             copier.close()
@@ -740,10 +772,18 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
         _reset_sequences()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (Ticket, Clock, TicketEvent, Comment, Visit):
+            for model in (Ticket, Clock, TicketEvent, Comment, Visit, TicketFacts, DailyFact):
                 # VACUUM too: the visibility map lets the covering indexes answer alone.
                 cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
     return Result(w_t.count, w_c.count, w_e.count, w_m.count, w_v.count)
+
+
+def _us(seconds: float | None) -> int | None:
+    """Microseconds since the epoch of a generated instant as stored (whole seconds)."""
+    return None if seconds is None else int(seconds) * 1_000_000
+
+
+FACT_COLUMNS = [*facts.KEY, *facts.MEASURES]
 
 
 def _drop_indexes(tables: list[str]) -> list[str]:

@@ -23,6 +23,11 @@ sla_order_by_nearest_due = Port(
     "tickets.ports.sla_order_by_nearest_due",
     "(queryset) → the tickets ordered by their nearest due point (`nearest_due_at`).",
 )
+sla_facts_changed = Port(
+    "tickets.ports.sla_facts_changed",
+    "(ticket=) → the ticket (locked) changed a field the dashboard counts and no clock: "
+    "bring the dashboard's daily facts in line, inside the caller's transaction.",
+)
 sla_sweep = Port(
     "tickets.ports.sla_sweep",
     "(now=) → warn and breach every clock due by `now` (the demo).",

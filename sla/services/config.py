@@ -6,12 +6,14 @@ from datetime import date, timedelta
 
 import holidays as holidays_package
 from django.db import transaction
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.errors import ServiceError
 from sla import calendar as bizcal
-from sla.models import BusinessCalendar, CalendarDay, Clock, ClockKind, Policy
+from sla.models import BusinessCalendar, CalendarDay, Clock, ClockKind, Policy, Target
 
 MAKEUP_DAY_NAME = "Make-up working day"
 
@@ -28,7 +30,29 @@ def touch_tickets(ticket_ids) -> None:
 
 def policy_for(ticket) -> Policy | None:
     """The policy of the contract covering the ticket's site on its report date, else
-    the default policy (None when there is none: the ticket runs no clocks)."""
+    the default policy (None when there is none: the ticket runs no clocks), with its
+    targets: one query (policy and targets together) when the policy has targets."""
+    from assets.models import ServiceContract
+
+    day = timezone.localdate(ticket.reported_at)
+    contract = ServiceContract.objects.filter(
+        organization_id=ticket.organization_id,
+        sites=ticket.site_id,
+        sla_policy__isnull=False,
+        starts_on__lte=day,
+        ends_on__gte=day,
+    ).order_by("-starts_on", "-pk")
+    default = Policy.objects.filter(is_default=True)
+    chosen = Coalesce(
+        Subquery(contract.values("sla_policy_id")[:1]), Subquery(default.values("pk")[:1])
+    )
+    targets = list(Target.objects.select_related("policy__calendar").filter(policy_id=chosen))
+    if targets:
+        policy = targets[0].policy
+        cached = Target.objects.filter(policy=policy)
+        cached._result_cache, cached._prefetch_done = targets, True
+        policy._prefetched_objects_cache = {"targets": cached}
+        return policy
     return policy_for_site(
         organization_id=ticket.organization_id,
         site_id=ticket.site_id,

@@ -33,7 +33,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from sla import deadlines
+from sla import deadlines, facts
 from sla.models import Clock, ClockKind, Metric, Policy, Target
 from tickets.models import Ticket
 
@@ -363,3 +363,4 @@ def clocks_on_ticket_event(
         run = _TicketClocks(ticket, new=event == "reported")
         handler(run, at, visit, data)
         run.save()
+        facts.refresh(ticket, run.rows, new=run.new)

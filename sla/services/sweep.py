@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from servicedesk.errors import ServiceError
+from sla import facts
 from sla.models import Clock, Metric
 from tickets.models import Ticket
 
@@ -157,6 +158,7 @@ def _claim(clocks: list[Clock], stage: str, now: datetime, staff: _Staff) -> lis
         claimed = [clock for clock in clocks if clock.pk in set(ids)]
         if stage == "breach":  # the ticket shows the clock's state: sync must see it
             touch_tickets(clock.ticket_id for clock in claimed)
+            facts.refresh_tickets(clock.ticket_id for clock in claimed)
             notify_many(
                 [
                     _notice(_breach_recipients(staff, clock), BREACH_EVENT, clock)

@@ -87,3 +87,36 @@ def test_nearest_due_follows_the_clocks(world):
         ticket=ticket, actor=world.dispatcher, recurred=False, satisfaction=5
     )
     assert nearest(ticket) is None
+
+
+def test_load_volume_counts_its_tickets_into_the_daily_facts(world):
+    """The loader adds the facts the services would have kept: a rebuild from the rows
+    finds the same totals, and the dashboard reads the same figures from both."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sla import dashboard_facts, facts, kpis
+    from sla.models import DailyFact
+
+    call_command("load_volume", tickets=300, seed=3, stdout=io.StringIO())
+    call_command("load_volume", tickets=40, seed=4, stdout=io.StringIO())
+
+    def totals():
+        out = Counter()
+        for row in DailyFact.objects.values_list(*facts.KEY, *facts.MEASURES):
+            key, measures = row[: len(facts.KEY)], row[len(facts.KEY) :]
+            for name, value in zip(facts.MEASURES, measures, strict=True):
+                out[(key, name)] += value
+        return +out
+
+    loaded = totals()
+    assert loaded
+    facts.rebuild()
+    assert totals() == loaded
+    today = timezone.localdate()
+    for start in (today - timedelta(days=30), today - timedelta(days=365)):
+        f = kpis.filters_for(start=start, end=today)
+        assert dashboard_facts.dashboard(world.manager, f) == kpis.dashboard_from_rows(
+            world.manager, f
+        )

@@ -171,6 +171,12 @@ def clocks(ticket: Ticket, event: str, *, at: datetime, actor=None, visit=None, 
     )
 
 
+def facts(ticket: Ticket) -> None:
+    """A field the SLA dashboard counts changed without a clock event (assignee,
+    equipment): tell the SLA engine, inside this transaction."""
+    ports.sla_facts_changed(ticket=ticket)
+
+
 def customer_recipients(ticket: Ticket) -> list[User]:
     """The reporter when a customer, else the organisation's customer admins."""
     reporter = ticket.reporter

@@ -99,6 +99,7 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User) -> Ticket:
     old = ticket.assignee_id
     ticket.assignee = assignee
     base.save(ticket, "assignee")
+    base.facts(ticket)
     base.record(
         ticket,
         kind="assigned",
@@ -248,6 +249,8 @@ def ticket_escalate(
         )
     ticket.tier, ticket.escalated_at = old_tier + 1, at
     base.save(ticket, *fields)
+    if "assignee" in fields:
+        base.facts(ticket)
     base.record(
         ticket,
         kind="escalated",

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from notifications.services import notify_many
 from servicedesk.errors import InvalidTransition, PermissionDenied, ServiceError
 from tickets import search
 from tickets.models import Attachment, Comment, Ticket
@@ -112,14 +113,22 @@ def ticket_create(
         data={"channel": channel},
     )
     base.clocks(ticket, "reported", at=at, actor=actor)
-    base.notify_after_commit(
-        recipients=base.dispatchers_for(ticket), event="ticket_reported", target=ticket, actor=actor
-    )
-    base.notify_after_commit(
-        recipients=base.customer_recipients(ticket),
-        event="ticket_received",
-        target=ticket,
-        actor=None,
+    # Both notices in one batch: one INSERT each for notifications and outbox rows.
+    notify_many(
+        [
+            {
+                "recipients": base.dispatchers_for(ticket),
+                "event": "ticket_reported",
+                "target": ticket,
+                "actor": actor,
+            },
+            {
+                "recipients": base.customer_recipients(ticket),
+                "event": "ticket_received",
+                "target": ticket,
+                "actor": None,
+            },
+        ]
     )
     return ticket
 
@@ -159,6 +168,8 @@ def ticket_edit(*, ticket: Ticket, actor: User, **changes) -> Ticket:
         )
         ticket.search_document = search.document(ticket.title, ticket.description, *comments)
     base.save(ticket, *changed, *(("search_document",) if text_changed else ()))
+    if "equipment" in changed:
+        base.facts(ticket)
     base.record(
         ticket,
         kind="edited",
