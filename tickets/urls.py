@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import web, web_inbound, web_survey
+from . import web, web_inbound, web_queue, web_survey
 
 app_name = "tickets"
 urlpatterns = [
     path("", web.ticket_list, name="list"),
     path("new/", web.ticket_create, name="create"),
-    path("queue/", web.queue, name="queue"),
+    path("new/equipment/", web.equipment_options, name="equipment_options"),
+    path("queue/", web_queue.queue, name="queue"),
+    path("queue/bulk/", web_queue.queue_bulk, name="queue_bulk"),
+    path("queue/views/", web_queue.view_save, name="view_save"),
+    path("queue/views/<int:pk>/delete/", web_queue.view_delete, name="view_delete"),
     path("mine/", web.my_work, name="my_work"),
     path("archive/", web.archive, name="archive"),
     path("<int:pk>/", web.ticket_detail, name="detail"),
