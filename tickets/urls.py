@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/report.pdf", web.report_pdf, name="report_pdf"),
     path("<int:pk>/survey/", web_survey.survey_page, name="survey"),  # issue 17
     path("attachments/<int:pk>/", web.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/preview/", web.attachment_preview, name="attachment_preview"),
     path("visits/", web.visit_list, name="visit_list"),
     path("visits/<int:pk>/", web.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/actions/<slug:action>/", web.visit_action, name="visit_action"),

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -266,20 +267,22 @@ def ticket_detail(request, pk):
     actions = allowed_actions(
         TICKET_TRANSITIONS, TICKET_ACTION_ROLES, status=ticket.status, role=user.role
     )
+    language = translation.get_language() or ""
+    canned = [
+        {"title": r.title, "body": r.body_for(language)}
+        for r in selectors.canned_replies_for(user).filter(active=True)
+    ]
     context = {
         "ticket": ticket,
-        "timeline": selectors.timeline(user, ticket).select_related("actor"),
-        "comments": selectors.comments_visible_to(user)
-        .filter(ticket=ticket)
-        .select_related("author"),
-        "attachments": selectors.attachments_visible_to(user).filter(ticket=ticket),
+        "stream": selectors.conversation(user, ticket),
         "visits": selectors.visits_visible_to(user)
         .filter(ticket=ticket)
         .select_related("engineer"),
         "clocks": selectors.sla_clocks(ticket),
-        "action_forms": [(a, ticket_action_form(a, user)) for a in actions],
+        "action_forms": [(a, ticket_action_form(a, user, ticket=ticket)) for a in actions],
         "comment_form": CommentForm(),
         "attachment_form": AttachmentForm(),
+        "canned_replies": canned,
     }
     return render(request, "tickets/ticket_detail.html", context)
 
@@ -363,6 +366,21 @@ def attachment_download(request, pk):
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+
+
+@login_required
+def attachment_preview(request, pk):
+    """A photo shown in the conversation (inline, images only; other files download)."""
+    attachment = get_object_or_404(
+        selectors.attachments_visible_to(request.user).filter(
+            content_type__in=selectors.IMAGE_TYPES
+        ),
+        pk=pk,
+    )
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required

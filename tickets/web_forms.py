@@ -163,7 +163,12 @@ class CommentForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("file"))
+    file = forms.FileField(label=_("Add a photo or file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = upload_help()
+        self.fields["file"].widget.attrs["accept"] = ",".join(allowed_extensions())
 
 
 def engineer_label(engineer) -> str:
