@@ -313,10 +313,15 @@ def ticket_action(request, pk, action):
 
 
 def _form_errors(form) -> str:
-    return "; ".join(
-        f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
-        for f, e in form.errors.items()
-    )
+    """The errors as a reader sees them: each field's label, never its internal name
+    (or "None" for a field without one)."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and field.label else ""
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return "; ".join(parts)
 
 
 @login_required
@@ -453,6 +458,7 @@ def visit_action(request, pk, action):
         )
         return redirect("tickets:visit_detail", visit.pk)
     data = dict(form.cleaned_data)
+    data.pop("confirm", None)
     try:
         if action == "sign":
             data["signature"] = _signature_file(data["signature"])

@@ -272,13 +272,22 @@ def visit_action_form(action: str, visit: Visit, data=None) -> forms.Form:
         )
     elif action == "sign":
         fields["signer_name"] = forms.CharField(label=_("signed by"), max_length=200)
-        fields["signature"] = forms.CharField(widget=forms.HiddenInput)
+        fields["signature"] = forms.CharField(
+            label=_("signature"),
+            widget=forms.HiddenInput,
+            error_messages={"required": _("Draw the signature first.")},
+        )
     elif action == "complete":
         fields["work_summary"] = forms.CharField(
             label=_("work done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
         )
     elif action == "cancel":
         fields["reason"] = forms.CharField(label=_("reason"), required=False)
+        # A cancelled visit cannot be taken back: the engineer ticks a box first.
+        fields["confirm"] = forms.BooleanField(
+            label=_("Yes, cancel this visit"),
+            error_messages={"required": _("Tick the box to confirm the cancellation.")},
+        )
     form_class = type("VisitActionForm", (forms.Form,), fields)
     return form_class(data, prefix=action)
 
