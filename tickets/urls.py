@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import web, web_inbound, web_queue, web_survey
+from . import web, web_canned, web_inbound, web_queue, web_survey
 
 app_name = "tickets"
 urlpatterns = [
@@ -25,6 +25,8 @@ urlpatterns = [
     path("visits/<int:pk>/", web.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/actions/<slug:action>/", web.visit_action, name="visit_action"),
     path("visits/<int:pk>/confirmation.pdf", web.confirmation_pdf, name="confirmation_pdf"),
+    path("canned/", web_canned.canned_list, name="canned_list"),
+    path("canned/<int:pk>/", web_canned.canned_list, name="canned_edit"),
     path("inbound/", web_inbound.inbound_list, name="inbound"),
     path("inbound/<int:pk>/register/", web_inbound.inbound_register, name="inbound_register"),
     path("inbound/<int:pk>/discard/", web_inbound.inbound_discard, name="inbound_discard"),
