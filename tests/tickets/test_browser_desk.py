@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tests.factories.accounts import PASSWORD
-from tests.factories.tickets import png_upload
 from tickets import services
 from tickets.models import CannedReply, SavedView, Ticket
 
@@ -148,13 +148,20 @@ def test_report_form_with_a_bad_file_files_no_ticket(world, browser, live_server
     assert ticket.attachments.count() == 1 and ticket.equipment == world.equipment_a
 
 
-def test_conversation_shows_one_stream_with_the_photo_inline(world, build, browser, live_server):
+def test_conversation_shows_one_stream_with_the_photo_inline(
+    world, build, browser, live_server, tmp_path
+):
     ticket = build.ticket("triaged")
+    picture = tmp_path / "cabinet.png"
+    Image.new("RGB", (320, 200), (30, 90, 160)).save(picture)
     comment = services.comment_add(
         ticket=ticket, author=world.customer_a, body="The cabinet after the storm."
     )
     services.attachment_add(
-        ticket=ticket, uploaded_by=world.customer_a, file=png_upload("cabinet.png"), comment=comment
+        ticket=ticket,
+        uploaded_by=world.customer_a,
+        file=SimpleUploadedFile("cabinet.png", picture.read_bytes(), content_type="image/png"),
+        comment=comment,
     )
     CannedReply.objects.create(
         title="Ask for the log", body_en="Please send the PLC log.", body_zh_hans="请发送日志。"
