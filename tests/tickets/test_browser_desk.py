@@ -3,11 +3,13 @@ view and bulk assignment at 1280 px, its cards at 390 px in Chinese, the report 
 refusing a bad file without filing a ticket, the conversation with a photo inline.
 Screenshots go to var/screenshots/."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from tests.factories.accounts import PASSWORD
@@ -36,9 +38,16 @@ def _shot(page, name, **kwargs):
 
 
 def _queue_of_three(world, build):
+    """A major report two hours old (its 1 h response clock breached), a general one
+    100 minutes old (its 2 h response clock past the 80% warning point), a new one."""
+    now = timezone.now()
     tickets = []
-    for title, severity in (("Pump alarm", "major"), ("Screen dark", "general"), ("UPS beeps", "")):
-        ticket = build.new(title=title)
+    for title, severity, age in (
+        ("Pump alarm", "major", timedelta(hours=2)),
+        ("Screen dark", "general", timedelta(minutes=100)),
+        ("UPS beeps", "", timedelta(0)),
+    ):
+        ticket = build.new(title=title, reported_at=now - age)
         if severity:
             ticket = services.ticket_triage(
                 ticket=ticket, actor=world.dispatcher, severity=severity
@@ -59,6 +68,11 @@ def test_queue_filters_sorts_saves_a_view_and_assigns_in_bulk(world, build, brow
     page.goto(f"{live_server.url}/tickets/queue/")
     assert set(_rows(page)) == {major.number, general.number, new.number}
     assert page.locator("[data-testid=countdown]").count() == 3
+    breached = page.locator(f"[data-number='{major.number}']")
+    assert "sla-breached" in breached.get_attribute("class")
+    assert breached.get_by_test_id("countdown").inner_text().startswith("−")
+    warned = page.locator(f"[data-number='{general.number}']")
+    assert "sla-warning" in warned.get_attribute("class")
     _shot(page, "queue-1280-en.png", full_page=True)
 
     # Sorting: the severity header, then the other way round.
