@@ -31,6 +31,7 @@ NAVIGATION = [
     (_("Service teams"), "tickets:team_workload", {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}),
     (_("Users"), "accounts:user_list", {Role.CUSTOMER_ADMIN, Role.ADMIN}),
     (_("Webhooks and robots"), "notifications:endpoint_list", {Role.ADMIN}),  # issue 17
+    (_("Canned replies"), "tickets:canned_list", {Role.MANAGER, Role.ADMIN}),
 ]
 
 
