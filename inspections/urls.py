@@ -1,7 +1,7 @@
 # The web pages of this app, mounted under /inspections/ by servicedesk/urls.py.
 from django.urls import path
 
-from . import views
+from . import settings_pages, views
 
 app_name = "inspections"
 urlpatterns = [
@@ -21,3 +21,6 @@ urlpatterns = [
     path("<int:pk>/results/<int:result_pk>/photo/", views.photo, name="photo"),
     path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
 ]
+# The managers' settings pages (servicedesk.settings_pages).
+for _page in (settings_pages.INSPECTION_PLANS, settings_pages.MAINTENANCE_PLANS):
+    urlpatterns += _page.urls()
