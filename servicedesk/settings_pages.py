@@ -39,7 +39,7 @@ class SettingsForm(forms.ModelForm):
         for name, selector in (scoped or {}).items():
             if name in self.fields:
                 self.fields[name].queryset = selector(user)
-        for name, bound in self.fields.items():
+        for bound in self.fields.values():
             widget = bound.widget
             if isinstance(bound, forms.DateField) and not isinstance(bound, forms.DateTimeField):
                 widget.input_type = "date"
@@ -300,9 +300,7 @@ def history_of(row) -> list[dict]:
 
 
 def visible_pages(user) -> list["SettingsPage"]:
-    return [
-        page for page in sorted(SETTINGS_PAGES, key=lambda p: p.order) if page.allowed(user)
-    ]
+    return [page for page in sorted(SETTINGS_PAGES, key=lambda p: p.order) if page.allowed(user)]
 
 
 @login_required

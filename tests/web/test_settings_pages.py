@@ -277,10 +277,9 @@ def test_other_centres_rows_are_not_found(client, world):
     client.force_login(world.manager)
     # The manager's regional centre is the parent of the local one: both visible.
     assert (
-        client.get(
-            reverse("spareparts:settings_stockrooms_edit", args=[other_room.pk])
-        ).status_code
+        client.get(reverse("spareparts:settings_stockrooms_edit", args=[other_room.pk])).status_code
         == 200
     )
-    assert client.get(reverse("training:settings_courses_edit", args=[course.pk])).status_code == 200
+    course_url = reverse("training:settings_courses_edit", args=[course.pk])
+    assert client.get(course_url).status_code == 200
     assert client.get(reverse("training:settings_courses_edit", args=[99999])).status_code == 404
