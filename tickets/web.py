@@ -28,6 +28,7 @@ from .transitions import (
     TICKET_TRANSITIONS,
     VISIT_ACTION_ROLES,
     VISIT_TRANSITIONS,
+    action_label,
     allowed_actions,
 )
 from .web_forms import (
@@ -295,7 +296,7 @@ def ticket_action(request, pk, action):
     except (ServiceError, ValidationError) as exc:
         messages.error(request, _message(exc))
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": action})
+        messages.success(request, _("Done: %(action)s.") % {"action": action_label(action)})
         if isinstance(result, Visit):
             return redirect("tickets:visit_detail", result.pk)
     if not selectors.tickets_visible_to(request.user).filter(pk=ticket.pk).exists():
@@ -436,7 +437,9 @@ def visit_action(request, pk, action):
     except (ServiceError, ValidationError) as exc:
         messages.error(request, _message(exc))
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": action})
+        messages.success(
+            request, _("Done: %(action)s.") % {"action": action_label(action, visit=True)}
+        )
     return redirect(reverse("tickets:visit_detail", args=[visit.pk]))
 
 
