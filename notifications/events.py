@@ -35,6 +35,7 @@ COMMENT_ADDED = "comment_added"
 TICKET_COMMENTED = (
     "ticket_commented"  # the name tickets.services sends; same templates as COMMENT_ADDED
 )
+TICKET_MENTIONED = "ticket_mentioned"  # @username in a comment (to that staff member)
 TICKET_REOPENED = "ticket_reopened"
 TICKET_CANCELLED = "ticket_cancelled"
 # --- inbound e-mail (sent by tickets.inbound) -------------------------------------
@@ -144,6 +145,12 @@ EVENTS: dict[str, Event] = {
             TICKET_COMMENTED,
             "A comment was added (to the other side; internal ones only to staff).",
             _("New comment on %(target)s"),
+            template=COMMENT_ADDED,
+        ),
+        Event(
+            TICKET_MENTIONED,
+            "A staff member was @mentioned in a comment (to them).",
+            _("You were mentioned on %(target)s"),
             template=COMMENT_ADDED,
         ),
         Event(

@@ -17,4 +17,5 @@ class SlaConfig(AppConfig):
         ports.sla_prefetch_clocks.provide(selectors.prefetch_clocks)
         ports.sla_clocks_for_ticket.provide(selectors.clocks_for_ticket)
         ports.sla_order_by_nearest_due.provide(selectors.order_by_nearest_due)
+        ports.sla_annotate_state.provide(selectors.annotate_queue_state)
         ports.sla_sweep.provide(sweep)

@@ -4,7 +4,7 @@ Tickets show their clocks through `prefetch_clocks` (one query for a whole list)
 `clocks_for_ticket` (served from that prefetch when present); the dispatcher queue
 orders by `order_by_nearest_due`."""
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 
@@ -82,6 +82,19 @@ def order_by_nearest_due(queryset: QuerySet) -> QuerySet:
     tickets without a counting clock last, then newest report first. On open tickets
     this reads the partial index `tickets_queue_due_idx` in order."""
     return queryset.order_by(F("nearest_due_at").asc(nulls_last=True), "-reported_at")
+
+
+def annotate_queue_state(queryset: QuerySet, *, now) -> QuerySet:
+    """The queue's SLA colours as two EXISTS per ticket row (evaluated for the rows of
+    one page only): an open clock past its warning point, an open clock past due.
+    Paused clocks do not count: their due time moves."""
+    counting = Clock.objects.filter(
+        ticket=OuterRef("pk"), state__in=[Clock.State.RUNNING, Clock.State.BREACHED]
+    )
+    return queryset.annotate(
+        sla_breached=Exists(counting.filter(Q(state=Clock.State.BREACHED) | Q(due_at__lte=now))),
+        sla_warning=Exists(counting.filter(warn_at__lte=now)),
+    )
 
 
 def about_to_breach(user: User, *, now, limit: int = 20) -> QuerySet[Clock]:

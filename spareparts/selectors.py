@@ -235,3 +235,28 @@ def parts_resolve(items: list[dict]) -> list[dict]:
             row["stockroom"] = rooms[item["stockroom"]]
         resolved.append(row)
     return resolved
+
+
+def shortfall(*, part: Part, quantity: int, visit=None) -> int:
+    """How much of `quantity` no single stockroom can give now (after what the visit
+    already holds reserved of the part): more than 0 means the request would open a
+    procurement request, so the visit page asks first."""
+    held = 0
+    if visit is not None:
+        held = sum(
+            r.outstanding
+            for r in Reservation.objects.filter(
+                visit=visit, part=part, status=Reservation.Status.ACTIVE
+            )
+        )
+    needed = quantity - held
+    if needed <= 0:
+        return 0
+    best = (
+        Stock.objects.filter(part=part)
+        .annotate(free=F("on_hand") - F("reserved"))
+        .order_by("-free")
+        .values_list("free", flat=True)
+        .first()
+    )
+    return max(0, needed - max(best or 0, 0))

@@ -248,6 +248,24 @@ def _visit_post(request, pk):
     return visit, form.cleaned_data
 
 
+def _procurement_confirmed(request, data, *, visit) -> bool:
+    """A quantity no stockroom can give opens a procurement request: only when the
+    form's box says so (a slip such as 9,999 is stopped here, nothing is booked)."""
+    short = selectors.shortfall(part=data["part"], quantity=data["quantity"], visit=visit)
+    if short == 0 or request.POST.get("confirm_procurement") == "on":
+        return True
+    messages.warning(
+        request,
+        _(
+            "No stockroom has %(quantity)d × %(part)s: %(short)d would be ordered through a "
+            "procurement request. Nothing was booked. To go ahead, tick “Open a procurement "
+            "request if stock is short” and send again."
+        )
+        % {"quantity": data["quantity"], "part": data["part"].name, "short": short},
+    )
+    return False
+
+
 def _run(request, call, success):
     try:
         result = call()
@@ -262,6 +280,8 @@ def _run(request, call, success):
 @require_POST
 def visit_reserve(request, pk):
     visit, data = _visit_post(request, pk)
+    if data and not _procurement_confirmed(request, data, visit=None):
+        return _back(request, visit)
     if data:
         _run(
             request,
@@ -276,6 +296,8 @@ def visit_reserve(request, pk):
 @require_POST
 def visit_use(request, pk):
     visit, data = _visit_post(request, pk)
+    if data and not _procurement_confirmed(request, data, visit=visit):
+        return _back(request, visit)
     if data:
         # through the visit's own use case, so the ticket's timeline shows the parts too
         from tickets.services import visit_use_parts

@@ -511,3 +511,54 @@ class InboundEmail(TimeStampedModel):
 
     def __str__(self):
         return f"{self.sender}: {self.subject}"
+
+
+class SavedView(TimeStampedModel):
+    """A named set of queue filters and sort order: the owner's own, or shared with
+    every dispatcher and manager."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The queue's query string without page and view (`status=new&sort=-due`).
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    shared = models.BooleanField(_("shared with the team"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("saved queue view")
+        verbose_name_plural = _("saved queue views")
+        constraints = [
+            # Saving under a name one already has replaces it instead of adding a twin.
+            models.UniqueConstraint(fields=["owner", "name"], name="tickets_savedview_owner_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CannedReply(TimeStampedModel):
+    """A reply snippet in both languages, kept by managers and inserted into a comment
+    by staff (in the language of the page)."""
+
+    title = models.CharField(_("title"), max_length=100, unique=True)
+    body_en = models.TextField(_("text (English)"))
+    body_zh_hans = models.TextField(_("text (Chinese)"))
+    active = models.BooleanField(_("in use"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+
+    def __str__(self):
+        return self.title
+
+    def body_for(self, language: str) -> str:
+        return self.body_zh_hans if (language or "").startswith("zh") else self.body_en

@@ -46,3 +46,8 @@ parts_used_on_visit = Port(
     "tickets.ports.parts_used_on_visit",
     "(visit) → the parts used on a visit, for its documents.",
 )
+sla_annotate_state = Port(
+    "tickets.ports.sla_annotate_state",
+    "(queryset, now=) → the tickets annotated with `sla_warning` (an open clock past its "
+    "warning point) and `sla_breached` (an open clock past due), for the queue.",
+)

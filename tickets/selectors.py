@@ -6,12 +6,37 @@ the caller in one place per model:
 - dispatchers and managers: the sites of their service centres (all without centres);
 - admins: everything."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from accounts.selectors import engineers_of
 
 from . import ports
-from .models import Attachment, Comment, InboundEmail, Ticket, TicketEvent, Visit, VisitPhase
+from .models import (
+    Attachment,
+    CannedReply,
+    Comment,
+    InboundEmail,
+    SavedView,
+    Ticket,
+    TicketEvent,
+    Visit,
+    VisitPhase,
+)
 
 Role = User.Role
 
@@ -129,3 +154,206 @@ def inbound_visible_to(user: User) -> QuerySet[InboundEmail]:
     if not user.is_authenticated or not user.is_dispatch_role:
         return queryset.none()
     return queryset
+
+
+# --- the dispatcher's desk ----------------------------------------------------------
+SEVERITY_RANK = Case(
+    When(severity=Ticket.Severity.MAJOR, then=Value(1)),
+    When(severity=Ticket.Severity.URGENT, then=Value(2)),
+    When(severity=Ticket.Severity.GENERAL, then=Value(3)),
+    default=Value(4),
+    output_field=IntegerField(),
+)
+# The queue's sortable columns: key → the ordering (nulls last either way).
+QUEUE_SORTS = {
+    "number": F("number"),
+    "title": F("title"),
+    "site": F("site__name"),
+    "severity": SEVERITY_RANK,
+    "status": F("status"),
+    "due": F("nearest_due_at"),
+    "assignee": F("assignee__username"),
+    "reported": F("reported_at"),
+}
+SLA_STATES = ("ok", "warning", "breached", "none")
+
+
+def queue_tickets(user: User, *, filters: dict, sort: str, now) -> QuerySet[Ticket]:
+    """The open tickets of the caller's scope, filtered and sorted for the queue, with
+    the SLA colours annotated (ports.sla_annotate_state) and only what a row shows
+    joined (site, organisation, assignee): no clocks fetched, no total counted."""
+    qs = tickets_visible_to(user).filter(status__in=Ticket.OPEN_STATUSES)
+    qs = qs.select_related(None).select_related("site", "assignee").prefetch_related(None)
+    for name in ("status", "severity", "kind"):
+        if filters.get(name):
+            qs = qs.filter(**{f"{name}__in": filters[name]})
+    for name, lookup in (
+        ("organization", "organization_id"),
+        ("site", "site_id"),
+        ("center", "site__service_center_id"),
+    ):
+        if filters.get(name):
+            qs = qs.filter(**{lookup: filters[name]})
+    assignee = filters.get("assignee")
+    if assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif assignee:
+        qs = qs.filter(assignee_id=assignee)
+    qs = ports.sla_annotate_state(qs, now=now)
+    sla = filters.get("sla")
+    if sla == "breached":
+        qs = qs.filter(sla_breached=True)
+    elif sla == "warning":
+        qs = qs.filter(sla_warning=True, sla_breached=False)
+    elif sla == "ok":
+        qs = qs.filter(sla_warning=False, sla_breached=False, nearest_due_at__isnull=False)
+    elif sla == "none":
+        qs = qs.filter(nearest_due_at__isnull=True)
+    return _queue_order(qs, sort)
+
+
+def _queue_order(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
+    key = sort.removeprefix("-")
+    if key not in QUEUE_SORTS or key == "due":
+        ordered = ports.sla_order_by_nearest_due(qs)  # the partial index, in order
+        if sort == "-due":
+            ordered = qs.order_by(F("nearest_due_at").desc(nulls_last=True), "-reported_at")
+        return ordered
+    expression = QUEUE_SORTS[key]
+    if sort.startswith("-"):
+        return qs.order_by(expression.desc(nulls_last=True), "-pk")
+    return qs.order_by(expression.asc(nulls_last=True), "pk")
+
+
+def saved_views_for(user: User) -> QuerySet[SavedView]:
+    """The caller's own views and the ones the team shares."""
+    if not user.is_authenticated or not user.is_dispatch_role:
+        return SavedView.objects.none()
+    return SavedView.objects.filter(Q(owner=user) | Q(shared=True)).select_related("owner")
+
+
+def canned_replies_for(user: User) -> QuerySet[CannedReply]:
+    """Staff insert the ones in use; managers and admins see all to keep them."""
+    if not user.is_authenticated or not user.is_staff_role:
+        return CannedReply.objects.none()
+    if user.role == User.Role.MANAGER or user.is_admin_role:
+        return CannedReply.objects.all()
+    return CannedReply.objects.filter(active=True)
+
+
+def engineer_workload(user: User) -> QuerySet[User]:
+    """The engineers the caller may assign work to, each with their centre
+    (`engineer_profile.service_center`), `open_load` (open tickets assigned) and
+    `next_due_at` (the nearest due point among them): one query, subqueries per row.
+    Least loaded first; at equal load the one whose next deadline is furthest away."""
+    own_open = Ticket.objects.filter(assignee=OuterRef("pk"), status__in=Ticket.OPEN_STATUSES)
+    load = own_open.order_by().values("assignee").annotate(n=Count("pk")).values("n")
+    next_due = own_open.order_by(F("nearest_due_at").asc(nulls_last=True)).values("nearest_due_at")[
+        :1
+    ]
+    return (
+        engineers_of(user)
+        .select_related("engineer_profile__service_center")
+        .annotate(
+            open_load=Coalesce(Subquery(load, output_field=IntegerField()), 0),
+            next_due_at=Subquery(next_due),
+        )
+        .order_by("open_load", F("next_due_at").desc(nulls_first=True), "last_name", "username")
+    )
+
+
+def suggest_assignee(engineers, ticket: Ticket) -> User | None:
+    """The least-loaded engineer of the ticket site's service centre (from an
+    `engineer_workload` list, already in that order); experts only for an escalated
+    ticket. None when that centre has nobody the caller may assign."""
+    center_id = ticket.site.service_center_id
+    for engineer in engineers:
+        profile = getattr(engineer, "engineer_profile", None)
+        if profile is None or profile.service_center_id != center_id:
+            continue
+        if ticket.tier >= Ticket.Tier.EXPERT and engineer.role != User.Role.EXPERT:
+            continue
+        return engineer
+    return None
+
+
+# --- the ticket page's one conversation ---------------------------------------------
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+# Timeline kinds the stream shows as their own entries (the comment, the file).
+SHOWN_AS_ENTRIES = ("comment", "attachment")
+
+
+def _outbound_mail(user: User, ticket: Ticket) -> QuerySet:
+    """The e-mails sent about the ticket to the customer side: staff see all of them,
+    a customer only their own."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from notifications.models import Notification
+
+    sent = Notification.objects.filter(
+        target_type=ContentType.objects.get_for_model(Ticket),
+        target_id=ticket.pk,
+        emailed_at__isnull=False,
+    ).select_related("recipient")
+    if user.is_customer:
+        return sent.filter(recipient=user)
+    return sent.exclude(recipient__role__in=User.STAFF_ROLES)
+
+
+def conversation(user: User, ticket: Ticket) -> list[dict]:
+    """Comments, files (photos to preview), e-mail in and out and the timeline, in one
+    stream, oldest first; each part read through its own scoped selector (a fixed
+    number of queries, whatever the length)."""
+    comments = list(comments_visible_to(user).filter(ticket=ticket).prefetch_related(None))
+    files = list(attachments_visible_to(user).filter(ticket=ticket).select_related("uploaded_by"))
+    by_comment: dict[int, list] = {}
+    entries = []
+    for a in files:
+        a.is_image = a.content_type in IMAGE_TYPES
+        if a.comment_id:
+            by_comment.setdefault(a.comment_id, []).append(a)
+        else:
+            entries.append(_entry("file", a.created_at, a.uploaded_by, files=[a], item=a))
+    mail_in = {}
+    if user.is_dispatch_role:
+        for inbound in InboundEmail.objects.filter(ticket=ticket).order_by("received_at", "pk"):
+            if inbound.comment_id:
+                mail_in[inbound.comment_id] = inbound
+            else:
+                entries.append(_entry("email-in", inbound.received_at, None, item=inbound))
+    for c in comments:
+        kind = "email-in" if c.via_email else "comment"
+        entries.append(
+            _entry(
+                kind,
+                c.created_at,
+                c.author,
+                files=by_comment.get(c.pk, []),
+                item=c,
+                inbound=mail_in.get(c.pk),
+            )
+        )
+    statuses = dict(Ticket.Status.choices)
+    for e in timeline(user, ticket).exclude(kind__in=SHOWN_AS_ENTRIES).select_related("actor"):
+        e.from_label = statuses.get(e.from_status, e.from_status)
+        e.to_label = statuses.get(e.to_status, e.to_status)
+        entries.append(_entry("event", e.created_at, e.actor, item=e))
+    for n in _outbound_mail(user, ticket):
+        entries.append(_entry("email-out", n.emailed_at, None, item=n))
+    order = {"event": 0, "email-in": 1, "comment": 2, "file": 3, "email-out": 4}
+    entries.sort(key=lambda entry: (entry["at"], order[entry["kind"]], entry["item"].pk))
+    return entries
+
+
+def _entry(kind, at, actor, *, item, files=(), inbound=None) -> dict:
+    internal = bool(getattr(item, "internal", False))
+    return {
+        "kind": kind,
+        "at": at,
+        "actor": actor,
+        "item": item,
+        "internal": internal,
+        "photos": [f for f in files if f.is_image],
+        "files": [f for f in files if not f.is_image],
+        "inbound": inbound,
+    }

@@ -11,9 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +23,7 @@ from accounts.models import User
 from servicedesk.api.permissions import has_role
 from servicedesk.errors import ServiceError
 
-from . import documents, ports, search, selectors, services
+from . import documents, search, selectors, services
 from .models import Ticket, Visit
 from .transitions import (
     TICKET_ACTION_ROLES,
@@ -87,14 +89,14 @@ class _PageWithoutCount:
     class paginator:  # noqa: N801 - what the template reads: no total
         num_pages = None
 
-    def __init__(self, request, queryset):
+    def __init__(self, request, queryset, size=PAGE_SIZE):
         try:
             self.number = max(1, int(request.GET.get("page", 1)))
         except (TypeError, ValueError):
             self.number = 1
-        start = (self.number - 1) * PAGE_SIZE
-        rows = list(queryset[start : start + PAGE_SIZE + 1])
-        self.object_list, self._more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+        start = (self.number - 1) * size
+        rows = list(queryset[start : start + size + 1])
+        self.object_list, self._more = rows[:size], len(rows) > size
 
     def __iter__(self):
         return iter(self.object_list)
@@ -139,22 +141,10 @@ def _rows_only(queryset):
     return queryset.select_related(None).select_related("site", "assignee").prefetch_related(None)
 
 
-def _nearest_due_first(queryset):
-    return ports.sla_order_by_nearest_due(queryset)
-
-
 @login_required
 def ticket_list(request):
     qs = _rows_only(selectors.tickets_visible_to(request.user))
     return _listing(request, qs, "tickets/ticket_list.html", title=_("Fault reports"))
-
-
-@login_required
-def queue(request):
-    _require(request, DISPATCH)
-    qs = selectors.tickets_visible_to(request.user).filter(status__in=Ticket.OPEN_STATUSES)
-    qs = _nearest_due_first(_rows_only(qs))
-    return _listing(request, qs, "tickets/ticket_list.html", title=_("Queue"), show_due=True)
 
 
 @login_required
@@ -201,25 +191,8 @@ def ticket_create(request):
         request.POST or None, request.FILES or None, user=user, initial=_unit_initial(request)
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        channel = Ticket.Channel.PORTAL if user.is_customer else Ticket.Channel.PHONE
         try:
-            ticket = services.ticket_create(
-                actor=user,
-                organization=data["organization"],
-                site=data["site"],
-                equipment=data["equipment"],
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                impact=data["impact"],
-                urgency=data["urgency"],
-                channel=channel,
-                contact_name=data.get("contact_name", ""),
-                contact_phone=data.get("contact_phone", ""),
-            )
-            if data.get("files"):
-                services.attachment_add(ticket=ticket, uploaded_by=user, file=data["files"])
+            ticket = _file_report(user, form.cleaned_data)
         except (ServiceError, ValidationError) as exc:
             form.add_error(None, _message(exc))
         else:
@@ -228,6 +201,40 @@ def ticket_create(request):
             )
             return redirect("tickets:detail", ticket.pk)
     return render(request, "tickets/ticket_form.html", {"form": form})
+
+
+@transaction.atomic
+def _file_report(user, data) -> Ticket:
+    """The ticket and all its files, or nothing: a file the storage refuses rolls the
+    report back, so sending the corrected form does not file a duplicate."""
+    channel = Ticket.Channel.PORTAL if user.is_customer else Ticket.Channel.PHONE
+    ticket = services.ticket_create(
+        actor=user,
+        organization=data["organization"],
+        site=data["site"],
+        equipment=data["equipment"],
+        kind=data["kind"],
+        title=data["title"],
+        description=data["description"],
+        impact=data["impact"],
+        urgency=data["urgency"],
+        channel=channel,
+        contact_name=data.get("contact_name", ""),
+        contact_phone=data.get("contact_phone", ""),
+    )
+    for upload in data.get("files") or []:
+        services.attachment_add(ticket=ticket, uploaded_by=user, file=upload)
+    return ticket
+
+
+@login_required
+def equipment_options(request):
+    """The `<option>`s of the report form's equipment list for the chosen site (htmx)."""
+    from assets.selectors import equipment_visible_to
+
+    site = request.GET.get("site", "")
+    units = equipment_visible_to(request.user).filter(site_id=int(site)) if site.isdigit() else []
+    return render(request, "tickets/includes/equipment_options.html", {"units": units})
 
 
 def _unit_initial(request) -> dict:
@@ -261,20 +268,22 @@ def ticket_detail(request, pk):
     actions = allowed_actions(
         TICKET_TRANSITIONS, TICKET_ACTION_ROLES, status=ticket.status, role=user.role
     )
+    language = translation.get_language() or ""
+    canned = [
+        {"title": r.title, "body": r.body_for(language)}
+        for r in selectors.canned_replies_for(user).filter(active=True)
+    ]
     context = {
         "ticket": ticket,
-        "timeline": selectors.timeline(user, ticket).select_related("actor"),
-        "comments": selectors.comments_visible_to(user)
-        .filter(ticket=ticket)
-        .select_related("author"),
-        "attachments": selectors.attachments_visible_to(user).filter(ticket=ticket),
+        "stream": selectors.conversation(user, ticket),
         "visits": selectors.visits_visible_to(user)
         .filter(ticket=ticket)
         .select_related("engineer"),
         "clocks": selectors.sla_clocks(ticket),
-        "action_forms": [(a, ticket_action_form(a, user)) for a in actions],
+        "action_forms": [(a, ticket_action_form(a, user, ticket=ticket)) for a in actions],
         "comment_form": CommentForm(),
         "attachment_form": AttachmentForm(),
+        "canned_replies": canned,
     }
     return render(request, "tickets/ticket_detail.html", context)
 
@@ -305,10 +314,15 @@ def ticket_action(request, pk, action):
 
 
 def _form_errors(form) -> str:
-    return "; ".join(
-        f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
-        for f, e in form.errors.items()
-    )
+    """The errors as a reader sees them: each field's label, never its internal name
+    (or "None" for a field without one)."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and field.label else ""
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return "; ".join(parts)
 
 
 @login_required
@@ -358,6 +372,21 @@ def attachment_download(request, pk):
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+
+
+@login_required
+def attachment_preview(request, pk):
+    """A photo shown in the conversation (inline, images only; other files download)."""
+    attachment = get_object_or_404(
+        selectors.attachments_visible_to(request.user).filter(
+            content_type__in=selectors.IMAGE_TYPES
+        ),
+        pk=pk,
+    )
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
@@ -430,6 +459,7 @@ def visit_action(request, pk, action):
         )
         return redirect("tickets:visit_detail", visit.pk)
     data = dict(form.cleaned_data)
+    data.pop("confirm", None)
     try:
         if action == "sign":
             data["signature"] = _signature_file(data["signature"])

@@ -168,12 +168,26 @@ def test_refusal_on_the_visit_page_is_a_message_not_an_error(world, client, part
     client.force_login(world.engineer1)
     response = client.post(
         reverse("spareparts:visit_use", args=[parts.visit.pk]),
-        {"part": parts.part.pk, "quantity": 1, "next": "/x/"},
+        {"part": parts.part.pk, "quantity": 1, "next": "/x/", "confirm_procurement": "on"},
         follow=False,
     )
     assert response.status_code == 302
     assert not Movement.objects.exists()
     assert ProcurementRequest.objects.filter(source="shortage", ticket=parts.ticket).exists()
+
+
+@pytest.mark.parametrize("name", ["spareparts:visit_use", "spareparts:visit_reserve"])
+def test_a_quantity_no_stockroom_has_asks_before_it_opens_procurement(world, client, parts, name):
+    client.force_login(world.engineer1)
+    response = client.post(
+        reverse(name, args=[parts.visit.pk]),
+        {"part": parts.part.pk, "quantity": 9999},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "Nothing was booked" in text
+    assert not ProcurementRequest.objects.filter(ticket=parts.ticket).exists()
+    assert not Movement.objects.exists()
 
 
 def test_parts_used_through_the_api_write_the_timeline_and_a_refusal_keeps_its_shortage_request(

@@ -3,12 +3,13 @@ from django.urls import path
 
 from servicedesk.api.routers import Router
 
-from . import views
+from . import desk, views
 from .survey import SurveyView
 
 router = Router()
 router.register("tickets", views.TicketViewSet, basename="ticket")
 router.register("visits", views.VisitViewSet, basename="visit")
+router.register("canned-replies", desk.CannedReplyViewSet, basename="canned-reply")
 
 urlpatterns = [
     *router.urls,

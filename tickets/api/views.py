@@ -27,6 +27,8 @@ from tickets.models import Ticket, Visit
 from tickets.selectors import (
     attachments_visible_to,
     comments_visible_to,
+    engineer_workload,
+    suggest_assignee,
     visits_visible_to,
 )
 from tickets.selectors import (
@@ -35,6 +37,7 @@ from tickets.selectors import (
 from tickets.transitions import TICKET_ACTION_ROLES
 
 from . import serializers
+from .desk import AssigneeSerializer
 from .visits import VisitActionsMixin
 
 
@@ -236,6 +239,24 @@ class TicketViewSet(ScopedModelViewSet):
         return self._act(request, serializers.EmptySerializer, services.ticket_close)
 
     # --- nested reads and writes ---------------------------------------------------
+    @extend_schema(
+        responses=AssigneeSerializer(many=True),
+        summary="Engineers to assign: centre, open load, next due time, the suggestion",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        roles=TICKET_ACTION_ROLES["assign"],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def assignees(self, request, pk=None):
+        ticket = self.get_object()
+        engineers = list(engineer_workload(request.user))
+        suggestion = suggest_assignee(engineers, ticket)
+        context = {"suggested_id": suggestion.pk if suggestion else None}
+        return Response(AssigneeSerializer(engineers, many=True, context=context).data)
+
     @extend_schema(
         responses=serializers.TicketEventSerializer(many=True), summary="The ticket's timeline"
     )

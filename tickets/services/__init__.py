@@ -2,6 +2,13 @@
 table checked, a timeline event, the SLA clocks told, notifications after commit.
 The use cases live in the modules of this package; import them from here."""
 
+from .desk import (
+    BulkResult,
+    canned_reply_save,
+    saved_view_delete,
+    saved_view_save,
+    tickets_bulk,
+)
 from .flow import (
     ticket_assign,
     ticket_dispatch,
@@ -33,6 +40,11 @@ from .visits import (
 )
 
 __all__ = [
+    "BulkResult",
+    "canned_reply_save",
+    "saved_view_delete",
+    "saved_view_save",
+    "tickets_bulk",
     "attachment_add",
     "comment_add",
     "ticket_accept",

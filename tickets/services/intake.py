@@ -1,8 +1,10 @@
 """Reporting a fault, editing the report before triage, comments and attachments."""
 
+import re
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -14,6 +16,9 @@ from . import _base as base
 from .uploads import check_upload, clean_name
 
 EDITABLE_FIELDS = ("title", "description", "impact", "equipment")
+# `@username` at the start or after a space (not an e-mail address's @).
+MENTION = re.compile(r"(?:^|(?<=\s))@([\w.+-]{1,150})", re.UNICODE)
+MAX_MENTIONS = 10
 
 
 def _check_report(*, actor, organization, site, equipment, kind, urgency, channel) -> None:
@@ -211,14 +216,43 @@ def comment_add(
         recipients = [ticket.assignee]
     else:
         recipients = [*base.customer_recipients(ticket), ticket.assignee]
+    mentioned = mentioned_staff(body, ticket=ticket, author=author)
     base.notify_after_commit(
-        recipients=recipients,
+        recipients=[r for r in recipients if r is not None and r not in mentioned],
         event="ticket_commented",
         target=ticket,
         actor=author,
         context={"comment": comment, "internal": internal},
     )
+    base.notify_after_commit(
+        recipients=mentioned,
+        event="ticket_mentioned",
+        target=ticket,
+        actor=author,
+        context={"comment": comment, "internal": internal},
+    )
     return comment
+
+
+def mentioned_staff(body: str, *, ticket: Ticket, author: User | None) -> list[User]:
+    """The active staff named as `@username` in a comment by staff who may see the
+    ticket (a mention never shows a ticket to someone outside its scope)."""
+    if author is None or not author.is_staff_role:
+        return []
+    names = {m.rstrip(".").lower() for m in MENTION.findall(body or "")}
+    if not names:
+        return []
+    from tickets.selectors import tickets_visible_to
+
+    matches = Q()
+    for name in sorted(names)[:MAX_MENTIONS]:
+        matches |= Q(username__iexact=name)
+    candidates = (
+        User.objects.filter(matches, role__in=User.STAFF_ROLES, is_active=True)
+        .exclude(pk=author.pk)
+        .order_by("pk")
+    )
+    return [user for user in candidates if tickets_visible_to(user).filter(pk=ticket.pk).exists()]
 
 
 @transaction.atomic
