@@ -57,6 +57,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
 # Time-zone names (Asia/Shanghai), e-mail addresses, URLs and file names are data.
 NOT_WORDS = re.compile(
     r"\b[A-Z][A-Za-z_]+/[A-Za-z_/+-]+\b|\S+@\S+|https?://\S+|\b\S+\.(?:png|jpe?g|pdf|csv)\b"
+    r"|(?<![\w/])/[a-z][\w/.-]*"
 )
 DATA_APPS = ("accounts", "assets", "tickets", "sla", "inspections", "spareparts", "training", "kb")
 
@@ -85,6 +86,8 @@ def data_words() -> set[str]:
 
 
 TEXT_JS = """() => {
+  // Time-zone choices are the IANA database's own names: not read.
+  for (const el of document.querySelectorAll('select[name$=time_zone]')) el.style.display = 'none';
   const parts = [document.title, document.body.innerText];
   for (const el of document.querySelectorAll('[title],[aria-label],[placeholder],[alt]')) {
     for (const name of ['title', 'aria-label', 'placeholder', 'alt']) {
@@ -92,7 +95,8 @@ TEXT_JS = """() => {
     }
   }
   for (const el of document.querySelectorAll('input[type=submit],input[type=button]')) parts.push(el.value);
-  for (const el of document.querySelectorAll('option')) parts.push(el.textContent);
+  // Time-zone choices are the IANA database's own names.
+  for (const el of document.querySelectorAll('select:not([name$=time_zone]) option')) parts.push(el.textContent);
   return parts.join('\\n');
 }"""
 
