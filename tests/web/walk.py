@@ -52,6 +52,8 @@ ALLOWED = {
     "Redoc",
     "Swagger",
     "Servicedesk",
+    "Markdown",
+    "CSAT",
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
 # Time-zone names (Asia/Shanghai), e-mail addresses, URLs and file names are data.
