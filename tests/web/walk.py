@@ -54,6 +54,10 @@ ALLOWED = {
     "Servicedesk",
     "Markdown",
     "CSAT",
+    # HTTP header names in API error messages
+    "ETag",
+    "If-Match",
+    "Idempotency-Key",
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*")
 # Time-zone names (Asia/Shanghai), e-mail addresses, URLs and file names are data.
