@@ -100,9 +100,11 @@ TEXT_JS = """() => {
       const value = el.getAttribute(name); if (value) parts.push(value);
     }
   }
-  for (const el of document.querySelectorAll('input[type=submit],input[type=button]')) parts.push(el.value);
-  // Time-zone choices are the IANA database's own names.
-  for (const el of document.querySelectorAll('select:not([name$=time_zone]) option')) parts.push(el.textContent);
+  const buttons = document.querySelectorAll('input[type=submit],input[type=button]');
+  for (const el of buttons) parts.push(el.value);
+  for (const el of document.querySelectorAll('select:not([name$=time_zone]) option')) {
+    parts.push(el.textContent);
+  }
   return parts.join('\\n');
 }"""
 
@@ -133,7 +135,7 @@ def pattern(path: str) -> str:
 def reachable(page, base: str, *, depth: int = 1) -> list[str]:
     """The navigation's pages, then the links of those pages (one page per URL shape)."""
     page.goto(base + "/")
-    nav = [a for a in page.eval_on_selector_all("[data-testid=nav]", "els => els.map(e => e.href)")]
+    nav = page.eval_on_selector_all("[data-testid=nav]", "els => els.map(e => e.href)")
     seen, order = set(), []
 
     def add(url):
