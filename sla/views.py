@@ -30,11 +30,28 @@ def _require(request):
         raise Http404
 
 
+TREND_WEEKS = 12
+
+
+def _trend_period() -> dict:
+    """The page opens on the last 12 weeks by week (this one included), so that its
+    trends have points to join; the API keeps its default (the current month)."""
+    monday = timezone.localdate() - timezone.timedelta(days=timezone.localdate().weekday())
+    return {
+        "start": monday - timezone.timedelta(weeks=TREND_WEEKS - 1),
+        "end": monday + timezone.timedelta(days=6),
+        "bucket": "week",
+    }
+
+
 def _filters(request) -> tuple[kpis.Filters, dict]:
     query = DashboardQuerySerializer(data=request.GET, context={"request": request})
     if query.is_valid():
-        return kpis.filters_for(**query.validated_data), {}
-    return kpis.filters_for(), query.errors
+        data = dict(query.validated_data)
+        if not {"from", "to", "bucket"} & set(request.GET):
+            data.update(_trend_period())
+        return kpis.filters_for(**data), {}
+    return kpis.filters_for(**_trend_period()), query.errors
 
 
 def _tiles(data: dict) -> list[dict]:
