@@ -89,7 +89,10 @@ TARGETS = SettingsPage(
 
 
 class WindowForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=_("weekday"), choices=Weekday.choices, coerce=int)
+    # A blank first choice, so that an untouched extra row is left out, not an error.
+    weekday = forms.TypedChoiceField(
+        label=_("weekday"), choices=[("", "—"), *Weekday.choices], coerce=int
+    )
     start = forms.TimeField(label=_("from"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("until"), widget=forms.TimeInput(attrs={"type": "time"}))
 
