@@ -15,9 +15,26 @@
       nav.classList.toggle("nav-open", open);
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
-  } else {
+  // A table wider than the phone scrolls sideways: keyboard users reach it with Tab
+  // (axe: scrollable-region-focusable).
+  function focusableScrolls() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        wrap.setAttribute("tabindex", "0");
+      } else {
+        wrap.removeAttribute("tabindex");
+      }
+    });
+  }
+  function start() {
     setUp();
+    focusableScrolls();
+    window.addEventListener("resize", focusableScrolls);
+    document.body.addEventListener("htmx:afterSettle", focusableScrolls);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
