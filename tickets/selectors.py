@@ -193,7 +193,7 @@ def queue_tickets(user: User, *, filters: dict, sort: str, now) -> QuerySet[Tick
         ("center", "site__service_center_id"),
     ):
         if filters.get(name):
-            qs = qs.filter(**{lookup: filters[name]})
+            qs = qs.filter(**{f"{lookup}__in": filters[name]})
     assignee = filters.get("assignee")
     if assignee == "none":
         qs = qs.filter(assignee__isnull=True)

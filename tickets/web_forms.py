@@ -26,12 +26,33 @@ PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,30}$")
 MAX_REPORT_FILES = 10
 
 
+# The usual name endings of the accepted types, as people know them (mimetypes would
+# also list .bat, .c, .ksh … for text/plain).
+USUAL_EXTENSIONS = {
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "application/pdf": (".pdf",),
+    "text/plain": (".txt", ".log"),
+    "text/csv": (".csv",),
+    "application/zip": (".zip",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "message/rfc822": (".eml",),
+}
+
+
 def allowed_extensions() -> list[str]:
     """The file name endings the upload check accepts, for the field's hint and the
     browser's `accept` filter."""
-    found = set()
-    for content_type in settings.ALLOWED_UPLOAD_TYPES:
-        found.update(mimetypes.guess_all_extensions(content_type))
+    found = []
+    for content_type in sorted(settings.ALLOWED_UPLOAD_TYPES):
+        usual = USUAL_EXTENSIONS.get(content_type)
+        if usual is None:
+            guessed = mimetypes.guess_extension(content_type)
+            usual = (guessed,) if guessed else ()
+        found.extend(ext for ext in usual if ext not in found)
     return sorted(found)
 
 

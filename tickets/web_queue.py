@@ -85,6 +85,16 @@ def _filters(params: QueryDict) -> dict:
     }
 
 
+def _kept(params: QueryDict) -> QueryDict:
+    """The filters worth keeping in a view or a page link: known keys, no empty values."""
+    kept = QueryDict(mutable=True)
+    for key in VIEW_KEYS:
+        values = [v for v in params.getlist(key) if v.strip()]
+        if values:
+            kept.setlist(key, values)
+    return kept
+
+
 def _sort(params: QueryDict) -> str:
     sort = params.get("sort", "due")
     return sort if sort.removeprefix("-") in selectors.QUEUE_SORTS else "due"
@@ -170,10 +180,7 @@ def queue(request):
     page = _PageWithoutCount(request, qs, size=PAGE_SIZE)
     _decorate(page.object_list, now)
     engineers = selectors.engineer_workload(user)
-    kept = QueryDict(mutable=True)
-    for key in VIEW_KEYS:
-        if key in params:
-            kept.setlist(key, params.getlist(key))
+    kept = _kept(params)
     context = {
         "title": _("Queue"),
         "page": page,
@@ -242,11 +249,7 @@ def queue_bulk(request):
 @require_POST
 def view_save(request):
     _require(request)
-    query = QueryDict(request.POST.get("query", ""))
-    kept = QueryDict(mutable=True)
-    for key in VIEW_KEYS:
-        if key in query:
-            kept.setlist(key, query.getlist(key))
+    kept = _kept(QueryDict(request.POST.get("query", "")))
     try:
         view = services.saved_view_save(
             owner=request.user,
