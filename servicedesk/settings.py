@@ -322,7 +322,7 @@ REST_FRAMEWORK = {
         "servicedesk.api.permissions.RolePermission",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "servicedesk.api.filters.FilterBackend",
         "servicedesk.api.filters.UpdatedAfterFilter",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",

@@ -1,7 +1,9 @@
 """The authorisation matrix (issue 13), generated from the URL configuration: every API
 route × method × role, on objects of the caller's own and of the other organisation
-(the demo data), and anonymously. Never a 2xx outside scope, never a 5xx. Routes added
-later are covered by the same walk.
+(the demo data, plus a second region for the staff), and anonymously: customer admins
+by organisation, engineers by their tickets, dispatcher, manager and expert by the sites
+of their service centres (admins see everything). Never a 2xx outside scope, never a
+5xx. Routes added later are covered by the same walk.
 
 The scope is worked out here independently of the selectors: an object belongs to the
 organisation its foreign keys lead to (ticket → organisation, visit → ticket → …)."""
@@ -15,7 +17,11 @@ from django.db.models import Q
 from drf_spectacular.generators import EndpointEnumerator
 from rest_framework.test import APIClient
 
-from accounts.models import Organization, User
+from accounts.models import Organization, ServiceCenter, User
+from assets.models import Site
+from tests.factories.accounts import ServiceCenterFactory, UserFactory
+from tests.factories.assets import EquipmentFactory, SiteFactory
+from tests.factories.tickets import VisitFactory
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +90,14 @@ def demo(settings):
     settings.DEBUG = True
     call_command("seed_demo", password="matrix-password-1")
     settings.DEBUG = False
+    # The demo's staff all work for the one region: a second region, with a site, a unit,
+    # a ticket and a visit, is outside the scope of its dispatcher, manager and expert.
+    west = ServiceCenterFactory(code="west", kind=ServiceCenter.Kind.REGIONAL)
+    site = SiteFactory(organization=Organization.objects.get(code="org-b"), service_center=west)
+    engineer = UserFactory(role=User.Role.ENGINEER, service_centers=[west])
+    VisitFactory(
+        ticket__site=site, ticket__equipment=EquipmentFactory(site=site), engineer=engineer
+    )
 
 
 def scopes():
@@ -101,6 +115,16 @@ def scopes():
             Ticket,
             own_ids,
             list(Ticket.objects.exclude(pk__in=own_ids).values_list("pk", flat=True)),
+        )
+    for username in ["dispatcher", "manager", "expert"]:
+        # Staff work on the sites of their service centres (a region includes its locals).
+        centres = User.objects.get(username=username).center_ids
+        own = Site.objects.filter(service_center__in=centres)
+        yield (
+            username,
+            Site,
+            list(own.values_list("pk", flat=True)),
+            list(Site.objects.exclude(pk__in=own).values_list("pk", flat=True)),
         )
 
 
@@ -182,3 +206,5 @@ def test_every_route_method_and_role_stays_in_scope(demo):
     assert {"tickets.Ticket", "tickets.Visit", "spareparts.Reservation", "sla.Clock"} <= by_kind[
         "engineer"
     ]
+    staff = {label for user, label in covered if user in ("dispatcher", "manager", "expert")}
+    assert {"assets.Site", "assets.Equipment", "tickets.Ticket", "tickets.Visit"} <= staff

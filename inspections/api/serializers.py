@@ -127,7 +127,7 @@ class InspectionResultSerializer(serializers.ModelSerializer):
     item_kind = serializers.CharField(source="item.kind", read_only=True)
     unit = serializers.CharField(source="item.unit", read_only=True)
     has_photo = serializers.SerializerMethodField()
-    ticket_number = serializers.CharField(source="ticket.number", read_only=True, default=None)
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True, allow_null=True)
 
     class Meta:
         model = InspectionResult

@@ -1,9 +1,44 @@
-from datetime import UTC
+from datetime import MAXYEAR, MINYEAR, UTC
 
+import django_filters
+from django import forms
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
+
+
+@extend_schema_field({"type": "integer", "minimum": MINYEAR, "maximum": MAXYEAR})
+class YearFilter(django_filters.NumberFilter):
+    """A whole year Python's dates can hold: django-filter's default for `date__year` is a
+    decimal, and Django builds the year's bounds with `date(value, 1, 1)`, so a year 0,
+    10000 or 3.5 was a 500 before it reached the database."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MINYEAR)
+        kwargs.setdefault("max_value", MAXYEAR)
+        super().__init__(*args, **kwargs)
+
+
+class FilterSet(django_filters.rest_framework.FilterSet):
+    """The FilterSet every `filterset_fields` builds on (see `FilterBackend`)."""
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        if lookup_expr and lookup_expr.split("__")[0] in ("year", "iso_year"):
+            return YearFilter(field_name=field_name, lookup_expr=lookup_expr)
+        return super().filter_for_field(field, field_name, lookup_expr)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend with the project's FilterSet as the base of the filter sets
+    it generates from a view's `filterset_fields`."""
+
+    filterset_base = FilterSet
 
 
 class UpdatedAfterFilter(BaseFilterBackend):

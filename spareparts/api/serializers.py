@@ -297,8 +297,8 @@ class OptionalReasonSerializer(serializers.Serializer):
 
 class ProcurementSerializer(serializers.ModelSerializer):
     part_sku = serializers.CharField(source="part.sku", read_only=True)
-    stockroom_name = serializers.CharField(source="stockroom.name", read_only=True, default=None)
-    ticket_number = serializers.CharField(source="ticket.number", read_only=True, default=None)
+    stockroom_name = serializers.CharField(source="stockroom.name", read_only=True, allow_null=True)
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True, allow_null=True)
 
     class Meta:
         model = ProcurementRequest

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
+from tests.factories.documents import pdf_bytes
 from tests.factories.tickets import png_bytes
 from tickets import services
 from tickets.models import Attachment, Comment, Ticket, TicketEvent
@@ -378,6 +379,8 @@ def test_attachment_over_the_limit_is_413(world, api, build, settings):
         ("tool.exe", b"MZ\x90\x00", "application/x-msdownload"),
         ("photo.png", b"not really a png", "image/png"),
         ("notes.txt", png_bytes(), "image/png"),
+        ("manual.pdf", b"%PDF-1.4 not really", "application/pdf"),  # issue 13: parsed
+        ("manual.pdf", png_bytes(), "application/pdf"),
     ],
 )
 def test_attachment_of_a_bad_type_is_400(world, api, build, name, content, content_type):
@@ -389,6 +392,17 @@ def test_attachment_of_a_bad_type_is_400(world, api, build, name, content, conte
     )
     assert response.status_code == 400
     assert not Attachment.objects.exists()
+
+
+def test_a_pdf_that_parses_is_accepted(world, api, build):
+    ticket = build.new()
+    response = api.as_user(world.customer_a).post(
+        f"/api/v1/tickets/{ticket.pk}/attachments/",
+        {"file": upload("manual.pdf", pdf_bytes(), "application/pdf")},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["content_type"] == "application/pdf"
 
 
 def test_internal_attachment_hidden_from_customers(world, api, build):

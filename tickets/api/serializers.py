@@ -68,7 +68,7 @@ class TicketSerializer(serializers.ModelSerializer):
     organization = ScopedPrimaryKeyRelatedField(selector=organizations_visible_to, required=False)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True)
-    equipment_name = serializers.CharField(source="equipment.name", read_only=True, default=None)
+    equipment_name = serializers.CharField(source="equipment.name", read_only=True, allow_null=True)
     assignee_name = serializers.SerializerMethodField()
     sla = serializers.SerializerMethodField()
 

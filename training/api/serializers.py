@@ -71,7 +71,7 @@ class SessionSerializer(serializers.ModelSerializer):
     course_title = serializers.CharField(source="course.title", read_only=True)
     course_kind = serializers.CharField(source="course.kind", read_only=True)
     organization_name = serializers.CharField(
-        source="organization.name", read_only=True, default=None
+        source="organization.name", read_only=True, allow_null=True
     )
     trainer_name = serializers.CharField(source="trainer.__str__", read_only=True)
     seats_left = serializers.IntegerField(read_only=True)
@@ -227,7 +227,7 @@ class ObligationSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     contract_number = serializers.CharField(source="contract.number", read_only=True)
     fulfilled_by_trainee = serializers.CharField(
-        source="fulfilled_by.trainee.__str__", read_only=True, default=None
+        source="fulfilled_by.trainee.__str__", read_only=True, allow_null=True
     )
     in_time = serializers.SerializerMethodField()
 
