@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= servicedesk-demo
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-service test-browser lint schema messages clean
+.PHONY: install run test test-service test-browser browser-deps lint schema messages clean
 
 install: $(VENV)/.installed
 
@@ -39,8 +39,15 @@ test-service: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/pytest -q -m service
 
-test-browser: install
+test-browser: install browser-deps
 	$(BIN)/pytest -q -m browser
+
+# axe-core for the accessibility tests, from the npm registry at the locked version.
+browser-deps: tests/browser/node_modules/axe-core/axe.min.js
+
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $@
 
 lint: install
 	$(BIN)/ruff check .

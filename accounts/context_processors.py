@@ -32,6 +32,7 @@ NAVIGATION = [
     (_("Users"), "accounts:user_list", {Role.CUSTOMER_ADMIN, Role.ADMIN}),
     (_("Webhooks and robots"), "notifications:endpoint_list", {Role.ADMIN}),  # issue 17
     (_("Canned replies"), "tickets:canned_list", {Role.MANAGER, Role.ADMIN}),
+    (_("Settings"), "settings", {Role.MANAGER, Role.ADMIN}),
 ]
 
 

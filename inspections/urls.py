@@ -1,7 +1,7 @@
 # The web pages of this app, mounted under /inspections/ by servicedesk/urls.py.
 from django.urls import path
 
-from . import views, views_assessments
+from . import settings_pages, views, views_assessments
 
 app_name = "inspections"
 urlpatterns = [
@@ -35,3 +35,6 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/assessment.pdf", views_assessments.pdf, name="assessment_pdf"),
 ]
+# The managers' settings pages (servicedesk.settings_pages).
+for _page in (settings_pages.INSPECTION_PLANS, settings_pages.MAINTENANCE_PLANS):
+    urlpatterns += _page.urls()

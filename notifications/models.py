@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from notifications.events import verb_for
 from servicedesk.models import TimeStampedModel
 
 
@@ -56,6 +57,12 @@ class Notification(TimeStampedModel):
 
     def __str__(self):
         return self.verb
+
+    @property
+    def text(self) -> str:
+        """The text in the active language (the viewer's), rendered when shown from the
+        stored event and target; `verb` keeps the text as first written."""
+        return verb_for(self.event, self.target_label)
 
     @property
     def is_read(self) -> bool:

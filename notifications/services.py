@@ -303,7 +303,7 @@ def email_context(notification: Notification) -> dict:
         **context,
         "notification": notification,
         "event": notification.event,
-        "verb": notification.verb,
+        "verb": notification.text,
         "target": target,
         "actor": notification.actor,
         "url": settings.SITE_URL.rstrip("/") + link if link.startswith("/") else link,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import settings_pages, views
 
 # A database or broker outage is a 503 with Retry-After, never a 500 (issue 11).
 handler500 = "servicedesk.views.server_error"
@@ -9,6 +9,7 @@ handler500 = "servicedesk.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("settings/", settings_pages.settings_index, name="settings"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", views.switch_language, name="set_language"),

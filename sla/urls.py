@@ -1,7 +1,7 @@
 # The web pages of this app, mounted under /sla/ by servicedesk/urls.py.
 from django.urls import path
 
-from . import views
+from . import settings_pages, views
 
 app_name = "sla"
 urlpatterns = [
@@ -10,3 +10,6 @@ urlpatterns = [
     path("export/<str:what>.<str:fmt>", views.export, name="export"),
     path("calendars/<int:pk>/", views.calendar_page, name="calendar"),
 ]
+# The managers' settings pages (servicedesk.settings_pages).
+for _page in (settings_pages.POLICIES, settings_pages.TARGETS, settings_pages.CALENDARS):
+    urlpatterns += _page.urls()

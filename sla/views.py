@@ -30,11 +30,28 @@ def _require(request):
         raise Http404
 
 
+TREND_WEEKS = 12
+
+
+def _trend_period() -> dict:
+    """The page opens on the last 12 weeks by week (this one included), so that its
+    trends have points to join; the API keeps its default (the current month)."""
+    monday = timezone.localdate() - timezone.timedelta(days=timezone.localdate().weekday())
+    return {
+        "start": monday - timezone.timedelta(weeks=TREND_WEEKS - 1),
+        "end": monday + timezone.timedelta(days=6),
+        "bucket": "week",
+    }
+
+
 def _filters(request) -> tuple[kpis.Filters, dict]:
     query = DashboardQuerySerializer(data=request.GET, context={"request": request})
     if query.is_valid():
-        return kpis.filters_for(**query.validated_data), {}
-    return kpis.filters_for(), query.errors
+        data = dict(query.validated_data)
+        if not {"from", "to", "bucket"} & set(request.GET):
+            data.update(_trend_period())
+        return kpis.filters_for(**data), {}
+    return kpis.filters_for(**_trend_period()), query.errors
 
 
 def _tiles(data: dict) -> list[dict]:
@@ -280,6 +297,64 @@ class CoverageForm(forms.Form):
     )
 
 
+class ImportYearForm(forms.Form):
+    country = forms.CharField(label=gettext_lazy("Holiday country"), max_length=10)
+    import_years = forms.CharField(
+        label=gettext_lazy("Years"),
+        max_length=40,
+        help_text=gettext_lazy("e.g. 2027 or 2026-2027"),
+    )
+
+
+def _calendar_post(request, calendar, forms_):
+    """One of the page's forms was sent: run its service; a redirect when it worked."""
+    post = request.POST
+    if "import_years" in post:
+        forms_["import_form"] = form = ImportYearForm(post)
+        if form.is_valid():
+            holidays, workdays = services.calendar_import_holidays(
+                calendar=calendar,
+                country=form.cleaned_data["country"],
+                years=form.cleaned_data["import_years"],
+                actor=request.user,
+            )
+            messages.success(
+                request,
+                _("Imported %(holidays)d holidays and %(workdays)d make-up working days.")
+                % {"holidays": holidays, "workdays": workdays},
+            )
+            return True
+    elif "delete_day" in post:
+        day = get_object_or_404(calendar.days, pk=post.get("delete_day"))
+        services.calendar_day_delete(day=day, actor=request.user)
+        messages.success(request, _("Day removed."))
+        return True
+    elif "covered_through" in post:
+        forms_["coverage_form"] = form = CoverageForm(post)
+        if form.is_valid():
+            services.calendar_set_coverage(
+                calendar=calendar,
+                actor=request.user,
+                covered_through=form.cleaned_data["covered_through"],
+            )
+            messages.success(request, _("Coverage saved."))
+            return True
+    else:
+        forms_["day_form"] = form = CalendarDayForm(post)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.calendar_day_save(
+                calendar=calendar,
+                day=data["date"],
+                kind=data["kind"],
+                name=data["name"],
+                actor=request.user,
+            )
+            messages.success(request, _("Day saved."))
+            return True
+    return False
+
+
 @login_required
 def calendar_page(request, pk):
     """A calendar's coverage and its days; managers enter holidays and make-up working
@@ -287,37 +362,19 @@ def calendar_page(request, pk):
     _require(request)
     calendar = get_object_or_404(selectors.calendars_visible_to(request.user), pk=pk)
     may_edit = has_role(request.user, MANAGERS)
-    day_form, coverage_form = (
-        CalendarDayForm(),
-        CoverageForm(initial={"covered_through": calendar.covered_through}),
-    )
+    forms_ = {
+        "day_form": CalendarDayForm(),
+        "coverage_form": CoverageForm(initial={"covered_through": calendar.covered_through}),
+        "import_form": ImportYearForm(
+            initial={"country": calendar.country, "import_years": timezone.localdate().year + 1}
+        ),
+    }
     if request.method == "POST":
         if not may_edit:
             raise Http404
         try:
-            if "covered_through" in request.POST:
-                coverage_form = CoverageForm(request.POST)
-                if coverage_form.is_valid():
-                    services.calendar_set_coverage(
-                        calendar=calendar,
-                        actor=request.user,
-                        covered_through=coverage_form.cleaned_data["covered_through"],
-                    )
-                    messages.success(request, _("Coverage saved."))
-                    return redirect("sla:calendar", calendar.pk)
-            else:
-                day_form = CalendarDayForm(request.POST)
-                if day_form.is_valid():
-                    data = day_form.cleaned_data
-                    services.calendar_day_save(
-                        calendar=calendar,
-                        day=data["date"],
-                        kind=data["kind"],
-                        name=data["name"],
-                        actor=request.user,
-                    )
-                    messages.success(request, _("Day saved."))
-                    return redirect("sla:calendar", calendar.pk)
+            if _calendar_post(request, calendar, forms_):
+                return redirect("sla:calendar", calendar.pk)
         except ServiceError as exc:
             messages.error(request, exc.message)
     today = timezone.localdate()
@@ -329,7 +386,7 @@ def calendar_page(request, pk):
             "calendar": calendar,
             "days": days,
             "may_edit": may_edit,
-            "day_form": day_form,
-            "coverage_form": coverage_form,
+            "windows": calendar.windows.order_by("weekday", "start"),
+            **forms_,
         },
     )

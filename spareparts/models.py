@@ -68,6 +68,7 @@ class Stockroom(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=200)
     address = models.TextField(_("address"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -97,6 +98,9 @@ class Stock(TimeStampedModel):
         help_text=_("A procurement request is raised when availability falls under it."),
     )
     reorder_quantity = models.PositiveIntegerField(_("reorder quantity"), default=0)
+    # The thresholds' changes (the levels move by conditional UPDATE: their history is
+    # the movement ledger).
+    history = HistoricalRecords(excluded_fields=["on_hand", "reserved"])
 
     class Meta:
         ordering = ["stockroom__name", "part__sku"]

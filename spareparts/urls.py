@@ -1,7 +1,7 @@
 # The web pages of this app, mounted under /parts/ by servicedesk/urls.py.
 from django.urls import path
 
-from . import views
+from . import settings_pages, views
 
 app_name = "spareparts"
 urlpatterns = [
@@ -18,3 +18,6 @@ urlpatterns = [
     path("visit/<int:pk>/return/", views.visit_return, name="visit_return"),
     path("visit/<int:pk>/release/", views.visit_release, name="visit_release"),
 ]
+# The managers' settings pages (servicedesk.settings_pages).
+for _page in (settings_pages.STOCKROOMS, settings_pages.REORDER_POINTS):
+    urlpatterns += _page.urls()

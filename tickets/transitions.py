@@ -2,6 +2,8 @@
 the web buttons and the generated transition test: an (action, status) pair not in
 a table is refused with InvalidTransition (HTTP 409)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import User
 
 from .models import Ticket, Visit
@@ -89,6 +91,38 @@ VISIT_ACTION_ROLES: dict[str, set[str]] = {
     "complete": FIELD | DISPATCH,
     "cancel": FIELD | DISPATCH,
 }
+
+
+# What the buttons, messages and API errors call the actions (the codes stay in URLs).
+TICKET_ACTION_LABELS = {
+    "triage": _("Triage"),
+    "assign": _("Assign"),
+    "respond": _("Respond"),
+    "wait-customer": _("Wait for customer"),
+    "resume": _("Resume"),
+    "escalate": _("Escalate"),
+    "dispatch": _("Dispatch a visit"),
+    "resolve": _("Resolve"),
+    "accept": _("Accept"),
+    "follow-up": _("Follow up"),
+    "reopen": _("Reopen"),
+    "cancel": _("Cancel the ticket"),
+    "close": _("Close"),
+}
+VISIT_ACTION_LABELS = {
+    "depart": _("Depart"),
+    "check-in": _("Check in"),
+    "phase": _("Record a step"),
+    "parts": _("Parts used"),
+    "sign": _("Sign"),
+    "complete": _("Complete the visit"),
+    "cancel": _("Cancel the visit"),
+}
+
+
+def action_label(action: str, *, visit: bool = False) -> str:
+    labels = VISIT_ACTION_LABELS if visit else TICKET_ACTION_LABELS
+    return str(labels.get(action, action))
 
 
 def next_status(table: dict[str, dict[str, str]], action: str, current: str) -> str | None:

@@ -4,6 +4,7 @@ services (rules, transactions) as the API."""
 
 import base64
 import binascii
+import io
 import re
 
 from django.contrib import messages
@@ -30,6 +31,7 @@ from .transitions import (
     TICKET_TRANSITIONS,
     VISIT_ACTION_ROLES,
     VISIT_TRANSITIONS,
+    action_label,
     allowed_actions,
 )
 from .web_forms import (
@@ -309,7 +311,7 @@ def ticket_action(request, pk, action):
     except (ServiceError, ValidationError) as exc:
         messages.error(request, _message(exc))
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": action})
+        messages.success(request, _("Done: %(action)s.") % {"action": action_label(action)})
         if isinstance(result, Visit):
             return redirect("tickets:visit_detail", result.pk)
     if not selectors.tickets_visible_to(request.user).filter(pk=ticket.pk).exists():
@@ -439,6 +441,26 @@ def visit_detail(request, pk):
     return render(request, "tickets/visit_detail.html", context)
 
 
+def typed_signature(name: str):
+    """The typed name drawn as the signature image (a CJK font where installed)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (600, 160), "white")
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype(CJK_FONT, 56)
+    except OSError:
+        font = ImageFont.load_default(size=48)
+    draw.text((20, 50), name.strip()[:40], fill="black", font=font)
+    draw.line((20, 130, 580, 130), fill="black", width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile("signature.png", buffer.getvalue(), content_type="image/png")
+
+
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
 def _signature_file(data_url: str):
     match = DATA_URL.match(data_url.strip())
     if not match:
@@ -465,13 +487,17 @@ def visit_action(request, pk, action):
     data = dict(form.cleaned_data)
     data.pop("confirm", None)
     try:
-        if action == "sign":
+        if action == "sign" and data.pop("typed", False):
+            data["signature"] = typed_signature(data["signer_name"])
+        elif action == "sign":
             data["signature"] = _signature_file(data["signature"])
         VISIT_SERVICES[action](visit=visit, actor=request.user, **data)
     except (ServiceError, ValidationError) as exc:
         messages.error(request, _message(exc))
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": action})
+        messages.success(
+            request, _("Done: %(action)s.") % {"action": action_label(action, visit=True)}
+        )
     return redirect(reverse("tickets:visit_detail", args=[visit.pk]))
 
 

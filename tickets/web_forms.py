@@ -293,10 +293,13 @@ def visit_action_form(action: str, visit: Visit, data=None) -> forms.Form:
         )
     elif action == "sign":
         fields["signer_name"] = forms.CharField(label=_("signed by"), max_length=200)
+        # Drawn on the pad, or (who cannot draw: a screen reader, no touch) the typed
+        # name stands as the signature (issue 16); the view checks that one is given.
         fields["signature"] = forms.CharField(
-            label=_("signature"),
-            widget=forms.HiddenInput,
-            error_messages={"required": _("Draw the signature first.")},
+            label=_("signature"), widget=forms.HiddenInput, required=False
+        )
+        fields["typed"] = forms.BooleanField(
+            label=_("Sign with the typed name instead of drawing"), required=False
         )
     elif action == "complete":
         fields["work_summary"] = forms.CharField(

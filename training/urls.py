@@ -1,7 +1,7 @@
 # The web pages of this app, mounted under /training/ by servicedesk/urls.py.
 from django.urls import path
 
-from . import views
+from . import settings_pages, views
 
 app_name = "training"
 urlpatterns = [
@@ -17,3 +17,6 @@ urlpatterns = [
     path("courses/<int:pk>/materials/<int:material_pk>/", views.material, name="material"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]
+# The managers' settings pages (servicedesk.settings_pages).
+for _page in (settings_pages.COURSES, settings_pages.SESSIONS):
+    urlpatterns += _page.urls()

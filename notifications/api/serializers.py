@@ -7,6 +7,8 @@ class NotificationSerializer(serializers.ModelSerializer):
     target_type = serializers.SerializerMethodField()
     actor_name = serializers.SerializerMethodField()
     read = serializers.SerializerMethodField()
+    # Rendered in the request's language (Accept-Language, else the account's).
+    verb = serializers.CharField(source="text", read_only=True)
 
     class Meta:
         model = Notification

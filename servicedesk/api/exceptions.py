@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -18,7 +19,9 @@ from .dberrors import database_error_response
 
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The object has changed since you read it (If-Match does not match its ETag)."
+    default_detail = gettext_lazy(
+        "The object has changed since you read it (If-Match does not match its ETag)."
+    )
     default_code = "precondition_failed"
 
 
@@ -46,8 +49,10 @@ def exception_handler(exc, context):
         )
     if (db_response := database_error_response(exc)) is not None:  # constraints a client reached
         return db_response
-    if isinstance(exc, ObjectDoesNotExist):
-        exc = Http404()
+    if isinstance(exc, ObjectDoesNotExist | Http404):
+        # Django's "No Ticket matches the given query." is English and names the model;
+        # the API says "Not found." in the caller's language, whatever is missing.
+        exc = NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         return Response(
             {"detail": _("Your role may not do this.")}, status=status.HTTP_403_FORBIDDEN

@@ -3,6 +3,7 @@ the role sets of accounts.roles); a view that states nothing lets nobody but adm
 in (fail closed). Only the user's `role` and `is_admin_role` are read here, so this
 shared base needs no domain app."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
@@ -22,7 +23,7 @@ def has_role(user, roles) -> bool:
 
 
 class RolePermission(BasePermission):
-    message = "Your role may not do this."
+    message = _("Your role may not do this.")  # in the request's language
 
     def has_permission(self, request, view):
         if has_role(request.user, roles_for(request, view)):
