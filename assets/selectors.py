@@ -1,11 +1,16 @@
 """Every read of assets, scoped to the caller in one place per model: customers see
 their organisation's, staff the sites of their service centres (all when they have none)."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Equipment, EquipmentModel, ServiceContract, Site
+from .availability import Figures, compute
+from .models import Downtime, Equipment, EquipmentModel, ServiceContract, Site
 
 
 def sites_visible_to(user: User) -> QuerySet[Site]:
@@ -40,3 +45,29 @@ def contracts_visible_to(user: User) -> QuerySet[ServiceContract]:
         organization=OuterRef("organization"), service_center_id__in=user.center_ids
     )
     return qs.filter(Exists(covered))
+
+
+def downtimes_overlapping(units, start: datetime, end: datetime) -> QuerySet[Downtime]:
+    """The downtime spans of `units` (a queryset or ids) that overlap [start, end)."""
+    return Downtime.objects.filter(equipment__in=units, started_at__lt=end).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=start)
+    )
+
+
+def availability_by_unit(units, start: datetime, end: datetime) -> dict[int, Figures]:
+    """Each unit's figures over [start, end): one query for the spans, whatever the
+    number of units (the caller passes units already scoped)."""
+    now = timezone.now()
+    ids = [u.pk if hasattr(u, "pk") else u for u in units]
+    spans: dict[int, list[Downtime]] = {pk: [] for pk in ids}
+    for row in downtimes_overlapping(ids, start, end).order_by():
+        spans[row.equipment_id].append(row)
+    return {pk: compute(rows, start, end, now) for pk, rows in spans.items()}
+
+
+def availability_total(figures: Iterable[Figures], start: datetime, end: datetime) -> Figures:
+    """The sum over several units (a site, an organisation)."""
+    total = Figures(start=start, end=end)
+    for item in figures:
+        total.add(item)
+    return total

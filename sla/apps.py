@@ -11,10 +11,11 @@ class SlaConfig(AppConfig):
         from tickets import ports
 
         from . import selectors
-        from .services import clocks_on_ticket_event, sweep
+        from .services import clocks_on_ticket_event, downtime_impact, sweep
 
         ports.sla_on_ticket_event.provide(clocks_on_ticket_event)
         ports.sla_prefetch_clocks.provide(selectors.prefetch_clocks)
         ports.sla_clocks_for_ticket.provide(selectors.clocks_for_ticket)
         ports.sla_order_by_nearest_due.provide(selectors.order_by_nearest_due)
         ports.sla_sweep.provide(sweep)
+        ports.sla_downtime_impact.provide(downtime_impact)
