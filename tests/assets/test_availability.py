@@ -12,14 +12,14 @@ from sla.models import Policy
 from tickets import services
 
 H = timedelta(hours=1)
-K, I = Downtime.Kind, Downtime.Impact
+K, IMP = Downtime.Kind, Downtime.Impact
 
 
 def at(day, hour=0):
     return datetime(2026, 3, day, hour, tzinfo=UTC)
 
 
-def span(start, end, *, kind=K.UNPLANNED, impact=I.DOWN):
+def span(start, end, *, kind=K.UNPLANNED, impact=IMP.DOWN):
     return Downtime(kind=kind, impact=impact, started_at=start, ended_at=end)
 
 
@@ -37,7 +37,7 @@ def span(start, end, *, kind=K.UNPLANNED, impact=I.DOWN):
 HAND = [
     span(at(2), at(2, 12)),
     span(at(2, 6), at(2, 18)),
-    span(at(3), at(3, 6), impact=I.DEGRADED),
+    span(at(3), at(3, 6), impact=IMP.DEGRADED),
     span(at(5), at(5, 10), kind=K.PLANNED),
     span(at(5, 8), at(5, 12)),
     span(datetime(2026, 2, 28, 20, tzinfo=UTC), at(1, 2)),
