@@ -119,6 +119,23 @@ class Figures:
         self.failures += other.failures
         self.repairs.extend(other.repairs)
 
+    def display(self) -> dict:
+        """For pages and reports: availability in %, times in hours (None: —)."""
+
+        def hours(value):
+            return None if value is None else round(value.total_seconds() / 3600, 1)
+
+        availability = self.availability
+        return {
+            "availability_pct": None if availability is None else round(availability * 100, 2),
+            "unplanned_hours": hours(self.unplanned),
+            "planned_hours": hours(self.planned),
+            "degraded_hours": hours(self.degraded),
+            "failures": self.failures,
+            "mtbf_hours": hours(self.mtbf),
+            "mttr_hours": hours(self.mttr),
+        }
+
     def as_dict(self) -> dict:
         def seconds(value):
             return None if value is None else int(value.total_seconds())

@@ -71,3 +71,33 @@ def availability_total(figures: Iterable[Figures], start: datetime, end: datetim
     for item in figures:
         total.add(item)
     return total
+
+
+def availability_summary(units: QuerySet[Equipment], start: datetime, end: datetime) -> dict:
+    """Per unit, per site and per organisation (and in total) over [start, end), for
+    pages and reports: two queries (the units, their spans). Rows carry `display()`
+    figures; the units are those the caller passes, already scoped."""
+    units = list(units.select_related("site", "site__organization").order_by())
+    by_unit = availability_by_unit(units, start, end)
+    groups: dict[str, dict] = {"sites": {}, "organizations": {}}
+    rows = []
+    for unit in sorted(units, key=lambda u: (u.site.organization.name, u.site.name, u.name)):
+        figures = by_unit[unit.pk]
+        rows.append({"unit": unit, "figures": figures, **figures.display()})
+        for key, owner in (("sites", unit.site), ("organizations", unit.site.organization)):
+            group = groups[key].setdefault(
+                owner.pk, {"name": str(owner), "units": 0, "figures": Figures(start, end)}
+            )
+            group["units"] += 1
+            group["figures"].add(figures)
+    total = availability_total(by_unit.values(), start, end)
+
+    def shaped(key):
+        return [{**g, **g["figures"].display()} for g in groups[key].values()]
+
+    return {
+        "units": rows,
+        "sites": shaped("sites"),
+        "organizations": shaped("organizations"),
+        "total": {"units": len(units), "figures": total, **total.display()},
+    }

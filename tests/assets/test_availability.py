@@ -237,3 +237,29 @@ def test_the_units_status_in_the_api_follows(world, api):
     _fault(world, datetime(2026, 3, 2, 1, tzinfo=UTC), "major")
     data = api.as_user(world.customer_a).get(f"/api/v1/equipment/{world.equipment_a.pk}/").json()
     assert data["status"] == "down"
+
+
+# --- the pages ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_pages_show_availability_in_english_and_chinese(world, client):
+    _fault(world, clock.now() - timedelta(hours=3), "major")
+    unit = world.equipment_a
+    customer = world.customer_a
+    customer.language = "en"
+    customer.save()
+    client.force_login(customer)
+    page = client.get(f"/assets/equipment/{unit.pk}/").content.decode()
+    assert 'data-testid="unit-availability"' in page and "Unplanned downtime (hours)" in page
+    assert "ongoing" in page
+    customer.language = "zh-hans"
+    customer.save()
+    page = client.get(f"/assets/equipment/{unit.pk}/").content.decode()
+    assert "可用率" in page and "进行中" in page
+    archive = client.get("/tickets/archive/").content.decode()
+    assert 'data-testid="archive-availability-table"' in archive and unit.name in archive
+    client.force_login(world.manager)
+    dashboard = client.get("/sla/").content.decode()
+    assert 'data-testid="availability-by-organisation"' in dashboard
+    assert world.org_a.name in dashboard
