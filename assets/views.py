@@ -69,7 +69,10 @@ def equipment_detail(request, pk):
     history = unit.history.select_related("history_user")[:20]
     now = timezone.now()
     periods = [
-        {"name": label, **availability_by_unit([unit.pk], now - timedelta(days=days), now)[unit.pk].display()}
+        {
+            "name": label,
+            **availability_by_unit([unit.pk], now - timedelta(days=days), now)[unit.pk].display(),
+        }
         for days, label in AVAILABILITY_PERIODS
     ]
     return render(

@@ -16,8 +16,8 @@ from accounts.selectors import organizations_visible_to, service_centers_visible
 from assets.selectors import availability_summary, equipment_visible_to, sites_visible_to
 from servicedesk import spreadsheets
 from servicedesk.api.permissions import has_role
-from servicedesk.kpis import scope_q
 from servicedesk.errors import ServiceError
+from servicedesk.kpis import scope_q
 
 from . import charts, kpis, selectors, services
 from .api.serializers import DashboardQuerySerializer

@@ -299,3 +299,9 @@ class MaintenanceTaskSerializer(serializers.ModelSerializer):
 class MaintenanceTaskCompleteSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     new_version = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    downtime_minutes = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=7 * 24 * 60,
+        help_text="Minutes the unit was out of service for the work: planned downtime.",
+    )

@@ -4,6 +4,7 @@ status following its faults through the real ticket services, and the API endpoi
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from assets.availability import compute
 from assets.models import Downtime, Equipment
@@ -263,3 +264,44 @@ def test_pages_show_availability_in_english_and_chinese(world, client):
     dashboard = client.get("/sla/").content.decode()
     assert 'data-testid="availability-by-organisation"' in dashboard
     assert world.org_a.name in dashboard
+
+
+@pytest.mark.django_db
+def test_backfill_rebuilds_spans_from_the_timeline_once(world):
+    from tickets.services.downtime import downtime_backfill
+
+    reported = datetime(2026, 3, 2, 1, tzinfo=UTC)
+    ticket = _fault(world, reported, "major")
+    with clock.at(reported + H):
+        services.ticket_respond(ticket=ticket, actor=world.dispatcher)
+        services.ticket_resolve(ticket=ticket, actor=world.dispatcher, **RESOLVE)
+    with clock.at(reported + 3 * H):
+        services.ticket_reopen(ticket=ticket, actor=world.dispatcher, reason="again")
+    expected = [(reported, reported + H), (reported + 3 * H, None)]
+    Downtime.objects.all().delete()  # as before the spans existed
+    Equipment.objects.filter(pk=world.equipment_a.pk).update(status="operational")
+    assert downtime_backfill() == 1
+    spans = Downtime.objects.filter(ticket_id=ticket.pk).order_by("started_at")
+    assert [(s.started_at, s.ended_at) for s in spans] == expected
+    assert _status(world) == "down"
+    assert downtime_backfill() == 0  # idempotent
+
+
+@pytest.mark.django_db
+def test_a_maintenance_task_with_downtime_is_a_planned_window(world):
+    from inspections import services as inspections
+    from tests.factories.inspections import MaintenancePlanFactory, MaintenanceTaskFactory
+
+    plan = MaintenancePlanFactory(equipment=world.equipment_a, task_kind="cleaning")
+    task = MaintenanceTaskFactory(plan=plan, equipment=world.equipment_a, task_kind="cleaning")
+    done = datetime(2026, 3, 5, 10, tzinfo=UTC)
+    with time_machine.travel(done, tick=False):
+        inspections.maintenance_task_complete(
+            task=task, actor=world.dispatcher, downtime_minutes=90
+        )
+    (row,) = Downtime.objects.filter(kind="planned")
+    assert (row.started_at, row.ended_at) == (done - 90 * timedelta(minutes=1), done)
+    figures = compute([row], at(5), at(6), now=at(20))
+    assert figures.planned == 90 * timedelta(minutes=1)
+    assert figures.scheduled == 24 * H - 90 * timedelta(minutes=1)
+    assert _status(world) == "operational"
