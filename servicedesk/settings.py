@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "training",
     "kb",  # issue 17: knowledge base and customer self-service
     "operations",  # metrics, backup, personal data (issue 19): above every other app
+    "reports",  # issue 18: operation reports per customer, top layer beside operations
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,14 @@ CELERY_BEAT_SCHEDULE = {
     "training-obligations": {
         "task": "training.tasks.check_obligations",
         "schedule": timedelta(hours=1),
+    },
+    # issue 18: the monthly and quarterly operation reports of the last closed period
+    # (once each; the interval only says how soon after a month's end they are made)
+    "reports-operation-reports": {
+        "task": "reports.tasks.schedule_operation_reports",
+        "schedule": timedelta(
+            seconds=float(os.environ.get("OPERATION_REPORTS_CHECK_SECONDS", 3600))
+        ),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
