@@ -100,6 +100,7 @@ def test_the_schedule_makes_each_report_once_per_language_and_mails_it(
     world.customer_a.save()
     world.customer_b.language, world.customer_b.email = "en", "b@example.com"
     world.customer_b.save()
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         created = services.reports_schedule(today=date(2027, 1, 5))
     # December (monthly) and Q4 (quarterly) for each organisation, in its admin's language
@@ -114,8 +115,7 @@ def test_the_schedule_makes_each_report_once_per_language_and_mails_it(
     assert set(OperationReport.objects.values_list("status", flat=True)) == {"done"}
     with django_capture_on_commit_callbacks(execute=True):
         assert services.reports_schedule(today=date(2027, 1, 6)) == []
-    mail.outbox.clear()
-    outbox.deliver_due()
+    outbox.deliver_due()  # what the periodic delivery does, whether or not the fast path ran
     to_a = [m for m in mail.outbox if m.to == ["a@example.cn"]]
     assert len(to_a) == 2 and "运行报告" in to_a[0].subject
     name, content, mimetype = to_a[0].attachments[0]
@@ -127,7 +127,7 @@ def test_the_schedule_makes_each_report_once_per_language_and_mails_it(
 
 
 def test_a_manager_starts_a_job_polls_it_and_gets_the_pdf(
-    world, api, django_capture_on_commit_callbacks
+    world, api, django_capture_on_commit_callbacks, eager_celery
 ):
     client = api.as_user(world.manager)
     body = {"organization": world.org_a.pk, "from": "2026-11-01", "to": "2026-11-30"}
@@ -177,8 +177,8 @@ def test_roles_and_scope(world, api):
     assert api.as_user(world.customer_a).get(f"{URL}{report.pk}/").status_code == 200
 
 
-def test_list_is_a_fixed_number_of_queries(world, api, django_assert_num_queries):
-    for month in range(1, 6):
+def _monthly(world, months):
+    for month in months:
         OperationReport.objects.create(
             organization=world.org_a,
             kind="monthly",
@@ -187,11 +187,18 @@ def test_list_is_a_fixed_number_of_queries(world, api, django_assert_num_queries
             language="en",
             status="done",
         )
+
+
+def test_list_is_a_fixed_number_of_queries(world, api, django_assert_num_queries):
+    _monthly(world, range(1, 4))
     client = api.as_user(world.manager)
-    # the reports joined with their organisation (cursor or page: one query)
-    with django_assert_num_queries(1):
-        response = client.get(URL)
-    assert response.status_code == 200 and len(response.json()["results"]) == 5
+    client.get(URL)  # warm up: the user's centres are cached on the user
+    # the count, the page of reports joined with their organisation (scope: a subquery)
+    with django_assert_num_queries(2):
+        assert len(client.get(URL).json()["results"]) == 3
+    _monthly(world, range(4, 10))
+    with django_assert_num_queries(2):
+        assert len(client.get(URL).json()["results"]) == 9
 
 
 def test_customers_see_their_periodic_reports_only(world, api):
