@@ -364,6 +364,9 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "tickets.models.Ticket.Status",
         "VisitStatusEnum": "tickets.models.Visit.Status",
         "InspectionStatusEnum": "inspections.models.Inspection.Status",
+        "OperationReportStatusEnum": "reports.models.OperationReport.Status",  # issue 18
+        "EquipmentStatusEnum": "assets.models.Equipment.Status",  # issue 18
+        "FaultImpactEnum": "sla.models.Impact",  # issue 18: a policy's downtime rules
     },
 }
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -47,7 +48,7 @@ class OperationReportRequestSerializer(serializers.Serializer):
     from_ = serializers.DateField()
     to = serializers.DateField()
     language = serializers.ChoiceField(
-        choices=["en", "zh-hans"], required=False, help_text="Default: the caller's language."
+        choices=settings.LANGUAGES, required=False, help_text="Default: the caller's language."
     )
 
     def get_fields(self):
