@@ -259,11 +259,13 @@ def test_a_batch_stopped_by_its_soft_time_limit_is_finished_by_the_next_run(
         )
 
     try:
-        assert wait_for(run_finished(1), timeout=90), log.read_text()[-3000:]
+        assert wait_for(run_finished(1), timeout=180), log.read_text()[-3000:]
         first = received(mail_dir)
         released = OutboxMessage.objects.filter(status="pending")
         put_back = released.count()
-        assert 0 < first["messages"] < 24 and put_back == 24 - first["messages"]
+        # On a very busy machine the limit may strike before the first send; what
+        # matters is that the run stopped short and put the rest back untried.
+        assert first["messages"] < 24 and put_back == 24 - first["messages"]
         assert set(released.values_list("attempts", flat=True)) == {0}  # not counted as tries
         runs = 1
         while not _all_sent() and runs < 10:  # what the periodic delivery does every 30 s

@@ -29,7 +29,7 @@ def test_two_simultaneous_triage_calls_one_wins_one_is_409(world, api, build, mo
     real = sla.services.clocks_on_ticket_event
 
     def slow_clocks(**kwargs):
-        time.sleep(0.5)
+        time.sleep(2)  # long enough for the other thread to start, even on a busy machine
         return real(**kwargs)
 
     monkeypatch.setattr(sla.services, "clocks_on_ticket_event", slow_clocks)
