@@ -29,9 +29,11 @@ from .selectors import reports_visible_to
 class RequestForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Organisation"))
     start = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Period from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=gettext_lazy("Period to (included)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
