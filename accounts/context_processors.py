@@ -28,6 +28,7 @@ NAVIGATION = [
     (_("SLA dashboard"), "sla:dashboard", {Role.MANAGER, Role.ADMIN, Role.DISPATCHER}),
     (_("Inbound e-mail"), "tickets:inbound", {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}),
     (_("Users"), "accounts:user_list", {Role.CUSTOMER_ADMIN, Role.ADMIN}),
+    (_("Webhooks and robots"), "notifications:endpoint_list", {Role.ADMIN}),  # issue 17
 ]
 
 

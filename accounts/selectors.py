@@ -43,3 +43,12 @@ def engineers_of(user: User) -> QuerySet[User]:
     if user.center_ids is not None:
         qs = qs.filter(service_centers__in=user.center_ids).distinct()
     return qs
+
+
+def endpoint_scope_choices() -> dict:
+    """What an admin may limit a webhook or group robot to (notifications.ports): every
+    service centre and customer organisation, by name (two queries)."""
+    return {
+        "centres": list(ServiceCenter.objects.order_by("name").values_list("pk", "name")),
+        "organizations": list(Organization.objects.order_by("name").values_list("pk", "name")),
+    }

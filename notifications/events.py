@@ -181,3 +181,79 @@ def verb_for(event: str, target_label: str) -> str:
 def template_stem(event: str) -> str:
     known = EVENTS.get(event)
     return known.template_stem if known else event
+
+
+# --- channels (issue 17) -----------------------------------------------------------
+# The events people and endpoints subscribe to on the pages, with a short name each:
+# the ones above and those the other apps send (the API takes any name).
+LABELS: dict[str, Promise] = {
+    TICKET_REPORTED: _("New fault report"),
+    TICKET_RECEIVED: _("Fault report received"),
+    TICKET_TRIAGED: _("Fault report triaged"),
+    TICKET_ASSIGNED: _("Fault report assigned"),
+    TICKET_WAITING_CUSTOMER: _("Waiting for the customer"),
+    TICKET_RESUMED: _("Work resumed"),
+    TICKET_ESCALATED: _("Fault report escalated"),
+    VISIT_DISPATCHED: _("On-site visit dispatched"),
+    VISIT_SIGNED: _("Service confirmation signed"),
+    VISIT_COMPLETED: _("On-site visit completed"),
+    VISIT_CANCELLED: _("On-site visit cancelled"),
+    TICKET_RESOLVED: _("Fault report resolved (with the survey link)"),
+    TICKET_ACCEPTED: _("Repair accepted"),
+    TICKET_FOLLOWED_UP: _("Follow-up call recorded"),
+    TICKET_COMMENTED: _("New comment"),
+    TICKET_REOPENED: _("Fault report reopened"),
+    TICKET_CANCELLED: _("Fault report cancelled"),
+    "sla_warning": _("SLA target about to be missed"),
+    "sla_breach": _("SLA target breached"),
+    "inspection_assigned": _("Inspection assigned"),
+    "inspection_missed": _("Inspection missed"),
+    "maintenance_overdue": _("Maintenance task overdue"),
+    "training_enrolled": _("Training enrolment"),
+    "training_certificate_issued": _("Training certificate issued"),
+    "training_obligation_due_soon": _("Operator training due soon"),
+    "training_obligation_lapsed": _("Operator training lapsed"),
+    INBOUND_EMAIL_PENDING: _("E-mail waiting for registration"),
+}
+
+# What customers are told about (the rest goes to staff): their channel page offers these.
+CUSTOMER_EVENTS = frozenset(
+    {
+        TICKET_RECEIVED,
+        TICKET_TRIAGED,
+        TICKET_WAITING_CUSTOMER,
+        VISIT_DISPATCHED,
+        VISIT_COMPLETED,
+        TICKET_RESOLVED,
+        TICKET_FOLLOWED_UP,
+        TICKET_COMMENTED,
+        TICKET_REOPENED,
+        TICKET_CANCELLED,
+        "training_enrolled",
+        "training_certificate_issued",
+        "training_obligation_due_soon",
+        "training_obligation_lapsed",
+    }
+)
+
+# An event whose context carries a link the recipient acts on: the context key and the
+# label the short channels (SMS, group robots) show with it, in the recipient's language.
+ACTIONS: dict[str, tuple[str, Promise]] = {
+    TICKET_RESOLVED: ("survey_url", _("Rate the repair")),
+}
+
+
+def label_for(event: str) -> str:
+    return str(LABELS.get(event, event))
+
+
+def action_link(event: str, context) -> str:
+    """The event's action link (the survey link of a resolution) from its context."""
+    key = ACTIONS.get(event, ("", ""))[0]
+    value = (context or {}).get(key) if key else None
+    return value if isinstance(value, str) and value.startswith(("http://", "https://")) else ""
+
+
+def action_label(event: str) -> str:
+    """ "Rate the repair" in the active language."""
+    return str(ACTIONS[event][1]) if event in ACTIONS else ""

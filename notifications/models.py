@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from servicedesk.models import TimeStampedModel
 
@@ -117,7 +118,10 @@ class ChannelEndpoint(TimeStampedModel):
     (JSON signed with HMAC-SHA256), a WeCom group robot or a DingTalk robot (with its
     signing secret). `events` names the events it receives; `service_center_id`, when
     set, limits it to events about that centre's sites (routing such as "breaches of a
-    centre to that centre's WeCom group")."""
+    centre to that centre's WeCom group"), `organization_id` to events about that
+    customer organisation (its own group robot; only such a robot gets the survey link).
+    Both are plain ids: notifications imports no domain app (choices come through
+    `notifications.ports`)."""
 
     class Kind(models.TextChoices):
         WEBHOOK = "webhook", _("webhook")
@@ -137,10 +141,14 @@ class ChannelEndpoint(TimeStampedModel):
     service_center_id = models.PositiveBigIntegerField(
         _("only for service centre"), null=True, blank=True
     )
+    organization_id = models.PositiveBigIntegerField(
+        _("only for organisation"), null=True, blank=True
+    )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(excluded_fields=["secret"])  # who changed what, never the secret
 
     class Meta:
         ordering = ["name", "id"]
@@ -167,6 +175,7 @@ class ChannelPreference(TimeStampedModel):
     events = models.JSONField(
         _("events"), default=list, blank=True, help_text=_("Empty: every event.")
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("channel preference")

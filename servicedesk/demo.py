@@ -17,6 +17,7 @@ STEPS = [
     "spareparts.demo",
     "training.demo",
     "notifications.demo",
+    "kb.demo",  # issue 17: articles for the demo's models
 ]
 
 

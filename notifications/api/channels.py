@@ -2,6 +2,7 @@
 delivery log `webhooks/{id}/deliveries/` (the outbox rows); `notifications/channels/`:
 the caller's own channel preferences."""
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -29,6 +30,7 @@ class EndpointSerializer(serializers.ModelSerializer):
             "secret",
             "events",
             "service_center_id",
+            "organization_id",
             "language",
             "active",
             "created_at",
@@ -93,13 +95,26 @@ class WebhookViewSet(ScopedModelViewSet):
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def deliveries(self, request, pk=None):
-        endpoint = self.get_object()
-        # The outbox keys of this endpoint's rows start with its id (routing.endpoint_messages).
-        rows = OutboxMessage.objects.filter(key__startswith=f"endpoint:{endpoint.pk}:").order_by(
-            "-id"
-        )
+        rows = endpoints.deliveries_of(self.get_object())
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(DeliverySerializer(page, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: DeliverySerializer},
+        summary="Send a failed delivery again (409 unless it failed)",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"deliveries/(?P<delivery_id>[0-9]+)/retry",
+        filter_backends=[],
+    )
+    def retry(self, request, pk=None, delivery_id=None):
+        endpoint = self.get_object()
+        delivery = get_object_or_404(endpoints.deliveries_of(endpoint), pk=delivery_id)
+        row = endpoints.delivery_retry(actor=request.user, endpoint=endpoint, delivery=delivery)
+        return Response(DeliverySerializer(row).data)
 
 
 class PreferenceSerializer(serializers.ModelSerializer):

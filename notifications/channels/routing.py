@@ -25,6 +25,18 @@ def center_of(target) -> int | None:
     return None
 
 
+def organization_of(target) -> int | None:
+    """The customer organisation an event is about: the target's, its ticket's or its
+    site's. None when the target has none."""
+    for path in (("organization_id",), ("ticket", "organization_id"), ("site", "organization_id")):
+        obj = target
+        for name in path:
+            obj = getattr(obj, name, None)
+        if isinstance(obj, int):
+            return obj
+    return None
+
+
 def _absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
 
@@ -52,34 +64,51 @@ def event_payload(*, event: str, target=None, context=None) -> dict:
 
 def endpoint_messages(batch: list[dict]) -> list[OutboxMessage]:
     """One row per (event of the batch, active endpoint subscribed to it and, when the
-    endpoint names a centre, about that centre)."""
+    endpoint names a centre or an organisation, about that centre or organisation)."""
     endpoints = [e for e in ChannelEndpoint.objects.filter(active=True) if e.events]
     rows = []
     for item in batch if endpoints else ():
         event, target = item["event"], item.get("target")
         centre = None if target is None else center_of(target)
+        organization = None if target is None else organization_of(target)
         wanted = [
             e
             for e in endpoints
-            if event in e.events and (e.service_center_id is None or e.service_center_id == centre)
+            if event in e.events
+            and e.service_center_id in (None, centre)
+            and e.organization_id in (None, organization)
         ]
         if not wanted:
             continue
         payload = event_payload(event=event, target=target, context=item.get("context"))
+        link = events.action_link(event, item.get("context"))
         for endpoint in wanted:
-            with translation.override(endpoint.language):
-                text = events.verb_for(
-                    event, payload["target"]["label"] if payload["target"] else ""
-                )
-            rows.append(
-                OutboxMessage(
-                    channel=endpoint.kind,
-                    kind=EVENT_KIND,
-                    key=f"endpoint:{endpoint.pk}:{payload['id']}",
-                    payload={"endpoint": endpoint.pk, "text": text, "body": payload},
-                )
-            )
+            rows.append(_endpoint_row(endpoint, payload, link, organization))
     return rows
+
+
+def _endpoint_row(endpoint, payload: dict, link: str, organization) -> OutboxMessage:
+    """The row of one endpoint, its text in the endpoint's language. A group robot
+    limited to the event's customer organisation (the customer's own group) also gets
+    the action link (the survey of a resolution): the link answers as the customer,
+    so a staff group never gets it. Webhooks get the whole context (`data`)."""
+    event = payload["event"]
+    with translation.override(endpoint.language):
+        text = events.verb_for(event, payload["target"]["label"] if payload["target"] else "")
+        action = (
+            {"label": events.action_label(event), "url": link}
+            if link
+            and endpoint.kind != ChannelEndpoint.Kind.WEBHOOK
+            and endpoint.organization_id is not None
+            and endpoint.organization_id == organization
+            else None
+        )
+    return OutboxMessage(
+        channel=endpoint.kind,
+        kind=EVENT_KIND,
+        key=f"endpoint:{endpoint.pk}:{payload['id']}",
+        payload={"endpoint": endpoint.pk, "text": text, "body": payload, "action": action},
+    )
 
 
 class Preferences:
@@ -112,7 +141,7 @@ class Preferences:
             if phone and self._chosen(
                 n.recipient_id, ChannelPreference.Channel.SMS, n.event, default=False
             ):
-                text = f"{n.verb} {_absolute(n.url)}".strip() if n.url else n.verb
+                text = sms_text(n)
                 rows.append(
                     OutboxMessage(
                         channel="sms",
@@ -122,3 +151,17 @@ class Preferences:
                     )
                 )
         return rows
+
+
+def sms_text(notification) -> str:
+    """The verb (already in the recipient's language) and one link: the event's action
+    (the survey of a resolution, with its label in the recipient's language), else the
+    target's page."""
+    link = events.action_link(notification.event, notification.context)
+    if link:
+        language = getattr(notification.recipient, "language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            return f"{notification.verb} {events.action_label(notification.event)}: {link}"
+    if notification.url:
+        return f"{notification.verb} {_absolute(notification.url)}"
+    return notification.verb

@@ -44,6 +44,9 @@ def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int | None = None) 
 def _markdown(payload: dict) -> str:
     target = payload["body"].get("target") or {}
     link = f"\n\n[{target.get('label', '')}]({target['url']})" if target.get("url") else ""
+    action = payload.get("action")
+    if action:  # the customer's own group: the survey link
+        link += f"\n\n[{action['label']}]({action['url']})"
     return f"**{payload['text']}**{link}"
 
 

@@ -291,3 +291,135 @@ def test_only_admins_manage_webhooks_and_bad_input_is_refused(api, world):
     )
     assert not ChannelEndpoint.objects.exists()
     assert senders.webhook_signature("k", b"{}").startswith("sha256=")
+
+
+def _resolve(world, ticket):
+    from tickets import services as tickets
+
+    return tickets.ticket_resolve(
+        ticket=ticket,
+        actor=world.engineer1,
+        resolution="remote",
+        cause="Loose cable",
+        solution="Re-seated",
+        prevention="Ties",
+    )
+
+
+def _answer_through(url: str, ticket, score: int):
+    """The customer follows the link they received: the survey takes its token."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tickets.services import survey
+
+    token = parse_qs(urlsplit(url).query)["token"][0]
+    return survey.survey_answer(ticket=ticket, score=score, token=token)
+
+
+def test_the_survey_link_reaches_a_chinese_customer_by_sms_and_answers_the_survey(
+    world, receiver, settings
+):
+    settings.SMS_BACKEND = "aliyun"
+    settings.SMS_ALIYUN_ENDPOINT = f"{receiver.url}/"
+    settings.SMS_ALIYUN_ACCESS_KEY_ID, settings.SMS_ALIYUN_ACCESS_KEY_SECRET = "k", "s"
+    settings.SMS_ALIYUN_SIGN_NAME, settings.SMS_ALIYUN_TEMPLATE_CODE = "服务台", "SMS_1"
+    receiver.ok_body = b'{"Code": "OK"}'
+    customer = world.customer_a
+    customer.phone, customer.language = "13800000001", "zh-hans"
+    customer.save()
+    endpoints.preference_set(user=customer, channel="sms", enabled=True)
+    ticket = Builder(world).ticket("in_progress")
+    _resolve(world, ticket)
+    _deliver_now()
+    texts = [json.loads(r.query["TemplateParam"])["content"] for r in receiver.requests]
+    (text,) = [t for t in texts if "已解决" in t]  # the earlier steps sent their own SMS
+    assert text.startswith(f"故障报告 {ticket} 已解决 评价本次维修: http://127.0.0.1:8000/tickets/")
+    link = text.split(": ", 1)[1]
+    assert _answer_through(link, ticket, 5).source == "link"
+
+
+def test_the_survey_link_goes_to_the_customers_own_robot_group_never_to_a_staff_group(
+    world, receiver
+):
+    customers_group = _endpoint(
+        world,
+        receiver,
+        kind="wecom",
+        url=f"{receiver.url}/wecom?key=org-a",
+        secret="",
+        organization_id=world.org_a.pk,
+        language="zh-hans",
+    )
+    _endpoint(
+        world,
+        receiver,
+        kind="dingtalk",
+        url=f"{receiver.url}/robot?key=staff",
+        secret="",
+        service_center_id=world.local.pk,
+    )
+    _endpoint(  # another customer's group hears nothing of Org A
+        world,
+        receiver,
+        kind="wecom",
+        url=f"{receiver.url}/wecom?key=org-b",
+        secret="",
+        organization_id=world.org_b.pk,
+    )
+    ticket = Builder(world).ticket("in_progress")
+    _resolve(world, ticket)
+    _deliver_now()
+    by_key = {r.query["key"]: r.json() for r in receiver.requests}
+    assert set(by_key) == {"org-a", "staff"}
+    group = by_key["org-a"]["markdown"]["content"]
+    assert f"故障报告 {ticket} 已解决" in group and "[评价本次维修](http://127.0.0.1:8000/" in group
+    staff = by_key["staff"]["markdown"]["text"]
+    assert "token=" not in staff and f"Fault report {ticket} was resolved" in staff
+    link = group.split("[评价本次维修](", 1)[1].split(")", 1)[0]
+    assert _answer_through(link, ticket, 4).score == 4
+    assert customers_group.history.count() == 1  # created, by the admin
+    assert customers_group.history.get().history_user == world.admin
+
+
+def _every_channel(world, receiver, settings, kind):
+    """One subscriber of `ticket_resolved` on the channel `kind`, all at the receiver."""
+    if kind == "sms":
+        settings.SMS_BACKEND = "aliyun"
+        settings.SMS_ALIYUN_ENDPOINT = f"{receiver.url}/sms"
+        settings.SMS_ALIYUN_ACCESS_KEY_ID, settings.SMS_ALIYUN_ACCESS_KEY_SECRET = "k", "s"
+        settings.SMS_ALIYUN_SIGN_NAME, settings.SMS_ALIYUN_TEMPLATE_CODE = "服务台", "SMS_1"
+        receiver.ok_body = b'{"Code": "OK", "errcode": 0}'
+        world.customer_a.phone = "13800000003"
+        world.customer_a.save()
+        endpoints.preference_set(user=world.customer_a, channel="sms", enabled=True)
+        return
+    _endpoint(
+        world,
+        receiver,
+        kind=kind,
+        url=f"{receiver.url}/{kind}?access_token=t",
+        secret=SECRET if kind != "wecom" else "",
+    )
+
+
+@pytest.mark.parametrize("kind", ["webhook", "wecom", "dingtalk", "sms"])
+def test_every_channel_retries_after_a_500_and_sends_nothing_for_a_rollback(
+    world, receiver, ticket_a, settings, kind
+):
+    _every_channel(world, receiver, settings, kind)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.notify(recipients=[world.customer_a], event="ticket_resolved", target=ticket_a)
+        raise RuntimeError("rolled back")
+    assert not OutboxMessage.objects.exists() and not _deliver_now()
+    assert receiver.requests == []
+    receiver.script = [(500, b"busy")]
+    with transaction.atomic():
+        services.notify(recipients=[world.customer_a], event="ticket_resolved", target=ticket_a)
+    first = _deliver_now()
+    assert first["retry"] == 1, first
+    row = OutboxMessage.objects.get(channel=kind)
+    assert row.status == "pending" and "500" in row.last_error
+    assert _deliver_now()["sent"] >= 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert len(receiver.requests) == 2 and receiver.requests[0].path == receiver.requests[1].path
