@@ -234,3 +234,57 @@ class ServiceTeamMember(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+class Downtime(TimeStampedModel):
+    """A span in which a unit was not fully available: unplanned (a fault, from its
+    report to its resolution; written by the ticket services in the ticket's
+    transaction) or planned (a maintenance window). An open span has no `ended_at`.
+    Availability, MTBF and MTTR are computed from these rows (assets.availability)."""
+
+    class Kind(models.TextChoices):
+        UNPLANNED = "unplanned", _("unplanned")
+        PLANNED = "planned", _("planned")
+
+    class Impact(models.TextChoices):
+        DOWN = "down", _("down")
+        DEGRADED = "degraded", _("degraded")
+
+    equipment = models.ForeignKey(
+        Equipment, verbose_name=_("equipment"), on_delete=models.CASCADE, related_name="downtimes"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    impact = models.CharField(_("impact"), max_length=10, choices=Impact.choices)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # The fault report behind an unplanned span: tickets sit above assets, so an id and
+    # the human number rather than a foreign key (docs/architecture.md).
+    ticket_id = models.PositiveIntegerField(_("fault report id"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=50, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("downtime")
+        verbose_name_plural = _("downtimes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="assets_downtime_ends_after_start",
+            ),
+            # A planned window has an end; only a fault may still be open.
+            models.CheckConstraint(
+                condition=Q(kind="unplanned") | Q(ended_at__isnull=False),
+                name="assets_downtime_planned_has_end",
+            ),
+        ]
+        indexes = [
+            # availability(): a unit's spans overlapping a period.
+            models.Index(fields=["equipment", "started_at"], name="assets_downtime_unit_start"),
+            # The ticket services find the spans of one fault report.
+            models.Index(fields=["ticket_id"], name="assets_downtime_ticket"),
+        ]
+
+    def __str__(self):
+        return f"{self.equipment} · {self.get_kind_display()} · {self.started_at:%Y-%m-%d %H:%M}"

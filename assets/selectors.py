@@ -1,16 +1,19 @@
 """Every read of assets, scoped to the caller in one place per model: customers see
 their organisation's, staff the sites of their service centres (all when they have none)."""
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+from .availability import Figures, compute
 from .models import (
+    Downtime,
     Equipment,
     EquipmentModel,
     ServiceContract,
@@ -110,3 +113,59 @@ def team_warnings(team: ServiceTeam) -> list[str]:
     elif not is_senior(lead):
         warnings.append(str(_("The team lead is not a senior engineer.")))
     return warnings
+
+
+def downtimes_overlapping(units, start: datetime, end: datetime) -> QuerySet[Downtime]:
+    """The downtime spans of `units` (a queryset or ids) that overlap [start, end)."""
+    return Downtime.objects.filter(equipment__in=units, started_at__lt=end).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=start)
+    )
+
+
+def availability_by_unit(units, start: datetime, end: datetime) -> dict[int, Figures]:
+    """Each unit's figures over [start, end): one query for the spans, whatever the
+    number of units (the caller passes units already scoped)."""
+    now = timezone.now()
+    ids = [u.pk if hasattr(u, "pk") else u for u in units]
+    spans: dict[int, list[Downtime]] = {pk: [] for pk in ids}
+    for row in downtimes_overlapping(ids, start, end).order_by():
+        spans[row.equipment_id].append(row)
+    return {pk: compute(rows, start, end, now) for pk, rows in spans.items()}
+
+
+def availability_total(figures: Iterable[Figures], start: datetime, end: datetime) -> Figures:
+    """The sum over several units (a site, an organisation)."""
+    total = Figures(start=start, end=end)
+    for item in figures:
+        total.add(item)
+    return total
+
+
+def availability_summary(units: QuerySet[Equipment], start: datetime, end: datetime) -> dict:
+    """Per unit, per site and per organisation (and in total) over [start, end), for
+    pages and reports: two queries (the units, their spans). Rows carry `display()`
+    figures; the units are those the caller passes, already scoped."""
+    units = list(units.select_related("site", "site__organization").order_by())
+    by_unit = availability_by_unit(units, start, end)
+    groups: dict[str, dict] = {"sites": {}, "organizations": {}}
+    rows = []
+    for unit in sorted(units, key=lambda u: (u.site.organization.name, u.site.name, u.name)):
+        figures = by_unit[unit.pk]
+        rows.append({"unit": unit, "figures": figures, **figures.display()})
+        for key, owner in (("sites", unit.site), ("organizations", unit.site.organization)):
+            group = groups[key].setdefault(
+                owner.pk, {"name": str(owner), "units": 0, "figures": Figures(start, end)}
+            )
+            group["units"] += 1
+            group["figures"].add(figures)
+    total = availability_total(by_unit.values(), start, end)
+
+    def shaped(key):
+        return [{**g, **g["figures"].display()} for g in groups[key].values()]
+
+    return {
+        "units": rows,
+        "sites": shaped("sites"),
+        "organizations": shaped("organizations"),
+        "total": {"units": len(units), "figures": total, **total.display()},
+    }

@@ -3,16 +3,19 @@
 the input must be in the actor's scope; a contract's change tells training through
 assets.ports, in the same transaction."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import DISPATCH, MANAGERS
 from accounts.selectors import organizations_visible_to, service_centers_visible_to
 from servicedesk.crud import EntityServices, check_role, check_visible
-from servicedesk.errors import ServiceError
+from servicedesk.errors import PermissionDenied, ServiceError
 
 from . import ports
 from .models import (
+    Downtime,
     Equipment,
     EquipmentModel,
     ServiceContract,
@@ -109,3 +112,110 @@ def _set_role(member: ServiceTeamMember, role: str, actor) -> None:
     member.role = role
     member._history_user = actor
     member.save(update_fields=["role", "updated_at"])
+
+
+# --- downtime: the ticket services call these inside their own transaction -------
+_WORST = {Downtime.Impact.DOWN: 2, Downtime.Impact.DEGRADED: 1}
+_STATUS = {
+    Downtime.Impact.DOWN: Equipment.Status.DOWN,
+    Downtime.Impact.DEGRADED: Equipment.Status.DEGRADED,
+}
+
+
+def equipment_refresh_status(*, equipment_id: int) -> Equipment:
+    """The unit's status follows its open faults: the worst impact, else operational.
+    Saved (and kept in history) only when it changes."""
+    unit = Equipment.objects.select_for_update().get(pk=equipment_id)
+    impacts = Downtime.objects.filter(
+        equipment_id=equipment_id, kind=Downtime.Kind.UNPLANNED, ended_at__isnull=True
+    ).values_list("impact", flat=True)
+    worst = max(impacts, key=_WORST.__getitem__, default=None)
+    status = _STATUS[worst] if worst else Equipment.Status.OPERATIONAL
+    if unit.status != status:
+        unit.status = status
+        unit.save(update_fields=["status", "updated_at"])
+    return unit
+
+
+@transaction.atomic
+def downtime_track_fault(
+    *, equipment_id: int, ticket_id: int, reference: str, impact: str, since: datetime
+) -> None:
+    """A fault's impact is known (triage) or changed (a new severity): every span of the
+    fault takes the impact; the first one opens at `since` (the report time). No impact
+    (a general fault, by the policy's rules) removes the fault's spans."""
+    spans = Downtime.objects.select_for_update().filter(ticket_id=ticket_id)
+    if not impact:
+        spans.delete()
+    elif spans.exists():
+        for span in spans.exclude(impact=impact, equipment_id=equipment_id):
+            span.impact, span.equipment_id = impact, equipment_id
+            span.save(update_fields=["impact", "equipment", "updated_at"])
+    else:
+        Downtime.objects.create(
+            equipment_id=equipment_id,
+            kind=Downtime.Kind.UNPLANNED,
+            impact=impact,
+            started_at=since,
+            ticket_id=ticket_id,
+            reference=reference,
+        )
+    equipment_refresh_status(equipment_id=equipment_id)
+
+
+@transaction.atomic
+def downtime_end_fault(*, ticket_id: int, at: datetime) -> None:
+    """The fault is resolved: its open span ends."""
+    for span in Downtime.objects.select_for_update().filter(
+        ticket_id=ticket_id, ended_at__isnull=True
+    ):
+        span.ended_at = max(at, span.started_at)
+        span.save(update_fields=["ended_at", "updated_at"])
+        equipment_refresh_status(equipment_id=span.equipment_id)
+
+
+@transaction.atomic
+def downtime_reopen_fault(
+    *, equipment_id: int, ticket_id: int, reference: str, impact: str, at: datetime
+) -> None:
+    """The fault recurred: a new span from now, with the fault's impact."""
+    open_spans = Downtime.objects.filter(ticket_id=ticket_id, ended_at__isnull=True)
+    if impact and not open_spans.exists():
+        Downtime.objects.create(
+            equipment_id=equipment_id,
+            kind=Downtime.Kind.UNPLANNED,
+            impact=impact,
+            started_at=at,
+            ticket_id=ticket_id,
+            reference=reference,
+        )
+    equipment_refresh_status(equipment_id=equipment_id)
+
+
+@transaction.atomic
+def downtime_drop_fault(*, ticket_id: int) -> None:
+    """The report was cancelled: it was no outage of the unit."""
+    units = set(Downtime.objects.filter(ticket_id=ticket_id).values_list("equipment_id", flat=True))
+    Downtime.objects.filter(ticket_id=ticket_id).delete()
+    for equipment_id in units:
+        equipment_refresh_status(equipment_id=equipment_id)
+
+
+@transaction.atomic
+def planned_downtime_record(
+    *, equipment: Equipment, starts_at: datetime, ends_at: datetime, actor, note: str = ""
+) -> Downtime:
+    """A planned maintenance window (firmware update, calibration, cleaning): planned
+    downtime, left out of the scheduled time."""
+    if actor is not None and not (actor.is_admin_role or actor.role in DISPATCH):
+        raise PermissionDenied(_("Your role may not plan maintenance windows."))
+    if ends_at <= starts_at:
+        raise ServiceError(_("The window must end after it starts."), field="ends_at")
+    return Downtime.objects.create(
+        equipment=equipment,
+        kind=Downtime.Kind.PLANNED,
+        impact=Downtime.Impact.DOWN,
+        started_at=starts_at,
+        ended_at=ends_at,
+        note=note[:300],
+    )

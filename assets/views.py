@@ -1,14 +1,22 @@
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .selectors import (
+    availability_by_unit,
     contracts_visible_to,
     equipment_visible_to,
     sites_visible_to,
     teams_visible_to,
 )
+
+# The periods the equipment page shows, ending now.
+AVAILABILITY_PERIODS = ((30, _("Last 30 days")), (365, _("Last 12 months")))
 
 PAGE_SIZE = 50
 
@@ -60,7 +68,24 @@ def equipment_list(request):
 def equipment_detail(request, pk):
     unit = get_object_or_404(equipment_visible_to(request.user), pk=pk)
     history = unit.history.select_related("history_user")[:20]
-    return render(request, "assets/equipment_detail.html", {"unit": unit, "history": history})
+    now = timezone.now()
+    periods = [
+        {
+            "name": label,
+            **availability_by_unit([unit.pk], now - timedelta(days=days), now)[unit.pk].display(),
+        }
+        for days, label in AVAILABILITY_PERIODS
+    ]
+    return render(
+        request,
+        "assets/equipment_detail.html",
+        {
+            "unit": unit,
+            "history": history,
+            "periods": periods,
+            "downtimes": unit.downtimes.all()[:10],
+        },
+    )
 
 
 def home_section(request):

@@ -2,10 +2,14 @@
 one completed inspection with results and report for site A, and maintenance plans on
 the critical PLC (firmware every 6 months, calibration every 3). Idempotent."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+from assets.models import Downtime
+from assets.services import planned_downtime_record
 
 from .models import (
     ChecklistItem,
@@ -125,6 +129,23 @@ def _completed_inspection(plan, engineer, template):
     return inspection
 
 
+def _maintenance_window(unit):
+    """One planned window (a calibration, ten days ago, two hours), so the availability
+    figures show planned downtime; once."""
+    if Downtime.objects.filter(equipment=unit, kind=Downtime.Kind.PLANNED).exists():
+        return
+    zone = ZoneInfo(unit.site.time_zone)
+    day = timezone.localdate() - timedelta(days=10)
+    start = datetime.combine(day, time(2), tzinfo=zone)
+    planned_downtime_record(
+        equipment=unit,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        actor=None,
+        note="Calibration 参数校准",
+    )
+
+
 def seed(ctx):
     template = _template()
     engineer = ctx.users["engineer1"]
@@ -149,6 +170,7 @@ def seed(ctx):
     ctx["inspection_plan_a"] = monthly
     ctx["inspection_a_completed"] = _completed_inspection(monthly, engineer, template)
     plc = ctx["equipment:a-plc-001"]
+    _maintenance_window(plc)
     for kind, count, start in [
         (MaintenancePlan.TaskKind.FIRMWARE_UPDATE, 6, date(2026, 4, 1)),
         (MaintenancePlan.TaskKind.CALIBRATION, 3, date(2026, 3, 1)),

@@ -331,6 +331,17 @@ def maintenance(request):
     )
 
 
+def _minutes(text: str) -> int:
+    """The form's downtime in minutes (empty: none); called inside `_run`, so a bad
+    value is shown as the form's message."""
+    text = (text or "").strip()
+    if text and not text.isdigit():
+        raise ServiceError(
+            _("Give the downtime in minutes, at most a week."), field="downtime_minutes"
+        )
+    return int(text or 0)
+
+
 @login_required
 @require_POST
 def task_complete(request, pk):
@@ -342,6 +353,7 @@ def task_complete(request, pk):
             actor=request.user,
             notes=request.POST.get("notes", ""),
             new_version=request.POST.get("new_version", ""),
+            downtime_minutes=_minutes(request.POST.get("downtime_minutes", "")),
         ),
         _("Maintenance task done."),
     )

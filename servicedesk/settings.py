@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "training",
     "kb",  # issue 17: knowledge base and customer self-service
     "operations",  # metrics, backup, personal data (issue 19): above every other app
+    "reports",  # issue 18: operation reports per customer, top layer beside operations
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "training.tasks.check_obligations",
         "schedule": timedelta(hours=1),
     },
+    # issue 18: the monthly and quarterly operation reports of the last closed period
+    # (once each; the interval only says how soon after a month's end they are made)
+    "reports-operation-reports": {
+        "task": "reports.tasks.schedule_operation_reports",
+        "schedule": timedelta(
+            seconds=float(os.environ.get("OPERATION_REPORTS_CHECK_SECONDS", 3600))
+        ),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -359,6 +368,9 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "tickets.models.Ticket.Status",
         "VisitStatusEnum": "tickets.models.Visit.Status",
         "InspectionStatusEnum": "inspections.models.Inspection.Status",
+        "OperationReportStatusEnum": "reports.models.OperationReport.Status",  # issue 18
+        "EquipmentStatusEnum": "assets.models.Equipment.Status",  # issue 18
+        "FaultImpactEnum": "sla.models.Impact",  # issue 18: a policy's downtime rules
     },
 }
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("parts/", include("spareparts.urls")),
     path("training/", include("training.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),  # issue 18
     path("kb/", include("kb.urls")),  # issue 17
     path("", include("operations.urls")),  # /metrics (issue 19)
 ]

@@ -11,7 +11,7 @@ class SlaConfig(AppConfig):
         from tickets import ports
 
         from . import facts, selectors
-        from .services import clocks_on_ticket_event, sweep
+        from .services import clocks_on_ticket_event, downtime_impact, sweep
 
         ports.sla_on_ticket_event.provide(clocks_on_ticket_event)
         ports.sla_prefetch_clocks.provide(selectors.prefetch_clocks)
@@ -20,3 +20,5 @@ class SlaConfig(AppConfig):
         ports.sla_annotate_state.provide(selectors.annotate_queue_state)
         ports.sla_sweep.provide(sweep)
         ports.sla_facts_changed.provide(facts.refresh_ticket)
+
+        ports.sla_downtime_impact.provide(downtime_impact)

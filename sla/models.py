@@ -151,6 +151,12 @@ class ClockKind(models.TextChoices):
     BUSINESS = "business", _("business hours")
 
 
+class Impact(models.TextChoices):
+    DOWN = "down", _("down")
+    DEGRADED = "degraded", _("degraded")
+    NONE = "none", _("fully available")
+
+
 class Policy(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -166,7 +172,26 @@ class Policy(TimeStampedModel):
         related_name="policies",
         help_text=_("The working hours of the targets on a business clock."),
     )
+    # What an open fault of each severity does to its unit's status and availability,
+    # from report to resolution (assets.Downtime; docs/availability.md).
+    major_impact = models.CharField(
+        _("a major fault makes the unit"), max_length=10, choices=Impact.choices, default="down"
+    )
+    urgent_impact = models.CharField(
+        _("an urgent fault makes the unit"),
+        max_length=10,
+        choices=Impact.choices,
+        default="degraded",
+    )
+    general_impact = models.CharField(
+        _("a general fault makes the unit"), max_length=10, choices=Impact.choices, default="none"
+    )
     history = HistoricalRecords()
+
+    def impact_of(self, severity: str) -> str:
+        """The unit's impact of an open fault of `severity` ('' when none)."""
+        impact = getattr(self, f"{severity}_impact", Impact.NONE) if severity else Impact.NONE
+        return "" if impact == Impact.NONE else impact
 
     class Meta:
         ordering = ["name"]

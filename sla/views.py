@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import DISPATCH, MANAGERS
 from accounts.selectors import organizations_visible_to, service_centers_visible_to
-from assets.selectors import sites_visible_to
+from assets.selectors import availability_summary, equipment_visible_to, sites_visible_to
 from servicedesk import spreadsheets
 from servicedesk.api.permissions import has_role
 from servicedesk.errors import ServiceError
+from servicedesk.kpis import scope_q
 
 from . import charts, kpis, selectors, services
 from .api.serializers import DashboardQuerySerializer
@@ -126,6 +127,24 @@ def _charts(data: dict) -> dict:
     }
 
 
+def _availability(user, filters) -> dict:
+    """Equipment availability of the dashboard's period and scope (docs/availability.md):
+    two queries."""
+    units = equipment_visible_to(user).filter(
+        scope_q(
+            site_path="site",
+            organization=filters.organization,
+            site=filters.site,
+            service_center=filters.service_center,
+        )
+    )
+    summary = availability_summary(units, filters.start, filters.end)
+    worst = [row for row in summary["units"] if row["availability_pct"] is not None]
+    worst.sort(key=lambda row: (row["availability_pct"], row["unit"].name))
+    summary["worst_units"] = [row for row in worst if row["availability_pct"] < 100][:10]
+    return summary
+
+
 @login_required
 def dashboard(request):
     _require(request)
@@ -143,6 +162,7 @@ def dashboard(request):
             "errors": errors,
             "tiles": _tiles(data),
             "charts": _charts(data),
+            "availability": _availability(request.user, filters),
             "clocks": selectors.about_to_breach(
                 request.user, now=timezone.now(), limit=ABOUT_TO_BREACH
             ),

@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 from servicedesk import clock
 from tickets import ports, services
 from tickets.models import Ticket, Visit
+from tickets.services.downtime import downtime_backfill
 
 RESOLUTION = {
     "cause": "松动的电源端子 Loose power terminal on the I/O rack",
@@ -215,6 +216,8 @@ def seed(ctx):
         )
     ctx["ticket:cancelled"] = ticket
     seed_history(ctx)
+    # A database seeded before the downtime spans existed gets them now (idempotent).
+    downtime_backfill()
 
 
 # --- Eight weeks of closed cases, so the SLA dashboard has trends to show -----------

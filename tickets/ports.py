@@ -32,6 +32,11 @@ sla_sweep = Port(
     "tickets.ports.sla_sweep",
     "(now=) → warn and breach every clock due by `now` (the demo).",
 )
+sla_downtime_impact = Port(
+    "tickets.ports.sla_downtime_impact",
+    "(ticket) → what the open fault does to its unit under its policy's rules: "
+    "'down', 'degraded' or '' (none).",
+)
 
 # --- answered by spareparts (spareparts.apps) --------------------------------------
 parts_resolve = Port(

@@ -6,6 +6,7 @@ import base64
 import binascii
 import io
 import re
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,11 +17,12 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from assets.selectors import availability_summary, equipment_visible_to
 from servicedesk.api.permissions import has_role
 from servicedesk.errors import ServiceError
 
@@ -44,6 +46,7 @@ from .web_forms import (
 
 Role = User.Role
 PAGE_SIZE = 30
+ARCHIVE_AVAILABILITY = timedelta(days=90)
 DISPATCH = {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}
 FIELD = {Role.ENGINEER, Role.EXPERT}
 DATA_URL = re.compile(r"^data:(?P<type>image/(?:png|jpeg));base64,(?P<data>[A-Za-z0-9+/=\s]+)$")
@@ -174,7 +177,13 @@ def archive(request):
         .select_related("site", "equipment")
         .prefetch_related("visits")
     )
-    return _listing(request, qs, "tickets/archive.html", title=_("Service archive"))
+    extra = {}
+    if request.user.is_customer:
+        # The organisation's equipment availability over the last 90 days (two queries).
+        end = timezone.now()
+        units = equipment_visible_to(request.user)
+        extra["availability"] = availability_summary(units, end - ARCHIVE_AVAILABILITY, end)
+    return _listing(request, qs, "tickets/archive.html", title=_("Service archive"), **extra)
 
 
 @login_required

@@ -1,8 +1,12 @@
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import User
 from accounts.selectors import organizations_visible_to, service_centers_visible_to
+from assets.availability import MAX_PERIOD, period_bound
 from assets.models import Equipment, EquipmentModel, ServiceContract, ServiceTeamMember, Site
 from assets.selectors import equipment_models_visible_to, is_senior, sites_visible_to
 from servicedesk.api.fields import ScopedPrimaryKeyRelatedField
@@ -155,3 +159,52 @@ class ServiceTeamInputSerializer(serializers.Serializer):
     members = serializers.ListField(
         child=ScopedPrimaryKeyRelatedField(selector=_active_staff), max_length=100
     )
+
+
+class AvailabilityQuerySerializer(serializers.Serializer):
+    """`from` and `to`: dates (the end day included, in the server's zone) or ISO 8601
+    times with offset (the end excluded); the last 30 days by default."""
+
+    def to_internal_value(self, data):
+        errors, bounds = {}, {}
+        for name in ("from", "to"):
+            text = (data.get(name) or "").strip()
+            if not text:
+                continue
+            try:
+                bounds[name] = period_bound(text, end=name == "to")
+            except (ValueError, OverflowError):
+                errors[name] = [_("Give a date (YYYY-MM-DD) or an ISO 8601 time with offset.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        end = bounds.get("to") or period_bound(timezone.localdate().isoformat(), end=True)
+        start = bounds.get("from") or end - timedelta(days=30)
+        if start >= end:
+            raise serializers.ValidationError({"to": [_("The period must end after it starts.")]})
+        if end - start > MAX_PERIOD:
+            raise serializers.ValidationError({"to": [_("The period may span ten years at most.")]})
+        return {"start": start, "end": end}
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    """One unit's figures over the period (docs/availability.md)."""
+
+    equipment = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Equipment.Status.choices)
+    from_ = serializers.DateTimeField()
+    to = serializers.DateTimeField()
+    availability = serializers.FloatField(
+        allow_null=True, help_text="0..1: (scheduled - unplanned downtime) / scheduled time."
+    )
+    scheduled_seconds = serializers.IntegerField(help_text="The period less planned downtime.")
+    planned_downtime_seconds = serializers.IntegerField()
+    unplanned_downtime_seconds = serializers.IntegerField()
+    degraded_seconds = serializers.IntegerField()
+    failures = serializers.IntegerField()
+    mtbf_seconds = serializers.IntegerField(allow_null=True)
+    mttr_seconds = serializers.IntegerField(allow_null=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields

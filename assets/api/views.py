@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -8,6 +9,7 @@ from assets import services
 from assets.filters import EquipmentFilter, ServiceContractFilter, SiteFilter
 from assets.models import Equipment, EquipmentModel, ServiceContract, Site
 from assets.selectors import (
+    availability_by_unit,
     contracts_visible_to,
     equipment_models_visible_to,
     equipment_visible_to,
@@ -18,6 +20,8 @@ from assets.selectors import (
 from servicedesk.api.views import ScopedModelViewSet
 
 from .serializers import (
+    AvailabilityQuerySerializer,
+    AvailabilitySerializer,
     EquipmentModelSerializer,
     EquipmentSerializer,
     ServiceContractSerializer,
@@ -82,6 +86,34 @@ class EquipmentViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return equipment_visible_to(self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "from",
+                OpenApiTypes.STR,
+                description="A date (YYYY-MM-DD, server zone) or an ISO 8601 time with "
+                "offset; default: 30 days before `to`.",
+            ),
+            OpenApiParameter(
+                "to",
+                OpenApiTypes.STR,
+                description="A date (included) or an ISO 8601 time (excluded); default: today.",
+            ),
+        ],
+        responses={200: AvailabilitySerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def availability(self, request, pk=None):
+        """The unit's availability, unplanned and planned downtime, MTBF and MTTR over a
+        period, from its downtime spans (docs/availability.md)."""
+        unit = self.get_object()
+        query = AvailabilityQuerySerializer(data=request.GET)
+        query.is_valid(raise_exception=True)
+        start, end = query.validated_data["start"], query.validated_data["end"]
+        figures = availability_by_unit([unit.pk], start, end)[unit.pk]
+        data = {"equipment": unit.pk, "status": unit.status, **figures.as_dict()}
+        return Response(AvailabilitySerializer(data).data)
 
 
 class ServiceContractViewSet(ScopedModelViewSet):

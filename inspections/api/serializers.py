@@ -388,3 +388,10 @@ class AssessmentNoteSerializer(serializers.Serializer):
 
 class AssessmentDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+    downtime_minutes = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=7 * 24 * 60,
+        help_text="Minutes the unit was out of service for the work: planned downtime.",
+    )

@@ -1,16 +1,21 @@
 """Preventive maintenance: plans on critical equipment, completing and skipping tasks,
 and the firmware version a completed update records on the equipment."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assets.models import Equipment
+from assets.services import planned_downtime_record
 from inspections.models import MaintenancePlan, MaintenanceTask
 from inspections.transitions import TASK_ACTION_ROLES, TASK_TRANSITIONS
 from servicedesk.errors import InvalidTransition, ServiceError
 
 from . import _base as base
+
+MAX_WINDOW_MINUTES = 7 * 24 * 60
 
 
 def check_plan_equipment(equipment: Equipment) -> None:
@@ -44,8 +49,16 @@ def _lock(task: MaintenanceTask) -> MaintenanceTask:
 
 @transaction.atomic
 def maintenance_task_complete(
-    *, task: MaintenanceTask, actor: User, notes: str = "", new_version: str = ""
+    *,
+    task: MaintenanceTask,
+    actor: User,
+    notes: str = "",
+    new_version: str = "",
+    downtime_minutes: int = 0,
 ) -> MaintenanceTask:
+    """Done; `downtime_minutes` > 0: the unit was out of service for the work, a planned
+    maintenance window ending now (planned downtime, outside the scheduled time of the
+    availability figures)."""
     base.check_role(actor, TASK_ACTION_ROLES["complete"], "complete")
     task = _lock(task)
     target = base.check_transition(TASK_TRANSITIONS, task, "complete")
@@ -66,6 +79,18 @@ def maintenance_task_complete(
         (notes or "").strip(),
     )
     base.save(task, *fields)
+    if downtime_minutes:
+        if not 0 < downtime_minutes <= MAX_WINDOW_MINUTES:
+            raise ServiceError(
+                _("Give the downtime in minutes, at most a week."), field="downtime_minutes"
+            )
+        planned_downtime_record(
+            equipment=task.equipment,
+            starts_at=task.done_at - timedelta(minutes=downtime_minutes),
+            ends_at=task.done_at,
+            actor=None,  # the task's own role and worker checks above apply
+            note=f"{task.get_task_kind_display()} · {task.due_on:%Y-%m-%d}",
+        )
     return task
 
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("training.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("kb.api.urls")),  # issue 17
+    path("", include("reports.api.urls")),  # issue 18
 ]

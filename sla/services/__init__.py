@@ -10,6 +10,7 @@ from .config import (
     calendar_set_default,
     calendars_import_next_year,
     calendars_notify_coverage,
+    downtime_impact,
     policy_for,
     policy_set_default,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "calendars_import_next_year",
     "calendars_notify_coverage",
     "clocks_on_ticket_event",
+    "downtime_impact",
     "policy_for",
     "policy_set_default",
     "sweep",

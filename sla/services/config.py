@@ -60,6 +60,18 @@ def policy_for(ticket) -> Policy | None:
     )
 
 
+DEFAULT_IMPACT = {"major": "down", "urgent": "degraded"}
+
+
+def downtime_impact(ticket) -> str:
+    """What the ticket's open fault does to its unit, by its policy's rules (the
+    defaults without a policy): 'down', 'degraded' or ''."""
+    policy = policy_for(ticket)
+    if policy is None:
+        return DEFAULT_IMPACT.get(ticket.severity or "", "")
+    return policy.impact_of(ticket.severity)
+
+
 def policy_for_site(*, organization_id: int, site_id: int, day: date) -> Policy | None:
     """The policy a ticket reported at the site on `day` would run on."""
     from assets.models import ServiceContract

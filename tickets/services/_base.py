@@ -208,3 +208,29 @@ def dispatchers_for(ticket: Ticket) -> list[User]:
         .distinct()
     )
     return sorted(rows, key=lambda user: (not user.covers, user.pk))
+
+
+def downtime(ticket: Ticket, event: str, *, at: datetime) -> None:
+    """Keep the unit's downtime spans and status in step with a fault, inside this
+    transaction (assets.services; the impact of a severity is the policy's rule, asked
+    through tickets.ports). Only faults on a named unit count."""
+    from assets import services as assets
+
+    if ticket.kind != Ticket.Kind.FAULT or ticket.equipment_id is None:
+        return
+    if event == "cancelled":
+        assets.downtime_drop_fault(ticket_id=ticket.pk)
+    elif event == "resolved":
+        assets.downtime_end_fault(ticket_id=ticket.pk, at=at)
+    else:
+        impact = ports.sla_downtime_impact(ticket)
+        spans = {
+            "equipment_id": ticket.equipment_id,
+            "ticket_id": ticket.pk,
+            "reference": ticket.number,
+            "impact": impact,
+        }
+        if event == "triaged":
+            assets.downtime_track_fault(**spans, since=ticket.reported_at)
+        elif event == "reopened":
+            assets.downtime_reopen_fault(**spans, at=at)

@@ -65,6 +65,8 @@ def ticket_triage(
         actor=actor,
         data=None if before == Status.NEW else {"old_severity": old_severity},
     )
+    if before == Status.NEW or old_severity != severity:
+        base.downtime(ticket, "triaged", at=at)
     if "assignee" in fields:
         base.record(
             ticket,

@@ -56,6 +56,7 @@ def ticket_resolve(
         data={"resolution": resolution},
     )
     base.clocks(ticket, "resolved", at=at, actor=actor)
+    base.downtime(ticket, "resolved", at=at)
     # Each resolution opens a survey round; the customer's e-mail carries its link.
     survey = {"survey_url": survey_url(ticket, current_round(ticket))}
     base.notify_after_commit(
@@ -124,6 +125,7 @@ def ticket_follow_up(
         )
         base.clocks(ticket, "followed_up", at=at, actor=actor, data=data)
         base.clocks(ticket, "reopened", at=at, actor=actor, data={"recurred": True})
+        base.downtime(ticket, "reopened", at=at)
         base.notify_after_commit(
             recipients=[ticket.assignee], event="ticket_reopened", target=ticket, actor=actor
         )
@@ -172,6 +174,7 @@ def ticket_reopen(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
         note=reason,
     )
     base.clocks(ticket, "reopened", at=at, actor=actor)
+    base.downtime(ticket, "reopened", at=at)
     recipients = [ticket.assignee] if actor.is_customer else base.customer_recipients(ticket)
     base.notify_after_commit(
         recipients=recipients,
@@ -226,6 +229,7 @@ def ticket_cancel(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
         note=reason,
     )
     base.clocks(ticket, "cancelled", at=at, actor=actor)
+    base.downtime(ticket, "cancelled", at=at)
     recipients = (
         [ticket.assignee, *base.dispatchers_for(ticket)]
         if actor.is_customer
