@@ -4,6 +4,7 @@ from accounts.roles import DISPATCH, FIELD_STAFF
 from servicedesk.api.permissions import has_role
 from spareparts.models import Reservation
 from spareparts.selectors import parts_used_on_visit, parts_visible_to
+from spareparts.units import unit_label
 
 register = template.Library()
 
@@ -29,3 +30,9 @@ def visit_parts(visit, user):
     else:
         context["parts"] = list(parts)
     return context
+
+
+@register.filter(name="unit_label")
+def unit_label_filter(code):
+    """`{{ part.unit|unit_label }}`: "件" for "pcs" in Chinese (spareparts.units)."""
+    return unit_label(code)
