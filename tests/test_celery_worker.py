@@ -61,7 +61,7 @@ def _stop(worker):
 
 
 def _client(broker, backend, transport_options=None):
-    app = Celery("servicedesk-test", broker=broker, backend=backend)
+    app = Celery("servicedesk-test", broker=broker, backend=backend, set_as_current=False)
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],

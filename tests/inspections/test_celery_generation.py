@@ -91,7 +91,7 @@ def workers():
         )
         for i in range(2)
     ]
-    client = Celery("inspections-test", broker=redis_url, backend=redis_url)
+    client = Celery("inspections-test", broker=redis_url, backend=redis_url, set_as_current=False)
     client.conf.update(task_serializer="json", accept_content=["json"], result_serializer="json")
     try:
         yield client, queue

@@ -71,6 +71,7 @@ def test_manager_filters_the_dashboard_by_organisation_and_exports_csv(
     filters = page.get_by_test_id("dashboard-filters")
     filters.get_by_label("From").fill("2026-03-01")
     filters.get_by_label("To").fill("2026-03-31")
+    filters.get_by_label("Step").select_option("month")  # the page opens on weeks (issue 16)
     page.get_by_test_id("apply-filters").click()
     page.wait_for_url("**/sla/?from=2026-03-01&to=2026-03-31*")
 
@@ -90,8 +91,9 @@ def test_manager_filters_the_dashboard_by_organisation_and_exports_csv(
     ]
     trend = charts.nth(0)
     assert (
-        trend.locator("polyline").count() == 1 and trend.locator("circle").count() == 1
-    )  # one month
+        trend.locator("polyline").count() == 1
+        and trend.locator('circle:not([fill="transparent"])').count() == 1
+    )  # one month (each point also has a wider transparent circle for hovering)
     assert "2026-03-01" in trend.locator("text").all_text_contents()
     assert trend.locator("line[stroke-dasharray]").count() == 1  # the 95 % goal
     assert charts.nth(1).locator("rect").count() == len(NO_CLOCKS)  # one bar per clock state
