@@ -59,9 +59,20 @@ def customer_admins(organization_id: int, language: str | None = None):
 
 
 def _enqueue_build(report: OperationReport) -> None:
+    """Ask a worker to build the report once the caller's transaction commits. A broker
+    outage never fails the request (the job is committed as queued): the hourly schedule
+    sends every job still queued after REQUEUE_AFTER again."""
     from .tasks import build_operation_report
 
-    build_operation_report.delay_on_commit(report.pk)
+    report_id = report.pk
+
+    def kick_build() -> None:
+        try:
+            build_operation_report.apply_async((report_id,), retry=False)
+        except Exception as exc:  # noqa: BLE001 - the queued row is safe; see above
+            log.warning("reports: could not queue the build of report %s (%s)", report_id, exc)
+
+    transaction.on_commit(kick_build)
 
 
 # --- the schedule -------------------------------------------------------------------

@@ -239,3 +239,25 @@ def test_pages_list_generate_and_show_progress(world, client, django_capture_on_
     assert client.get(f"/reports/{report.pk}/report.pdf")["Content-Type"] == "application/pdf"
     client.force_login(world.customer_b)
     assert client.get(f"/reports/{report.pk}/").status_code == 404
+
+
+def test_an_unreachable_broker_leaves_the_job_queued_not_a_500(
+    world, api, caplog, django_capture_on_commit_callbacks
+):
+    """The build cannot be queued (nothing listens on the broker's port): the request
+    still answers 202 and the job stays queued for the schedule to send again."""
+    from servicedesk.celery import app
+
+    previous = app.conf.broker_write_url, app.conf.task_always_eager
+    app.conf.broker_write_url, app.conf.task_always_eager = "redis://127.0.0.1:9/0", False
+    app._pool, app.amqp._producer_pool = None, None
+    try:
+        body = {"organization": world.org_a.pk, "from": "2026-11-01", "to": "2026-11-30"}
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.as_user(world.manager).post(URL, body, format="json")
+    finally:
+        app.conf.broker_write_url, app.conf.task_always_eager = previous
+        app._pool, app.amqp._producer_pool = None, None
+    assert response.status_code == 202, response.content
+    assert OperationReport.objects.get(pk=response.json()["id"]).status == "queued"
+    assert "could not queue the build" in caplog.text
