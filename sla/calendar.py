@@ -277,3 +277,37 @@ def _as_utc(moment: datetime) -> datetime:
 
 # Defined last: constructing a calendar needs the helpers above.
 TWENTY_FOUR_SEVEN = BusinessCalendar(tz=UTC, always_open=True)
+
+
+# The `holidays` package's language codes for the interface's languages.
+PACKAGE_LANGUAGES = {"en": "en_US", "zh-hans": "zh_CN", "zh-hant": "zh_TW"}
+
+
+@lru_cache(maxsize=128)
+def _names_by_language(country: str, year: int) -> dict[str, Mapping[date, str]]:
+    """{package language: {date: holiday name}} of `country` in `year`."""
+    try:
+        cls = holidays_package.country_holidays(country).__class__
+    except NotImplementedError:
+        return {}
+    languages = getattr(cls, "supported_languages", ()) or (None,)
+    return {
+        language: MappingProxyType(
+            dict(holidays_package.country_holidays(country, years=year, language=language))
+        )
+        for language in languages
+    }
+
+
+def holiday_name_in(country: str, day: date, stored: str, language: str) -> str:
+    """The name to show for a calendar day in the reader's `language` (a Django code):
+    a name that is the package's own for that date, in any of its languages (the import
+    stores them so), is shown in the reader's language when the package has it; any
+    other name was typed by a person and is shown as typed."""
+    if not (country and stored):
+        return stored
+    names = _names_by_language(country.upper(), day.year)
+    if not any(by_date.get(day) == stored for by_date in names.values()):
+        return stored
+    wanted = PACKAGE_LANGUAGES.get(language.lower(), PACKAGE_LANGUAGES["en"])
+    return names.get(wanted, {}).get(day, stored)

@@ -8,8 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.roles import DISPATCH, MANAGERS
 from accounts.selectors import organizations_visible_to, service_centers_visible_to
@@ -21,7 +22,9 @@ from servicedesk.kpis import scope_q
 
 from . import charts, kpis, selectors, services
 from .api.serializers import DashboardQuerySerializer
+from .calendar import holiday_name_in
 from .models import CalendarDay, Clock, Metric
+from .services.config import MAKEUP_DAY_NAME
 
 ABOUT_TO_BREACH = 20
 
@@ -398,7 +401,13 @@ def calendar_page(request, pk):
         except ServiceError as exc:
             messages.error(request, exc.message)
     today = timezone.localdate()
-    days = calendar.days.filter(date__gte=today.replace(month=1, day=1)).order_by("date")
+    days = list(calendar.days.filter(date__gte=today.replace(month=1, day=1)).order_by("date"))
+    language = get_language() or "en"
+    for day in days:
+        if day.kind == CalendarDay.Kind.WORKDAY and day.name == MAKEUP_DAY_NAME:
+            day.shown_name = capfirst(day.get_kind_display())
+        else:
+            day.shown_name = holiday_name_in(calendar.country, day.date, day.name, language)
     return render(
         request,
         "sla/calendar.html",

@@ -624,3 +624,14 @@ def test_the_package_knows_china_only_for_years_with_the_official_notice() -> No
     assert package_knows("DE", 2030)  # rule-based holidays
     with pytest.raises(ValueError):
         package_knows("XX", 2026)
+
+
+def test_holiday_names_follow_the_reader_and_leave_typed_names_alone():
+    from sla.calendar import holiday_name_in
+
+    spring = date(2027, 2, 6)
+    assert holiday_name_in("CN", spring, "Chinese New Year (Spring Festival)", "zh-hans") == "春节"
+    assert holiday_name_in("cn", spring, "春节", "en") == "Chinese New Year (Spring Festival)"
+    assert holiday_name_in("CN", spring, "Plant shutdown", "zh-hans") == "Plant shutdown"
+    assert holiday_name_in("CN", date(2027, 2, 1), "春节", "en") == "春节"  # not that day's
+    assert holiday_name_in("", spring, "春节", "en") == "春节"

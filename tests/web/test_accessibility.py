@@ -9,6 +9,7 @@ from django.conf import settings
 
 from tests.factories.accounts import PASSWORD
 from tests.web import scenery, walk
+from tickets.services import visit_check_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(settings.BASE_DIR) / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
@@ -30,6 +31,8 @@ def test_key_pages_have_no_serious_axe_findings(world, browser, live_server):
     if not AXE.exists():
         pytest.fail(f"axe-core is missing at {AXE}: run `make browser-deps`")
     things = scenery.build(world)
+    # On site: the visit page carries the signing form (canvas and typed-name option).
+    visit_check_in(visit=things.visit, actor=world.engineer1)
     base = live_server.url
     pages = {
         None: ["/accounts/login/"],
@@ -48,6 +51,8 @@ def test_key_pages_have_no_serious_axe_findings(world, browser, live_server):
             for path in paths:
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
+                if "/visits/" in path:
+                    assert page.locator("#sign-form [data-testid=signature-pad]").count() == 1
                 found += [f"{width}px {path}: {item}" for item in _axe(page)]
             context.close()
     assert not found, "\n".join(found)

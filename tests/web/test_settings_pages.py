@@ -283,3 +283,37 @@ def test_other_centres_rows_are_not_found(client, world):
     course_url = reverse("training:settings_courses_edit", args=[course.pk])
     assert client.get(course_url).status_code == 200
     assert client.get(reverse("training:settings_courses_edit", args=[99999])).status_code == 404
+
+
+def test_calendar_page_names_imported_holidays_in_the_readers_language(manager_client, world):
+    calendar = BusinessCalendar.objects.get(is_default=True)
+    url = reverse("sla:calendar", args=[calendar.pk])
+    assert _post(manager_client, url, {"country": "CN", "import_years": "2026"}).status_code == 302
+    calendar.days.create(date="2026-12-24", kind="holiday", name="Company day 公司日")
+    pages = {}
+    for language in ("zh-hans", "en"):
+        world.manager.language = language
+        world.manager.save(update_fields=["language"])
+        pages[language] = manager_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    chinese, english = pages["zh-hans"], pages["en"]
+    assert "春节" in chinese and "Spring Festival" not in chinese
+    assert "Spring Festival" in english and "春节" not in english
+    # A make-up working day is named by its kind; a typed name is shown as typed.
+    assert "Make-up working day" not in chinese and "Make-up working day" in english
+    assert "Company day 公司日" in chinese and "Company day 公司日" in english
+
+
+def test_a_things_name_and_a_persons_name_are_headed_apart_in_chinese(manager_client, world):
+    world.manager.language = "zh-hans"
+    world.manager.save(update_fields=["language"])
+    policies = manager_client.get(
+        reverse("sla:settings_policies_list"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "<th>名称</th>" in policies.replace(' scope="col"', "") and "姓名" not in policies
+    manager_client.force_login(world.admin)
+    world.admin.language = "zh-hans"
+    world.admin.save(update_fields=["language"])
+    users = manager_client.get(
+        reverse("accounts:user_list"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "<th>姓名</th>" in users
