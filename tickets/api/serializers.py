@@ -2,9 +2,13 @@ import base64
 import binascii
 import functools
 import re
+from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
+from django.db.models import F, Func, JSONField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -296,6 +300,27 @@ def _time(value, zone):
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def _clocks_out(rows, zone, rank, parse=None) -> list[dict]:
+    """SlaClockSerializer's output for one ticket's clock rows (`_CLOCK_COLUMNS` less the
+    ticket, in the prefetch's order), sorted as `sla_clocks_for_ticket` sorts."""
+    out = []
+    for metric, state, due, met, breached, number, visit, beyond in rows:
+        if parse is not None:
+            due, met = parse(due), parse(met)
+        clock = {
+            "metric": str(metric),
+            "state": str(state),
+            "due_at": _time(due, zone),
+            "met_at": _time(met, zone),
+            "breached": bool(breached),
+            "round": int(number or 1),
+            "visit": visit,
+            "beyond_coverage": bool(beyond),
+        }
+        out.append((rank.get(metric, 99), number, clock))
+    return [clock for _rank, _round, clock in sorted(out, key=lambda c: c[:2])]
+
+
 def list_clocks(ticket_ids) -> dict[int, list[dict]]:
     """Every listed ticket's clocks as TicketSerializer's `sla` shows them, one query."""
     rows = (
@@ -304,37 +329,51 @@ def list_clocks(ticket_ids) -> dict[int, list[dict]]:
         .order_by("started_at", "id")  # the prefetch's order (sla.selectors)
         .values_list(*_CLOCK_COLUMNS)
     )
-    zone = timezone.get_current_timezone()
-    rank = _metric_rank()
-    out: dict[int, list] = {}
-    for ticket_id, metric, state, due, met, breached, number, visit, beyond in rows:
-        out.setdefault(ticket_id, []).append(
-            (
-                rank.get(metric, 99),
-                number,
-                {
-                    "metric": str(metric),
-                    "state": str(state),
-                    "due_at": _time(due, zone),
-                    "met_at": _time(met, zone),
-                    "breached": bool(breached),
-                    "round": int(number or 1),
-                    "visit": visit,
-                    "beyond_coverage": bool(beyond),
-                },
+    by_ticket: dict[int, list] = {}
+    for row in rows:
+        by_ticket.setdefault(row[0], []).append(row[1:])
+    zone, rank = timezone.get_current_timezone(), _metric_rank()
+    return {ticket_id: _clocks_out(r, zone, rank) for ticket_id, r in by_ticket.items()}
+
+
+def _instant(text):
+    return datetime.fromisoformat(text) if text else None
+
+
+def list_values(queryset):
+    """`queryset.values()` with what `list_data` reads. On PostgreSQL each ticket's
+    clocks come in the same query, as one JSON array (a correlated subquery that the
+    planner evaluates after the LIMIT, for the page's rows only): one round trip less
+    per page."""
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.values(*LIST_COLUMNS)
+    columns = [F(name) for name in _CLOCK_COLUMNS[1:]]
+    clocks = (
+        _clock_model()
+        ._default_manager.filter(ticket_id=OuterRef("pk"))
+        .order_by()
+        .values("ticket_id")
+        .annotate(
+            rows=JSONBAgg(
+                Func(*columns, function="jsonb_build_array", output_field=JSONField()),
+                order_by=("started_at", "id"),  # the prefetch's order (sla.selectors)
             )
         )
-    return {
-        ticket_id: [clock for _rank, _round, clock in sorted(clocks, key=lambda c: c[:2])]
-        for ticket_id, clocks in out.items()
-    }
+        .values("rows")
+    )
+    return queryset.values(*LIST_COLUMNS, sla_rows=Subquery(clocks, output_field=JSONField()))
 
 
 def list_data(rows) -> list[dict]:
     """TicketSerializer's output for rows of `values(*LIST_COLUMNS)`."""
     rows = list(rows)
-    clocks = list_clocks([row["id"] for row in rows]) if rows else {}
-    zone = timezone.get_current_timezone()
+    zone, rank = timezone.get_current_timezone(), _metric_rank()
+    if rows and "sla_rows" in rows[0]:  # list_values on PostgreSQL
+        clocks = {
+            row["id"]: _clocks_out(row["sla_rows"] or (), zone, rank, _instant) for row in rows
+        }
+    else:
+        clocks = list_clocks([row["id"] for row in rows]) if rows else {}
     data = []
     for row in rows:
         assignee = ""

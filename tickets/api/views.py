@@ -104,7 +104,7 @@ class TicketViewSet(ScopedModelViewSet):
     def list(self, request, *args, **kwargs):
         """The page as TicketSerializer would write it, from `values()` rows: the same
         JSON at a fraction of the Python (issue 15; serializers.list_data)."""
-        queryset = self.filter_queryset(self.get_queryset()).values(*serializers.LIST_COLUMNS)
+        queryset = serializers.list_values(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
         if page is None:
             return Response(serializers.list_data(queryset))
