@@ -22,6 +22,7 @@ def _plans():
     from sla.models import DailyFact
     from sla.selectors import order_by_nearest_due
     from tickets import search
+    from tickets.api import serializers
     from tickets.models import Ticket
     from tickets.selectors import tickets_visible_to
 
@@ -30,12 +31,11 @@ def _plans():
     org = Organization.objects.order_by("pk").first()
     today = timezone.localdate()
     number = Ticket.objects.order_by("-pk").values_list("number", flat=True).first()
-    listing = (
-        tickets_visible_to(dispatcher)
-        .select_related(None)
-        .select_related("organization", "site", "equipment", "assignee")
-        .order_by("-reported_at", "-id")
-    )
+    # What the list API runs (tickets.api.views.TicketViewSet.list): plain rows with
+    # each ticket's clocks as a JSON array from a subquery (issue 15).
+    listing = serializers.list_values(
+        tickets_visible_to(dispatcher).select_related(None).prefetch_related(None)
+    ).order_by("-reported_at", "-id")
     rows = tickets_visible_to(dispatcher).select_related(None).select_related("site", "assignee")
     yield (
         "queue page (open tickets, nearest due first)",

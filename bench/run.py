@@ -307,8 +307,14 @@ def main():
         levels = [int(c) for c in args.concurrency.split(",")]
         rows, failures = [], []
         for name, target, make in selected:
-            # Warm the workers (imports, caches); the smoke run only needs every case to answer.
-            warm, _wall, _errors = run_batch(app.port, make, 1 if args.smoke else 2, 1)
+            # Warm the workers (imports, caches): two requests per worker, as many at once
+            # as there are workers so that each gets its first ones here (one at a time,
+            # one worker could take both and the other's cold first request be measured).
+            # The smoke run only needs every case to answer.
+            if args.smoke:
+                warm, _wall, _errors = run_batch(app.port, make, 1, 1)
+            else:
+                warm, _wall, _errors = run_batch(app.port, make, 2 * args.workers, args.workers)
             slow = (
                 bool(warm) and max(warm) > 2.0
             )  # seconds: a few requests tell enough, keep the run bounded

@@ -34,11 +34,43 @@ class FilterSet(django_filters.rest_framework.FilterSet):
         return super().filter_for_field(field, field_name, lookup_expr)
 
 
+def _names_a_filter(filterset_class, params) -> bool:
+    """Whether the query names one of the filter set's parameters (a filter's own name
+    or a suffixed one, as range filters take: `x_min`, `x_after`, `x_0`…)."""
+    names = filterset_class.base_filters.keys()
+    return any(key == name or key.startswith(name + "_") for key in params for name in names)
+
+
+def _filters_nothing_when_empty(filterset_class) -> bool:
+    """A filter set whose filters all leave the rows alone on an empty value (the
+    django-filter default: no required filter, no own `filter_queryset` or `qs`)."""
+    base = django_filters.filterset.BaseFilterSet
+    return (
+        filterset_class.filter_queryset is base.filter_queryset
+        and filterset_class.qs is base.qs
+        and not any(f.extra.get("required") for f in filterset_class.base_filters.values())
+    )
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend with the project's FilterSet as the base of the filter sets
-    it generates from a view's `filterset_fields`."""
+    it generates from a view's `filterset_fields`.
+
+    A request that names none of the filter set's parameters is answered without
+    building the filter set and its form (about 2 ms of a list request's Python, issue
+    15): every filter would leave the rows as they are."""
 
     filterset_base = FilterSet
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if (
+            filterset_class is not None
+            and not _names_a_filter(filterset_class, request.query_params)
+            and _filters_nothing_when_empty(filterset_class)
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class UpdatedAfterFilter(BaseFilterBackend):

@@ -2,7 +2,6 @@
 through tickets.services; the actions and their roles come from tickets.transitions."""
 
 from django.http import FileResponse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -18,7 +17,7 @@ from rest_framework.response import Response
 
 from accounts.roles import ALL_ROLES
 from servicedesk.api.downloads import file_action
-from servicedesk.api.filters import UpdatedAfterFilter
+from servicedesk.api.filters import FilterBackend, UpdatedAfterFilter
 from servicedesk.api.pagination import CursorPagination, PageNumberPagination
 from servicedesk.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet, etag_for
 from tickets import documents, services
@@ -90,7 +89,7 @@ class TicketViewSet(ScopedModelViewSet):
     read_roles = ALL_ROLES
     write_roles = ALL_ROLES
     filterset_class = TicketFilter
-    filter_backends = [DjangoFilterBackend, UpdatedAfterFilter, TicketSearchFilter, OrderingFilter]
+    filter_backends = [FilterBackend, UpdatedAfterFilter, TicketSearchFilter, OrderingFilter]
     ordering_fields = ["reported_at", "updated_at", "severity"]
 
     def get_queryset(self):
@@ -98,11 +97,19 @@ class TicketViewSet(ScopedModelViewSet):
 
         qs = tickets_visible_to(self.request.user)
         if self.action == "list":
-            # What the serializer reads: four joins instead of seven (planning time).
-            qs = qs.select_related(None).select_related(
-                "organization", "site", "equipment", "assignee"
-            )
+            # The list reads plain rows (list() below): no instances, no prefetch.
+            qs = qs.select_related(None).prefetch_related(None)
         return qs
+
+    def list(self, request, *args, **kwargs):
+        # The page as TicketSerializer would write it, from `values()` rows: the same
+        # JSON at a fraction of the Python (issue 15; serializers.list_data). No
+        # docstring: the schema's description of the operation stays as it was.
+        queryset = serializers.list_values(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(serializers.list_data(queryset))
+        return self.get_paginated_response(serializers.list_data(page))
 
     def get_serializer_class(self):
         if self.action == "partial_update":
