@@ -1,7 +1,8 @@
 """The SLA dashboard read from the daily facts (sla/facts.py): the same figures as
 `sla.kpis.dashboard_from_rows` (tests/sla/test_facts_equivalence.py holds them equal),
 for a cost that follows the days of the period and the filters, not its tickets:
-eleven queries (three of them the other apps'), over at most a few hundred fact rows per day.
+eleven queries (three of them the other apps'), over the monthly rows of the period's
+whole months and the daily rows of its other days (`period_q`).
 
 Used when the caller's scope is one the facts can express (dispatchers, managers and
 admins: all sites, or the sites of their centres) and the caller's days are the facts'

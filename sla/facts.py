@@ -7,8 +7,9 @@ after its breaches, the ticket services after a change that moves no clock (assi
 escalate, edit). A refresh reads what the ticket added last time (`TicketFacts`, locked),
 and appends the difference as `fresh` rows: appending never waits on a row another
 transaction holds, so two tickets reported at once never queue on a shared total.
-`compact` folds a day's rows into one per key (the sweep task, every minute);
-`rebuild` recomputes everything from the tickets (migration, `rebuild_facts`).
+`compact` folds a day's rows into one per key (the sweep task, every minute) and rolls
+their months up (`roll_up`: the monthly rows the dashboard reads for a period's whole
+months); `rebuild` recomputes everything from the tickets (migration, `rebuild_facts`).
 """
 
 import json
