@@ -1,7 +1,8 @@
 """The SLA dashboard read from the daily facts (sla/facts.py): the same figures as
 `sla.kpis.dashboard_from_rows` (tests/sla/test_facts_equivalence.py holds them equal),
 for a cost that follows the days of the period and the filters, not its tickets:
-eleven queries (three of them the other apps'), over at most a few hundred fact rows per day.
+eleven queries (three of them the other apps'), over the monthly rows of the period's
+whole months and the daily rows of its other days (`period_q`).
 
 Used when the caller's scope is one the facts can express (dispatchers, managers and
 admins: all sites, or the sites of their centres) and the caller's days are the facts'
@@ -19,7 +20,7 @@ from accounts.models import User
 from servicedesk.kpis import scope_q
 
 from . import kpis
-from .facts import EPOCH, US, zone
+from .facts import EPOCH, US, next_month, zone
 from .models import DailyFact
 
 Fact = DailyFact.Fact
@@ -60,10 +61,24 @@ def _days(f: kpis.Filters):
     return f.start.astimezone(tz).date(), f.end.astimezone(tz).date()
 
 
-def facts_in_scope(user: User, f: kpis.Filters) -> QuerySet[DailyFact]:
-    """The fact rows of the period (report or resolution day) in the caller's scope."""
+def period_q(f: kpis.Filters, *, months: bool = True) -> Q:
+    """The rows whose sums are the period's: the monthly rows of its whole months, and
+    the daily rows of its other days and those of the whole months not rolled up yet
+    (fresh). `months=False`: the daily rows alone (a series by week)."""
     first, end = _days(f)
-    qs = DailyFact.objects.filter(day__gte=first, day__lt=end)
+    start = first if first.day == 1 else next_month(first)
+    stop = end.replace(day=1)
+    days = Q(monthly=False, day__gte=first, day__lt=end)
+    if not months or start >= stop:
+        return days
+    return Q(monthly=True, day__gte=start, day__lt=stop) | (
+        days & (Q(day__lt=start) | Q(day__gte=stop) | Q(fresh=True))
+    )
+
+
+def facts_in_scope(user: User, f: kpis.Filters, *, months: bool = True) -> QuerySet[DailyFact]:
+    """The fact rows of the period (report or resolution day) in the caller's scope."""
+    qs = DailyFact.objects.filter(period_q(f, months=months))
     _ok, centres = _centres(user)
     if centres is not None:
         qs = qs.filter(site__service_center_id__in=centres)
@@ -170,9 +185,10 @@ def series(facts: QuerySet[DailyFact], clocks: QuerySet[DailyFact], f: kpis.Filt
     return kpis.series_of(rows, {bucket: tuple(v) for bucket, v in decided.items()})
 
 
-def breaches(clocks: QuerySet[DailyFact]) -> dict:
-    """Misses by service centre and by engineer: two queries."""
-    missed = clocks.filter(kpis.MISS).order_by()
+def breaches(misses: QuerySet[DailyFact]) -> dict:
+    """Misses by service centre and by engineer, from the MISS rows (no metric, the
+    engineer, `state` stopped or empty): two queries."""
+    missed = misses.order_by()
     totals = {"count": Sum("n"), "stopped": Coalesce(Sum("n", filter=Q(state=STOPPED)), 0)}
     by_centre = (
         missed.values("site__service_center_id", "site__service_center__name")
@@ -216,10 +232,10 @@ def mtbf(user: User, f: kpis.Filters) -> dict:
     """MTBF per unit and organisation: the units, and their failures from the facts.
     A failure's downtime runs from its report to its resolution, or to the end of the
     period when it was resolved later or not yet: summed exactly in microseconds."""
-    first, end = _days(f)
+    end = _days(f)[1]
     units = kpis.mtbf_units(user, f)
     failures = DailyFact.objects.filter(
-        fact=Fact.FAILURE, day__gte=first, day__lt=end, equipment__in=units.values("pk")
+        period_q(f), fact=Fact.FAILURE, equipment__in=units.values("pk")
     )
     if f.severity:
         failures = failures.filter(severity=f.severity)
@@ -248,8 +264,12 @@ def dashboard(user: User, f: kpis.Filters) -> dict:
     data = {"period": {"from": f.start, "to": f.end, "bucket": f.bucket}, "goals": kpis.GOALS}
     data.update(ticket_figures(facts))  # 1
     data.update(clock_figures(clocks))  # 1
-    data["series"] = series(facts, clocks, f)  # 2
-    data.update(breaches(clocks))  # 2
+    if f.bucket == "week":  # weeks cross months: their series reads the days
+        days = facts_in_scope(user, f, months=False)
+        data["series"] = series(days, days.filter(fact=Fact.CLOCK), f)  # 2
+    else:
+        data["series"] = series(facts, clocks, f)  # 2
+    data.update(breaches(facts.filter(fact=Fact.MISS)))  # 2
     data.update(mtbf(user, f))  # 2
     data.update(kpis.other_apps(f))  # 3
     return data

@@ -403,6 +403,7 @@ class DailyFact(models.Model):
         RESOLVED = "resolved"  # per ticket, on its resolution day
         CLOCK = "clock"  # per clock, on its ticket's report day
         FAILURE = "failure"  # per fault not cancelled, for MTBF
+        MISS = "miss"  # per breached clock, with the engineer (state: stopped or "")
 
     id = models.BigAutoField(primary_key=True)
     fact = models.CharField(max_length=8, choices=Fact.choices)
@@ -451,17 +452,18 @@ class DailyFact(models.Model):
     reported_us = models.BigIntegerField(default=0)
     resolved_us = models.BigIntegerField(default=0)
     fresh = models.BooleanField(default=True)
+    # A row of the monthly roll-up (`facts.roll_up`): `day` is the month's first day and
+    # the row sums the month's folded (not fresh) daily rows of its key. Kept by
+    # `facts.compact`/`rebuild` only; the dashboard reads it for the whole months of a
+    # period and the daily rows for the rest (docs/sla.md "Daily facts").
+    monthly = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         indexes = [
-            # Every dashboard query: WHERE fact = … AND day >= … AND day < … (+ filters)
-            models.Index(fields=["fact", "day"], name="sla_dailyfact_fact_day_idx"),
-            # The breach lists: the misses of the period only.
-            models.Index(
-                fields=["day"],
-                condition=Q(fact="clock", breached=True),
-                name="sla_dailyfact_missed_idx",
-            ),
+            # Every dashboard query: WHERE fact = … AND (monthly AND day in the whole
+            # months OR NOT monthly AND day in the other days) (+ filters); compaction
+            # and the roll-up name every fact to use it too.
+            models.Index(fields=["fact", "monthly", "day"], name="sla_dailyfact_fact_span_idx"),
             # facts.compact: the days that have rows not folded yet.
             models.Index(fields=["day"], condition=Q(fresh=True), name="sla_dailyfact_fresh_idx"),
         ]

@@ -762,6 +762,7 @@ def load(n: int, *, seed: int = 1, now: datetime | None = None, log=None) -> Res
             writer.flush()
         if copier is not None:
             copier.close()
+        facts.roll_up_all()  # the monthly rows, from the daily ones just stored
         if log:
             log(f"rows stored after {time.monotonic() - began:.0f} s")
         _create_indexes(indexes, log)

@@ -122,6 +122,65 @@ def test_facts_figures_equal_the_rows_after_random_histories(world, seed):
     _assert_same(world, filters)
 
 
+def _long_filters(w, rnd: random.Random) -> list[kpis.Filters]:
+    """Periods of up to a year with whole months (rolled up) and days at both ends."""
+    out = []
+    for first, last in (
+        (START.date() - timedelta(days=300), START.date() + timedelta(days=64)),  # a year
+        (START.date().replace(month=1, day=1), START.date().replace(month=12, day=31)),
+        (START.date() + timedelta(days=9), START.date() + timedelta(days=61)),  # March whole
+    ):
+        for scope in ({}, {"organization": w.org_a.pk}, {"site": w.site_b.pk}):
+            out.append(
+                kpis.filters_for(
+                    start=first,
+                    end=last,
+                    severity=rnd.choice(["", "major", "general"]),
+                    bucket=rnd.choice(["week", "month"]),
+                    **scope,
+                )
+            )
+    return out
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_year_sums_the_monthly_rows_and_the_days_around_them(world, seed):
+    """Whole months are read from the monthly roll-up, the other days and the days not
+    folded yet (fresh) from the daily rows: equal to the rows before, between and after
+    compactions, for years and filters, by week and by month."""
+    rnd = random.Random(100 + seed)
+    _history(world, rnd, tickets=6)
+    facts.compact()
+    monthly = DailyFact.objects.filter(monthly=True)
+    assert set(monthly.values_list("day", flat=True)) >= {
+        START.date().replace(month=3, day=1),
+        START.date().replace(month=4, day=1),
+    }
+    # Later changes: new tickets in the same months, and sweeps of the older ones.
+    _history(world, rnd, tickets=6)
+    assert DailyFact.objects.filter(fresh=True).exists()
+    filters = _long_filters(world, rnd)
+    year = filters[0]
+    assert DailyFact.objects.filter(dashboard_facts.period_q(year), monthly=True).exists()
+    assert DailyFact.objects.filter(dashboard_facts.period_q(year), fresh=True).exists()
+    _assert_same(world, filters)
+    facts.compact(days=5)  # some days folded, their months rolled up again
+    assert DailyFact.objects.filter(fresh=True).exists()
+    _assert_same(world, filters)
+    facts.compact()
+    _assert_same(world, filters)
+    # The monthly rows are the sums of the folded daily rows (failures aside, whose
+    # resolution day a month keeps only when it is after the month).
+    for fact in (DailyFact.Fact.CLOCK, DailyFact.Fact.MISS, DailyFact.Fact.REPORTED):
+        by_month = Counter()
+        for day, n in DailyFact.objects.filter(fact=fact, monthly=False).values_list("day", "n"):
+            by_month[day.replace(day=1)] += n
+        rolled = Counter()
+        for day, n in DailyFact.objects.filter(fact=fact, monthly=True).values_list("day", "n"):
+            rolled[day] += n
+        assert +rolled == +by_month
+
+
 def test_a_zone_with_other_days_reads_the_rows(world):
     month = kpis.filters_for(start=START.date(), end=START.date() + timedelta(days=30))
     assert dashboard_facts.applies(world.users.manager, month)
