@@ -63,7 +63,7 @@ def report_place(user: User, *, site, equipment=None) -> dict:
         centre = OuterRef("service_center_id")
     if ask_scope:
         qs = qs.annotate(**_scope_columns(user, centre))
-    row = qs.first()
+    row = next(iter(qs.order_by()[:1]), None)  # one row by its id: no ORDER BY
     if row is None:
         return {}
     place = row.site if equipment_id is not None else row
