@@ -70,7 +70,7 @@ def channels_for(user_ids) -> tuple[list[ChannelEndpoint], "Preferences"]:
     instead of two). Endpoints come back as instances carrying their id and the
     fields `endpoint_messages` reads (not the URL or the secret: delivery reads those)."""
     no_id = Value(None, output_field=BigIntegerField())
-    # Both halves name the same nine columns in the same order (values_list keeps it).
+    # Both halves name the same ten columns in the same order (values_list keeps it).
     rows = (
         ChannelEndpoint.objects.filter(active=True)
         .order_by()
@@ -89,6 +89,7 @@ def channels_for(user_ids) -> tuple[list[ChannelEndpoint], "Preferences"]:
             "service_center_id",
             "organization_id",
             "language",
+            "name",
         )
     )
     users = sorted({pk for pk in user_ids if pk})
@@ -101,6 +102,7 @@ def channels_for(user_ids) -> tuple[list[ChannelEndpoint], "Preferences"]:
                 no_centre=no_id,
                 no_organization=no_id,
                 no_language=Value("", output_field=CharField()),
+                no_name=Value("", output_field=CharField()),
             )
             .values_list(
                 "source",
@@ -112,11 +114,23 @@ def channels_for(user_ids) -> tuple[list[ChannelEndpoint], "Preferences"]:
                 "no_centre",
                 "no_organization",
                 "no_language",
+                "no_name",
             )
         )
         rows = rows.union(preferences, all=True)
     endpoints, choices = [], {}
-    for source, pk, user, channel, enabled, subscribed, centre, organization, language in rows:
+    for (
+        source,
+        pk,
+        user,
+        channel,
+        enabled,
+        subscribed,
+        centre,
+        organization,
+        language,
+        name,
+    ) in rows:
         if source == "endpoint":
             if subscribed:
                 endpoints.append(
@@ -127,6 +141,7 @@ def channels_for(user_ids) -> tuple[list[ChannelEndpoint], "Preferences"]:
                         service_center_id=centre,
                         organization_id=organization,
                         language=language,
+                        name=name,
                         active=True,
                     )
                 )
@@ -134,6 +149,7 @@ def channels_for(user_ids) -> tuple[list[ChannelEndpoint], "Preferences"]:
             choices[(user, channel)] = ChannelPreference(
                 pk=pk, user_id=user, channel=channel, enabled=enabled, events=subscribed
             )
+    endpoints.sort(key=lambda e: (e.name, e.pk))  # by name and id, as the model orders them
     return endpoints, Preferences(choices)
 
 

@@ -217,10 +217,14 @@ def test_report_recipients_are_the_two_separate_reads(world, reporter, django_as
 
 def test_channels_for_reads_endpoints_and_preferences_together(world, django_assert_num_queries):
     hook = ChannelEndpoint.objects.create(
+        name="Z hook",
         url="https://hooks.example.com/a",
         events=["ticket_reported"],
         service_center_id=world.local.pk,
         language="zh-hans",
+    )
+    robot = ChannelEndpoint.objects.create(
+        name="A robot", kind="wecom", url="https://qyapi.example.com/r", events=["ticket_closed"]
     )
     ChannelEndpoint.objects.create(url="https://hooks.example.com/off", events=["x"], active=False)
     ChannelEndpoint.objects.create(url="https://hooks.example.com/none", events=[])
@@ -231,12 +235,13 @@ def test_channels_for_reads_endpoints_and_preferences_together(world, django_ass
     ChannelPreference.objects.create(user=world.manager, channel="sms", enabled=True)
     with django_assert_num_queries(1):
         endpoints, chosen = routing.channels_for({world.dispatcher.pk, world.engineer1.pk, None})
-    assert [(e.pk, e.events, e.service_center_id, e.language) for e in endpoints] == [
-        (hook.pk, ["ticket_reported"], world.local.pk, "zh-hans")
+    assert [(e.pk, e.kind, e.events, e.service_center_id, e.language) for e in endpoints] == [
+        (robot.pk, "wecom", ["ticket_closed"], None, robot.language),
+        (hook.pk, "webhook", ["ticket_reported"], world.local.pk, "zh-hans"),
     ]
     assert set(chosen.choices) == {(world.dispatcher.pk, "email"), (world.engineer1.pk, "sms")}
     assert chosen.choices[(world.dispatcher.pk, "email")].enabled is False
     assert chosen.choices[(world.engineer1.pk, "sms")].events == ["ticket_assigned"]
     with django_assert_num_queries(1):
         endpoints, chosen = routing.channels_for(set())
-    assert len(endpoints) == 1 and chosen.choices == {}
+    assert len(endpoints) == 2 and chosen.choices == {}
