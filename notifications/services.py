@@ -59,12 +59,14 @@ def notify_many(batch: list[dict]) -> list[Notification]:
     rows = []
     for item in batch:
         rows += _rows(**item)
-    endpoints = routing.endpoint_messages(batch)  # webhooks and group robots (issue 17)
+    # Webhooks and group robots subscribed, and the recipients' channel choices
+    # (issue 17), read together in one query (issue 15).
+    subscribed, chosen = routing.channels_for({row.recipient_id for row in rows})
+    endpoints = routing.endpoint_messages(batch, subscribed)
     if not rows:
         outbox.enqueue_many(endpoints)
         return []
     created = Notification.objects.bulk_create(rows)
-    chosen = routing.Preferences(created)  # the recipients' channel choices (issue 17)
     outbox.enqueue_many(
         [
             OutboxMessage(

@@ -11,9 +11,10 @@ class SlaConfig(AppConfig):
         from tickets import ports
 
         from . import facts, selectors
-        from .services import clocks_on_ticket_event, downtime_impact, sweep
+        from .services import clocks_on_ticket_event, downtime_impact, plan_new_ticket_clocks, sweep
 
         ports.sla_on_ticket_event.provide(clocks_on_ticket_event)
+        ports.sla_plan_new_ticket.provide(plan_new_ticket_clocks)
         ports.sla_prefetch_clocks.provide(selectors.prefetch_clocks)
         ports.sla_clocks_for_ticket.provide(selectors.clocks_for_ticket)
         ports.sla_order_by_nearest_due.provide(selectors.order_by_nearest_due)

@@ -11,6 +11,12 @@ sla_on_ticket_event = Port(
     "(ticket=, event=, at=, actor=, visit=, data=): start, pause, meet or stop the ticket's "
     "clocks for `event`, inside the caller's transaction.",
 )
+sla_plan_new_ticket = Port(
+    "tickets.ports.sla_plan_new_ticket",
+    '(ticket) → the first clocks of a report not saved yet (the "reported" event): sets '
+    "its `nearest_due_at` before its INSERT; call `.save()` on the result once the ticket "
+    "is saved, inside the same transaction (clocks and daily facts).",
+)
 sla_prefetch_clocks = Port(
     "tickets.ports.sla_prefetch_clocks",
     "(queryset) → the tickets with their clocks prefetched.",

@@ -4,6 +4,7 @@ and the e-mail opt-outs. Runs inside `notify_many`, in the caller's transaction.
 import uuid
 
 from django.conf import settings
+from django.db.models import BigIntegerField, BooleanField, CharField, Value
 from django.utils import timezone, translation
 
 from .. import events
@@ -62,10 +63,102 @@ def event_payload(*, event: str, target=None, context=None) -> dict:
     }
 
 
-def endpoint_messages(batch: list[dict]) -> list[OutboxMessage]:
+def channels_for(user_ids) -> tuple[list[ChannelEndpoint], "Preferences"]:
+    """The active endpoints (with events) and the channel preferences of `user_ids`
+    (the recipients about to be notified) in one query: a UNION ALL of the columns
+    routing reads from each table (issue 15: one round trip of the create request
+    instead of two). Endpoints come back as instances carrying their id and the
+    fields `endpoint_messages` reads (not the URL or the secret: delivery reads those)."""
+    no_id = Value(None, output_field=BigIntegerField())
+    # Both halves name the same ten columns in the same order (values_list keeps it).
+    rows = (
+        ChannelEndpoint.objects.filter(active=True)
+        .order_by()
+        .annotate(
+            source=Value("endpoint", output_field=CharField()),
+            no_user=no_id,
+            always=Value(True, output_field=BooleanField()),
+        )
+        .values_list(
+            "source",
+            "pk",
+            "no_user",
+            "kind",
+            "always",
+            "events",
+            "service_center_id",
+            "organization_id",
+            "language",
+            "name",
+        )
+    )
+    users = sorted({pk for pk in user_ids if pk})
+    if users:
+        preferences = (
+            ChannelPreference.objects.filter(user_id__in=users)
+            .order_by()
+            .annotate(
+                source=Value("preference", output_field=CharField()),
+                no_centre=no_id,
+                no_organization=no_id,
+                no_language=Value("", output_field=CharField()),
+                no_name=Value("", output_field=CharField()),
+            )
+            .values_list(
+                "source",
+                "pk",
+                "user_id",
+                "channel",
+                "enabled",
+                "events",
+                "no_centre",
+                "no_organization",
+                "no_language",
+                "no_name",
+            )
+        )
+        rows = rows.union(preferences, all=True)
+    endpoints, choices = [], {}
+    for (
+        source,
+        pk,
+        user,
+        channel,
+        enabled,
+        subscribed,
+        centre,
+        organization,
+        language,
+        name,
+    ) in rows:
+        if source == "endpoint":
+            if subscribed:
+                endpoints.append(
+                    ChannelEndpoint(
+                        pk=pk,
+                        kind=channel,
+                        events=subscribed,
+                        service_center_id=centre,
+                        organization_id=organization,
+                        language=language,
+                        name=name,
+                        active=True,
+                    )
+                )
+        else:
+            choices[(user, channel)] = ChannelPreference(
+                pk=pk, user_id=user, channel=channel, enabled=enabled, events=subscribed
+            )
+    endpoints.sort(key=lambda e: (e.name, e.pk))  # by name and id, as the model orders them
+    return endpoints, Preferences(choices)
+
+
+def endpoint_messages(batch: list[dict], endpoints=None) -> list[OutboxMessage]:
     """One row per (event of the batch, active endpoint subscribed to it and, when the
-    endpoint names a centre or an organisation, about that centre or organisation)."""
-    endpoints = [e for e in ChannelEndpoint.objects.filter(active=True) if e.events]
+    endpoint names a centre or an organisation, about that centre or organisation).
+    `endpoints`: as `channels_for` found them (else read here)."""
+    if endpoints is None:
+        endpoints = [e for e in ChannelEndpoint.objects.filter(active=True) if e.events]
     rows = []
     for item in batch if endpoints else ():
         event, target = item["event"], item.get("target")
@@ -112,13 +205,11 @@ def _endpoint_row(endpoint, payload: dict, link: str, organization) -> OutboxMes
 
 
 class Preferences:
-    """The channel choices of the recipients of a batch of notifications (one query)."""
+    """The channel choices of the recipients of a batch of notifications, by (user id,
+    channel), as `channels_for` read them."""
 
-    def __init__(self, notifications):
-        users = {n.recipient_id for n in notifications}
-        self.choices = {
-            (p.user_id, p.channel): p for p in ChannelPreference.objects.filter(user_id__in=users)
-        }
+    def __init__(self, choices: dict):
+        self.choices = choices
 
     def _chosen(self, user_id, channel, event, *, default: bool) -> bool:
         preference = self.choices.get((user_id, channel))

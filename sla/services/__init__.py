@@ -25,7 +25,7 @@ from .editing import (
     target_delete,
     target_update,
 )
-from .events import clocks_on_ticket_event
+from .events import clocks_on_ticket_event, plan_new_ticket_clocks
 from .sweep import SweepResult, sweep
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "calendars_import_next_year",
     "calendars_notify_coverage",
     "clocks_on_ticket_event",
+    "plan_new_ticket_clocks",
     "downtime_impact",
     "policy_for",
     "policy_set_default",

@@ -229,7 +229,13 @@ class _TicketClocks:
         clock.breached = clock.breached or at > clock.due_at
         self._mark(clock)
 
-    def save(self) -> None:
+    def nearest_due(self) -> datetime | None:
+        """The earliest due time of the counting clocks (the queue's order)."""
+        return min((c.due_at for c in self.rows if c.state in COUNTING), default=None)
+
+    def save(self, *, touch: bool = True) -> None:
+        """Write the changed clocks; `touch`: then the ticket's `updated_at` and
+        `nearest_due_at` (not for a report whose INSERT carried them)."""
         if not self.changed:
             return
         fresh = [clock for clock in self.changed if clock.pk is None]
@@ -244,13 +250,14 @@ class _TicketClocks:
         cached = Clock.objects.filter(ticket=self.ticket)
         cached._result_cache, cached._prefetch_done = ordered, True
         self.ticket._prefetched_objects_cache = {"sla_clocks": cached}
-        self._touch_ticket()
+        if touch:
+            self._touch_ticket()
 
     def _touch_ticket(self) -> None:
         """One UPDATE of the ticket: `updated_at` (its clocks changed: ETag and mobile
         sync follow it) and `nearest_due_at` (the dispatcher queue's order, read through
         an index): the earliest due time of its counting clocks."""
-        nearest = min((c.due_at for c in self.rows if c.state in COUNTING), default=None)
+        nearest = self.nearest_due()
         now = timezone.now()
         Ticket.objects.filter(pk=self.ticket.pk).update(updated_at=now, nearest_due_at=nearest)
         self.ticket.updated_at, self.ticket.nearest_due_at = now, nearest
@@ -364,3 +371,28 @@ def clocks_on_ticket_event(
         handler(run, at, visit, data)
         run.save()
         facts.refresh(ticket, run.rows, new=run.new)
+
+
+class NewTicketClocks:
+    """The first clocks of a report that is not saved yet (issue 15: the create request
+    writes the ticket's `nearest_due_at` with its INSERT instead of an UPDATE after its
+    clocks). Planning reads the policy and sets `ticket.nearest_due_at`; `save()`,
+    called once the ticket has its id in the same transaction, writes the clocks and
+    the dashboard's daily facts. Together they do what the "reported" event does."""
+
+    def __init__(self, ticket):
+        self.run = _TicketClocks(ticket, new=True)
+        _reported(self.run, ticket.reported_at, None, None)
+        ticket.nearest_due_at = self.run.nearest_due()
+
+    def save(self) -> None:
+        ticket = self.run.ticket
+        if ticket.pk is None:
+            raise ValueError("save the ticket before its clocks")
+        with transaction.atomic(savepoint=False):
+            self.run.save(touch=False)
+            facts.refresh(ticket, self.run.rows, new=True)
+
+
+def plan_new_ticket_clocks(ticket) -> NewTicketClocks:
+    return NewTicketClocks(ticket)

@@ -67,7 +67,7 @@ def test_create_queries_on_postgresql(world, api):
         for q in captured.captured_queries
         if "SAVEPOINT" not in q["sql"] and q["sql"] not in ("BEGIN", "COMMIT")
     ]
-    assert len(queries) <= CREATE_QUERIES == 18, "\n".join(q[:100] for q in queries)
+    assert len(queries) <= CREATE_QUERIES == 12, "\n".join(q[:100] for q in queries)
 
 
 def test_copy_loader_then_search_and_numbers(world):

@@ -23,6 +23,8 @@ from servicedesk.errors import PayloadTooLarge
 from tickets.models import Attachment, Comment, Ticket, TicketEvent, Visit, VisitPhase
 from tickets.selectors import sla_clocks
 
+from .places import report_place
+
 
 def _name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
@@ -66,15 +68,24 @@ class SlaClockSerializer(serializers.Serializer):
 _CLOCK = SlaClockSerializer()
 
 
+class _PlaceField(ScopedPrimaryKeyRelatedField):
+    """A new report's organisation, site or unit: taken from the one query of
+    `report_place` when it found this id, else looked up as any scoped id."""
+
+    def to_internal_value(self, data):
+        found = getattr(self.parent, "_places", {}).get(self.field_name)
+        if found is not None and str(found.pk) == str(data):
+            return found
+        return super().to_internal_value(data)
+
+
 class TicketSerializer(serializers.ModelSerializer):
     """Read, create (customers: their organisation, portal/api channel) and the
     pre-triage edit. Status, severity, assignee and the rest change only by actions."""
 
-    site = ScopedPrimaryKeyRelatedField(selector=sites_visible_to)
-    equipment = ScopedPrimaryKeyRelatedField(
-        selector=equipment_visible_to, required=False, allow_null=True
-    )
-    organization = ScopedPrimaryKeyRelatedField(selector=organizations_visible_to, required=False)
+    site = _PlaceField(selector=sites_visible_to)
+    equipment = _PlaceField(selector=equipment_visible_to, required=False, allow_null=True)
+    organization = _PlaceField(selector=organizations_visible_to, required=False)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True)
     equipment_name = serializers.CharField(source="equipment.name", read_only=True, allow_null=True)
@@ -171,11 +182,24 @@ class TicketSerializer(serializers.ModelSerializer):
         # (and its fields) per ticket cost more than the list's queries (issue 15).
         return [_CLOCK.to_representation(clock) for clock in sla_clocks(ticket)]
 
+    def to_internal_value(self, data):
+        if self.instance is None and hasattr(data, "get"):
+            # Create: organisation, site and unit in one query (tickets.api.places).
+            self._places = report_place(
+                self.context["request"].user, site=data.get("site"), equipment=data.get("equipment")
+            )
+        return super().to_internal_value(data)
+
     def validate(self, attrs):
         user = self.context["request"].user
         if self.instance is None:
             if user.is_customer:
-                attrs["organization"] = user.organization
+                site = attrs["site"]
+                attrs["organization"] = (
+                    site.organization
+                    if site.organization_id == user.organization_id
+                    else user.organization
+                )
             elif "organization" not in attrs:
                 raise serializers.ValidationError({"organization": [_("This field is required.")]})
             site = attrs["site"]

@@ -164,6 +164,12 @@ def record(
     )
 
 
+def plan_first_clocks(ticket: Ticket):
+    """A report not saved yet: its first clocks planned by the SLA engine, which sets
+    `ticket.nearest_due_at` for the INSERT; `.save()` the result after the ticket."""
+    return ports.sla_plan_new_ticket(ticket)
+
+
 def clocks(ticket: Ticket, event: str, *, at: datetime, actor=None, visit=None, data=None) -> None:
     """Tell the SLA engine, inside this transaction."""
     ports.sla_on_ticket_event(
@@ -177,37 +183,70 @@ def facts(ticket: Ticket) -> None:
     ports.sla_facts_changed(ticket=ticket)
 
 
-def customer_recipients(ticket: Ticket) -> list[User]:
-    """The reporter when a customer, else the organisation's customer admins."""
+def _customer_reporter(ticket: Ticket) -> User | None:
     reporter = ticket.reporter
     if reporter is not None and reporter.is_customer and reporter.is_active:
+        return reporter
+    return None
+
+
+def _customer_admins(ticket: Ticket) -> Q:
+    return Q(organization_id=ticket.organization_id, role=Role.CUSTOMER_ADMIN)
+
+
+def customer_recipients(ticket: Ticket) -> list[User]:
+    """The reporter when a customer, else the organisation's customer admins."""
+    reporter = _customer_reporter(ticket)
+    if reporter is not None:
         return [reporter]
-    return list(
-        User.objects.filter(
-            organization_id=ticket.organization_id, role=Role.CUSTOMER_ADMIN, is_active=True
+    return list(User.objects.filter(_customer_admins(ticket), is_active=True))
+
+
+def _dispatchers(ticket: Ticket) -> tuple[Q, Exists]:
+    """Who covers the ticket's site (the dispatchers of its centre or of its regional
+    parent, and those without centres), and whether one covers it by a centre."""
+    center = ticket.site.service_center
+    centers = [center.pk] + ([center.parent_id] if center.parent_id else [])
+    who = Q(role=Role.DISPATCHER) & (
+        Q(service_centers__in=centers) | Q(service_centers__isnull=True)
+    )
+    covers = Exists(
+        User.service_centers.through.objects.filter(
+            user_id=OuterRef("pk"), servicecenter_id__in=centers
         )
     )
+    return who, covers
+
+
+def _by_cover(dispatchers) -> list[User]:
+    return sorted(dispatchers, key=lambda user: (not user.covers, user.pk))
 
 
 def dispatchers_for(ticket: Ticket) -> list[User]:
     """Dispatchers of the site's centre (or its regional parent); all dispatchers
     without centres cover everything too."""
-    center = ticket.site.service_center
-    centers = [center.pk] + ([center.parent_id] if center.parent_id else [])
+    who, covers = _dispatchers(ticket)
     # One query: the covering dispatchers, then those without centres.
-    rows = (
-        User.objects.filter(role=Role.DISPATCHER, is_active=True)
-        .filter(Q(service_centers__in=centers) | Q(service_centers__isnull=True))
-        .annotate(
-            covers=Exists(
-                User.service_centers.through.objects.filter(
-                    user_id=OuterRef("pk"), servicecenter_id__in=centers
-                )
-            )
-        )
-        .distinct()
-    )
-    return sorted(rows, key=lambda user: (not user.covers, user.pk))
+    return _by_cover(User.objects.filter(who, is_active=True).annotate(covers=covers).distinct())
+
+
+def report_recipients(ticket: Ticket) -> tuple[list[User], list[User]]:
+    """`dispatchers_for(ticket)` and `customer_recipients(ticket)` in one query (the
+    create request, issue 15)."""
+    who, covers = _dispatchers(ticket)
+    reporter = _customer_reporter(ticket)
+    if reporter is None:
+        who |= _customer_admins(ticket)
+    rows = list(User.objects.filter(who, is_active=True).annotate(covers=covers).distinct())
+    dispatchers = _by_cover(user for user in rows if user.role == Role.DISPATCHER)
+    if reporter is not None:
+        return dispatchers, [reporter]
+    customers = [
+        user
+        for user in rows
+        if user.role == Role.CUSTOMER_ADMIN and user.organization_id == ticket.organization_id
+    ]
+    return dispatchers, customers
 
 
 def downtime(ticket: Ticket, event: str, *, at: datetime) -> None:

@@ -91,7 +91,7 @@ def ticket_create(
         contact_name = reporter.get_full_name() or reporter.username
         contact_email = contact_email or reporter.email
         contact_phone = contact_phone or reporter.phone
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         number=base.next_number("FR", at=at),
         kind=kind,
         channel=channel,
@@ -109,6 +109,10 @@ def ticket_create(
         reported_at=at,
         search_document=search.document(title, description),
     )
+    # The "reported" clock event in two steps, so that the INSERT carries the
+    # queue's `nearest_due_at` (no UPDATE of the new row).
+    first_clocks = base.plan_first_clocks(ticket)
+    ticket.save(force_insert=True)
     base.record(
         ticket,
         kind="reported",
@@ -117,18 +121,19 @@ def ticket_create(
         to_status=ticket.status,
         data={"channel": channel},
     )
-    base.clocks(ticket, "reported", at=at, actor=actor)
+    first_clocks.save()
+    dispatchers, customers = base.report_recipients(ticket)
     # Both notices in one batch: one INSERT each for notifications and outbox rows.
     notify_many(
         [
             {
-                "recipients": base.dispatchers_for(ticket),
+                "recipients": dispatchers,
                 "event": "ticket_reported",
                 "target": ticket,
                 "actor": actor,
             },
             {
-                "recipients": base.customer_recipients(ticket),
+                "recipients": customers,
                 "event": "ticket_received",
                 "target": ticket,
                 "actor": None,

@@ -52,17 +52,30 @@ def _next_postgres(prefix: str, year: int) -> int:
     return value
 
 
+def _bump_counter_row(prefix: str, year: int) -> int | None:
+    """The row's next value in one statement (`UPDATE … RETURNING`), None when the
+    year has no row yet."""
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_value = last_value + 1 "  # noqa: S608 - our table name
+            "WHERE prefix = %s AND year = %s RETURNING last_value",
+            [prefix, year],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 def _next_counter_row(prefix: str, year: int) -> int:
-    if not NumberSequence.objects.filter(prefix=prefix, year=year).exists():
+    value = _bump_counter_row(prefix, year)
+    if value is None:
         try:
             with transaction.atomic():
                 NumberSequence.objects.create(prefix=prefix, year=year)
         except IntegrityError:
             pass  # another transaction created it first
-    sequence = NumberSequence.objects.select_for_update().get(prefix=prefix, year=year)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return sequence.last_value
+        value = _bump_counter_row(prefix, year)
+    return value
 
 
 def next_number(prefix: str, *, at: datetime | None = None) -> str:
