@@ -190,6 +190,15 @@ class Ticket(TimeStampedModel):
                 ),
                 name="tickets_queue_due_idx",
             ),
+            # Each engineer's open load and next deadline (assignment suggestions, the
+            # team's workload): the open tickets of one assignee, not their history.
+            models.Index(
+                fields=["assignee", "nearest_due_at"],
+                condition=Q(
+                    status__in=["new", "triaged", "in_progress", "waiting_customer", "onsite"]
+                ),
+                name="tickets_open_assignee_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -158,15 +158,17 @@ def inbound_visible_to(user: User) -> QuerySet[InboundEmail]:
 
 
 # --- assignment suggestions (issue 18: the contract's service team first) ------------
+def _open_of_row() -> QuerySet[Ticket]:
+    """The open tickets assigned to the outer row's user (tickets_open_assignee_idx)."""
+    return Ticket.objects.filter(assignee=OuterRef("pk"), status__in=Ticket.OPEN_STATUSES)
+
+
 def with_open_load(qs: QuerySet[User]) -> QuerySet[User]:
-    """Each user with `open_load`: the open fault reports assigned to them."""
-    return qs.annotate(
-        open_load=Count(
-            "assigned_tickets",
-            filter=Q(assigned_tickets__status__in=Ticket.OPEN_STATUSES),
-            distinct=True,
-        )
-    )
+    """Each user with `open_load`: the open fault reports assigned to them, counted in
+    a subquery per user over the open tickets' index (a join would read every ticket
+    the user was ever assigned)."""
+    load = _open_of_row().order_by().values("assignee").annotate(n=Count("pk")).values("n")
+    return qs.annotate(open_load=Coalesce(Subquery(load, output_field=IntegerField()), 0))
 
 
 def _eligible(ticket: Ticket, actor: User | None) -> QuerySet[User]:
@@ -379,18 +381,12 @@ def engineer_workload(user: User) -> QuerySet[User]:
     (`engineer_profile.service_center`), `open_load` (open tickets assigned) and
     `next_due_at` (the nearest due point among them): one query, subqueries per row.
     Least loaded first; at equal load the one whose next deadline is furthest away."""
-    own_open = Ticket.objects.filter(assignee=OuterRef("pk"), status__in=Ticket.OPEN_STATUSES)
-    load = own_open.order_by().values("assignee").annotate(n=Count("pk")).values("n")
-    next_due = own_open.order_by(F("nearest_due_at").asc(nulls_last=True)).values("nearest_due_at")[
-        :1
-    ]
+    next_due = (
+        _open_of_row().order_by(F("nearest_due_at").asc(nulls_last=True)).values("nearest_due_at")
+    )[:1]
     return (
-        engineers_of(user)
-        .select_related("engineer_profile__service_center")
-        .annotate(
-            open_load=Coalesce(Subquery(load, output_field=IntegerField()), 0),
-            next_due_at=Subquery(next_due),
-        )
+        with_open_load(engineers_of(user).select_related("engineer_profile__service_center"))
+        .annotate(next_due_at=Subquery(next_due))
         .order_by("open_load", F("next_due_at").desc(nulls_first=True), "last_name", "username")
     )
 

@@ -210,15 +210,51 @@ def engineer_label(engineer) -> str:
     return " · ".join(str(p) for p in parts)
 
 
+class _FetchedChoices(forms.models.ModelChoiceIterator):
+    """The options from the queryset's rows as fetched (one query however many forms
+    and renderings share the queryset): the default iterator runs the query again on
+    every rendering. Validation still asks the database (`queryset.get`)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class EngineerChoiceField(forms.ModelChoiceField):
+    iterator = _FetchedChoices
+
+    def _set_queryset(self, queryset):
+        # The default setter clones the queryset (`.all()`), which drops fetched rows.
+        self._queryset = queryset
+        self.widget.choices = self.choices
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.queryset = self.queryset  # the same fetched rows, a fresh iterator
+        return result
+
     def label_from_instance(self, obj):
         return engineer_label(obj)
+
+
+def workload_of(user):
+    """`engineer_workload(user)`, fetched once per request (kept on the request's user)."""
+    engineers = getattr(user, "_engineer_workload", None)
+    if engineers is None:
+        engineers = engineer_workload(user)
+        len(engineers)  # fetch the rows now
+        user._engineer_workload = engineers
+    return engineers
 
 
 def _engineer_field(user, label, *, ticket=None, required=True):
     """Engineers with their centre and load; the least-loaded one of the ticket site's
     centre chosen in advance and marked."""
-    engineers = engineer_workload(user)
+    engineers = workload_of(user)
     field = EngineerChoiceField(label=label, queryset=engineers, required=required)
     if ticket is not None:
         suggestion = suggest_assignee(list(engineers), ticket)

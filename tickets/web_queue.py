@@ -23,7 +23,7 @@ from servicedesk.errors import ServiceError
 from . import search, selectors, services
 from .models import Ticket
 from .web import PAGE_SIZE, _PageWithoutCount
-from .web_forms import EngineerChoiceField
+from .web_forms import EngineerChoiceField, workload_of
 
 DISPATCH = {User.Role.DISPATCHER, User.Role.MANAGER, User.Role.ADMIN}
 # What a saved view keeps of the query string.
@@ -179,7 +179,7 @@ def queue(request):
         qs = search.search(qs, query)
     page = _PageWithoutCount(request, qs, size=PAGE_SIZE)
     _decorate(page.object_list, now)
-    engineers = selectors.engineer_workload(user)
+    engineers = workload_of(user)
     kept = _kept(params)
     context = {
         "title": _("Queue"),
@@ -215,7 +215,7 @@ def _centers(user):
 def queue_bulk(request):
     _require(request)
     user = request.user
-    engineers = selectors.engineer_workload(user)
+    engineers = workload_of(user)
     form = BulkForm(request.POST, user=user, engineers=engineers)
     back = reverse("tickets:queue") + "?" + request.POST.get("back", "")
     if not form.is_valid():

@@ -97,9 +97,9 @@ def test_queue_query_count_does_not_grow_with_the_page(
     client.get(QUEUE)  # warm the session and the content types
     # session + user (2), the page of tickets with the SLA EXISTS columns (1), filter
     # lists: organisations, sites, centres, engineers with their load (4), saved views
-    # (1), the bulk form's engineers (none: rendered from the same list) and the
-    # navigation's bell (2). No COUNT(*) of the table.
-    with django_assert_num_queries(10) as captured:
+    # (1), the bulk form's engineers (none: rendered from the same fetched rows) and
+    # the navigation's bell (1). No COUNT(*) of the table.
+    with django_assert_num_queries(9) as captured:
         response = client.get(QUEUE, {"sort": "-reported"})
     assert len(response.context["page"].object_list) == rows
     assert not any("COUNT(*)" in q["sql"] and "tickets_ticket" in q["sql"] for q in captured)
@@ -432,3 +432,21 @@ def test_signature_error_has_no_raw_none(world, build, client):
     assert "Draw the signature first." in text
     assert "None" not in text.split("<main")[1]
     assert not TicketEvent.objects.filter(kind="signed").exists()
+
+
+def test_the_engineer_list_with_its_load_is_fetched_once_per_page(world, build, client):
+    """The triage and assign forms (and their renderings) share one fetch of the
+    engineers with their load and next deadline."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ticket = build.new(title="Pump")
+    client.force_login(world.dispatcher)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"/tickets/{ticket.pk}/")
+    assert page.status_code == 200
+    assert page.content.decode().count('-assignee"') >= 2  # triage and assign
+    workload = [
+        q for q in captured if 'FROM "accounts_user"' in q["sql"] and "nearest_due_at" in q["sql"]
+    ]
+    assert len(workload) == 1, [q["sql"][:200] for q in workload]
