@@ -2,14 +2,15 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from operations.volume import load_extras
 from sla.volume import load
 
 
 class Command(BaseCommand):
     help = (
         "Fill the database with a benchmark volume of tickets (two years, SLA clocks, timeline, "
-        "comments, "
-        "visits) in bulk. Needs the demo (seed_demo) for its sites, units and staff."
+        "comments, visits, parts used, inspections and training rows) in bulk. Needs the demo "
+        "(seed_demo) for its sites, units, parts, plans, courses and staff."
     )
 
     def add_arguments(self, parser):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             result = load(tickets, seed=seed, log=self.stdout.write)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        load_extras(seed=seed, log=self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.tickets} tickets, {result.clocks} SLA clocks, {result.events} timeline "
