@@ -224,51 +224,20 @@ class TicketSerializer(serializers.ModelSerializer):
 # the request: a field set built per request, ~300 model instances, a DRF field call
 # per value.
 
-# The ticket's own columns, then what the nested names need (joins, not instances).
-LIST_COLUMNS = (
-    "id",
-    "number",
-    "kind",
-    "channel",
-    "title",
-    "description",
-    "impact",
-    "urgency",
-    "organization_id",
-    "organization__name",
-    "site_id",
-    "site__name",
-    "equipment_id",
-    "equipment__name",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "reporter_id",
-    "status",
-    "severity",
-    "assignee_id",
-    "assignee__first_name",
-    "assignee__last_name",
-    "assignee__username",
-    "tier",
-    "vendor_name",
-    "vendor_case",
-    "vendor_contact",
-    "resolution",
-    "cause",
-    "solution",
-    "prevention",
-    "satisfaction",
-    "cancel_reason",
-    "reported_at",
-    "triaged_at",
-    "responded_at",
-    "resolved_at",
-    "accepted_at",
-    "followed_up_at",
-    "closed_at",
-    "created_at",
-    "updated_at",
+# The serializer's fields as columns: a ticket field by its column (`site_id`), a name
+# of a related row by the join it needs, not an instance. Derived from
+# TicketSerializer.Meta.fields, so a field added there is fetched here too.
+_JOINED = {
+    "organization_name": ("organization__name",),
+    "site_name": ("site__name",),
+    "equipment_name": ("equipment__name",),
+    "assignee_name": ("assignee__first_name", "assignee__last_name", "assignee__username"),
+    "sla": (),  # the clocks: a subquery on PostgreSQL, one query elsewhere
+}
+LIST_COLUMNS = tuple(
+    column
+    for name in TicketSerializer.Meta.fields
+    for column in (_JOINED[name] if name in _JOINED else (Ticket._meta.get_field(name).attname,))
 )
 _PLAIN = (
     "number",
