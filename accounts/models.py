@@ -1,13 +1,15 @@
+import functools
 from functools import cached_property
 from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from servicedesk.db import compile_fixed, fetch_prepared
 from servicedesk.models import TimeStampedModel
 
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in available_timezones())
@@ -168,19 +170,30 @@ class User(AbstractUser):
         local children; None means no restriction (admins, and staff without centres)."""
         if self.is_admin_role or not self.pk:
             return None
-        # One query: the user's own centres (marked) and their children.
-        through = User.service_centers.through
-        rows = list(
-            ServiceCenter.objects.filter(Q(staff=self) | Q(parent__staff=self))
-            .annotate(
-                own=Exists(through.objects.filter(user_id=self.pk, servicecenter_id=OuterRef("pk")))
-            )
-            .values_list("id", "own")
-            .distinct()
-        )
-        if not any(own for _id, own in rows):
-            return None
-        return frozenset(pk for pk, _own in rows)
+        # One query, its text built once (a child's parent is one of the user's own
+        # centres, so no rows means no own centre).
+        using = self._state.db or "default"
+        sql, slots = _centres_statement(using)
+        ids = frozenset(pk for (pk,) in fetch_prepared(sql, [self.pk] * slots, using))
+        return ids or None
+
+
+def centres_of(user) -> models.QuerySet:
+    """The service centres a user's work is scoped to: those they staff and their
+    children. `user`: an id, or an expression naming one (`OuterRef(OuterRef("pk"))` in
+    a subquery of users)."""
+    own = User.service_centers.through.objects.filter(user_id=user).values("servicecenter_id")
+    return ServiceCenter.objects.filter(Q(pk__in=own) | Q(parent__in=own)).order_by()
+
+
+@functools.cache
+def _centres_statement(using: str) -> tuple[str, int]:
+    """User.center_ids' query compiled once; every value in it is the user's id
+    (returned: how many times)."""
+    sql, params = compile_fixed(centres_of(0).using(using).values_list("pk"))
+    if any(value != 0 for value in params):
+        raise AssertionError(f"unexpected parameters {params!r}")
+    return sql, len(params)
 
 
 class EngineerProfile(TimeStampedModel):

@@ -95,10 +95,25 @@ def main():
 
             profiler = cProfile.Profile()
         profiler.start() if hasattr(profiler, "start") else profiler.enable()
-    for _ in range(args.repeat):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
+    from django.db import connection
+
+    spent = {"queries": 0, "query_ms": 0.0}
+
+    def timed(execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent["queries"] += 1
+            spent["query_ms"] += (time.perf_counter() - began) * 1000
+
+    cpu_started = time.process_time()
+    with connection.execute_wrapper(timed):
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+    cpu_ms = (time.process_time() - cpu_started) * 1000 / args.repeat
     if profiler is not None:
         if hasattr(profiler, "stop"):
             profiler.stop()
@@ -111,7 +126,10 @@ def main():
             stats.print_stats(int(os.environ.get("PROFILE_LINES", 40)))
     print(
         f"{args.path}: mean {statistics.mean(times):.2f} ms, median "
-        f"{statistics.median(times):.2f} ms, min {min(times):.2f} ms over {args.repeat}"
+        f"{statistics.median(times):.2f} ms, min {min(times):.2f} ms over {args.repeat}; "
+        f"per request: this process's CPU {cpu_ms:.2f} ms, {spent['queries'] / args.repeat:.1f} "
+        f"queries waited on for {spent['query_ms'] / args.repeat:.2f} ms (cursor execute to "
+        "return, rows fetched included)"
     )
 
 

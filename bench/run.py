@@ -31,6 +31,36 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench1m"
 HOST = "127.0.0.1"
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pid: int) -> tuple[float, int, str]:
+    """(CPU seconds, parent pid, command name) of one process, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return 0.0, 0, ""
+    name = stat[stat.index("(") + 1 : stat.rindex(")")]
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK, int(fields[1]), name
+
+
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the gunicorn at `server_pid` (master and workers), of every
+    PostgreSQL process on this machine and of this process (the client): where a
+    request's time goes when the cores are the limit."""
+    out = {"server": 0.0, "postgres": 0.0, "client": _cpu_of(os.getpid())[0]}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            cpu, parent, name = _cpu_of(int(entry))
+            if int(entry) == server_pid or parent == server_pid:
+                out["server"] += cpu
+            elif name == "postgres":
+                out["postgres"] += cpu
+    return out
+
+
 def percentile(values, q):
     ordered = sorted(values)
     if not ordered:
@@ -324,12 +354,22 @@ def main():
                 wanted = min(args.requests, max(3, c)) if slow else args.requests
                 rounds = max(1, min(4, wanted // max(c, 1)))
                 per_round = max(c, wanted // rounds)
+                spent = dict.fromkeys(("server", "postgres", "client"), 0.0)
+                spent_nodb = dict(spent)
                 for _ in range(rounds):
+                    before = cpu_split(app.proc.pid)
                     lat, wall, errors = run_batch(app.port, make, per_round, c)
+                    after = cpu_split(app.proc.pid)
+                    for part in spent:
+                        spent[part] += after[part] - before[part]
                     app_lat += lat
                     app_wall += wall
                     failures += [f"{name}: {e}" for e in errors[:3]]
+                    before = cpu_split(nodb.proc.pid)
                     lat, wall, errors = run_batch(nodb.port, lambda i: reference, per_round, c)
+                    after = cpu_split(nodb.proc.pid)
+                    for part in spent_nodb:
+                        spent_nodb[part] += after[part] - before[part]
                     nodb_lat += lat
                     nodb_wall += wall
                     failures += [f"no-database view: {e}" for e in errors[:3]]
@@ -355,6 +395,18 @@ def main():
                     flush=True,
                 )
                 print_row(rows[-1], file=sys.stderr)
+                # CPU per request, in ms (/proc; 10 ms ticks over the batch).
+                for label, used, count in (
+                    ("", spent, len(app_lat)),
+                    ("no-db ", spent_nodb, len(nodb_lat)),
+                ):
+                    share = {part: used[part] / max(count, 1) * 1000 for part in used}
+                    print(
+                        f"    {label}CPU per request: gunicorn {share['server']:.2f} ms, "
+                        f"PostgreSQL {share['postgres']:.2f} ms, client {share['client']:.2f} ms",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     finally:
         app.stop()
         if nodb is not None:

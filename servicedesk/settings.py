@@ -131,6 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         "-c jit=off -c max_parallel_workers_per_gather=0"
     )
+# The hot read queries run as statements PostgreSQL prepares once per connection
+# (servicedesk.db.fetch_prepared). Turn off behind a pooler in transaction mode
+# (PgBouncer's), which may hand the next query another server session.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------

@@ -63,6 +63,15 @@ def _scope_filter(user: User) -> Q | None:
     return Q(site__service_center_id__in=centers)
 
 
+def tickets_in_scope(user: User) -> QuerySet[Ticket]:
+    """The user's tickets, plain: no related rows, no clocks (for reads that choose
+    their own columns, as the list API does)."""
+    if not user.is_authenticated:
+        return Ticket.objects.none()
+    q = _scope_filter(user)
+    return Ticket.objects.all() if q is None else Ticket.objects.filter(q)
+
+
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
     qs = Ticket.objects.select_related(
         "organization",

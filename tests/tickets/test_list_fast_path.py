@@ -145,3 +145,64 @@ def test_on_postgresql_the_clocks_come_in_the_page_query(world, api, varied):
         results = results["results"]
         assert results
         _same(results, _serializer_output([item["id"] for item in results]))
+
+
+@pytest.mark.service
+def test_on_postgresql_the_page_is_three_prepared_or_narrow_queries(world, api, varied):
+    """Token user with centres (prepared), the page's keys (the ORM's scoped, filtered,
+    cursor query on four narrow columns), the page's rows by id (prepared): three
+    queries for any page size, the same rows as one query of list_values."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert connection.vendor == "postgresql"
+    client = api.as_token_user(world.dispatcher)
+    client.get("/api/v1/tickets/?page_size=2")  # prepares on this connection
+    counts = []
+    for size in (2, 50):
+        with CaptureQueriesContext(connection) as seen:
+            body = client.get(f"/api/v1/tickets/?page_size={size}").json()
+        counts.append(len(seen.captured_queries))
+        user, keys, rows = (query["sql"] for query in seen.captured_queries)
+        assert user.startswith("EXECUTE sd_") and rows.startswith("EXECUTE sd_")
+        assert keys.startswith("SELECT") and "sla_clock" not in keys
+        expected = list(
+            serializers.list_values(
+                Ticket.objects.filter(site__service_center=world.local).order_by(
+                    "-reported_at", "-id"
+                )
+            )[:size]
+        )
+        assert [item["id"] for item in body["results"]] == [row["id"] for row in expected]
+        _same(body["results"], _serializer_output([row["id"] for row in expected]))
+    assert counts == [3, 3]
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "Europe/London", "Asia/Shanghai", "America/St_Johns", "Pacific/Chatham"]
+)
+def test_times_are_written_as_drf_writes_them(zone):
+    """serializers._time (orjson) against DRF's DateTimeField: whole seconds, a few and
+    six digits of microseconds, summer and winter, zones with a zero offset (`Z`)."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from rest_framework.fields import DateTimeField
+
+    tz = ZoneInfo(zone)
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        seconds=st.integers(0, 20 * 365 * 86400),
+        micro=st.one_of(
+            st.just(0), st.integers(0, 999_999), st.integers(0, 99).map(lambda n: n * 10_000)
+        ),
+    )
+    def check(seconds, micro):
+        value = datetime(2015, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds, microseconds=micro)
+        with timezone.override(tz):
+            assert serializers._time(value, tz) == DateTimeField().to_representation(value)
+
+    check()

@@ -1,0 +1,79 @@
+"""servicedesk.db.fetch_prepared (issue 15): on PostgreSQL a statement is prepared once
+per server session and executed by name after that, in one round trip and one counted
+query each time; a failed try, a rollback or a new connection never leaves it unusable.
+On SQLite, and with the setting off, the statement simply runs."""
+
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DataError
+from django.test.utils import CaptureQueriesContext
+
+from servicedesk.db import fetch_prepared
+
+pytestmark = pytest.mark.django_db
+
+SUM = "SELECT %s::int + %s::int, '100%%'"
+
+
+def _names_prepared() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.service
+def test_the_values_must_match_the_placeholders():
+    assert connection.vendor == "postgresql"
+    with pytest.raises(ValueError):
+        fetch_prepared(SUM, [1])
+
+
+def test_without_postgresql_or_with_the_setting_off_the_statement_just_runs(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    sql = "SELECT %s + %s, '100%%'" if connection.vendor == "sqlite" else SUM
+    with CaptureQueriesContext(connection) as seen:
+        assert fetch_prepared(sql, [2, 3]) == [(5, "100%")]
+    assert len(seen.captured_queries) == 1
+    assert not seen.captured_queries[0]["sql"].startswith(("PREPARE", "EXECUTE"))
+
+
+@pytest.mark.service
+def test_prepared_once_then_executed_by_name():
+    assert connection.vendor == "postgresql"
+    with CaptureQueriesContext(connection) as seen:
+        first = fetch_prepared(SUM, [2, 3])
+        second = fetch_prepared(SUM, [40, 2])
+    assert first == [(5, "100%")] and second == [(42, "100%")]
+    prepare, execute = (query["sql"] for query in seen.captured_queries)
+    assert prepare.startswith("PREPARE sd_") and "; EXECUTE sd_" in prepare
+    assert execute.startswith("EXECUTE sd_")
+    name = execute.split()[1].split("(")[0]
+    assert name in _names_prepared()
+
+
+@pytest.mark.service
+def test_a_failed_try_a_rollback_and_a_new_connection_leave_it_working():
+    assert connection.vendor == "postgresql"
+    divide = "SELECT 10 / %s::int"
+    # The PREPARE goes through, its EXECUTE fails: the next try prepares under a new name.
+    with pytest.raises(DataError), transaction.atomic():
+        fetch_prepared(divide, [0])
+    assert fetch_prepared(divide, [5]) == [(2,)]
+    # A rollback does not undo a PREPARE: the statement is still there afterwards.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert fetch_prepared("SELECT %s::int * 2", [4]) == [(8,)]
+        raise RuntimeError
+    with CaptureQueriesContext(connection) as seen:
+        assert fetch_prepared("SELECT %s::int * 2", [5]) == [(10,)]
+    assert seen.captured_queries[0]["sql"].startswith("EXECUTE sd_")
+
+
+@pytest.mark.service
+@pytest.mark.django_db(transaction=True)
+def test_a_new_server_session_prepares_again():
+    assert connection.vendor == "postgresql"
+    assert fetch_prepared(SUM, [1, 1]) == [(2, "100%")]
+    connection.close()
+    with CaptureQueriesContext(connection) as seen:
+        assert fetch_prepared(SUM, [1, 2]) == [(3, "100%")]
+    assert seen.captured_queries[0]["sql"].startswith("PREPARE sd_")
