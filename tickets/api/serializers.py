@@ -287,22 +287,22 @@ def _time(value, zone, _dumps=orjson.dumps, _z=orjson.OPT_UTC_Z):
     return _dumps(value, option=_z)[1:-1].decode()
 
 
-def _clocks_out(rows, zone, rank, parse=None) -> list[dict]:
+def _clocks_out(rows, rank, time) -> list[dict]:
     """SlaClockSerializer's output for one ticket's clock rows (`_CLOCK_COLUMNS` less the
-    ticket, in the prefetch's order), sorted as `sla_clocks_for_ticket` sorts."""
+    ticket, in the prefetch's order), sorted as `sla_clocks_for_ticket` sorts: by the
+    metrics' rank, then the round (stable: ties keep the rows' order). `time` writes a
+    row's time as DateTimeField does."""
     out = []
     for metric, state, due, met, breached, number, visit, beyond in rows:
-        if parse is not None:
-            due, met = parse(due), parse(met)
         clock = {
-            "metric": str(metric),
-            "state": str(state),
-            "due_at": _time(due, zone),
-            "met_at": _time(met, zone),
-            "breached": bool(breached),
-            "round": int(number or 1),
+            "metric": metric,
+            "state": state,
+            "due_at": time(due),
+            "met_at": time(met),
+            "breached": breached,
+            "round": number or 1,
             "visit": visit,
-            "beyond_coverage": bool(beyond),
+            "beyond_coverage": beyond,
         }
         out.append((rank.get(metric, 99), number, clock))
     return [clock for _rank, _round, clock in sorted(out, key=lambda c: c[:2])]
@@ -320,11 +320,11 @@ def list_clocks(ticket_ids) -> dict[int, list[dict]]:
     for row in rows:
         by_ticket.setdefault(row[0], []).append(row[1:])
     zone, rank = timezone.get_current_timezone(), _metric_rank()
-    return {ticket_id: _clocks_out(r, zone, rank) for ticket_id, r in by_ticket.items()}
 
+    def time(value):
+        return _time(value, zone)
 
-def _instant(text):
-    return datetime.fromisoformat(text) if text else None
+    return {ticket_id: _clocks_out(r, rank, time) for ticket_id, r in by_ticket.items()}
 
 
 class _JSONAgg(OrderableAggMixin, Aggregate):
@@ -408,8 +408,13 @@ def list_data(rows) -> list[dict]:
     rows = list(rows)
     zone, rank = timezone.get_current_timezone(), _metric_rank()
     if rows and "sla_rows" in rows[0]:  # list_values on PostgreSQL: JSON text
+        parse = datetime.fromisoformat
+
+        def time(text):  # the JSON's ISO 8601 text, in UTC
+            return _time(parse(text), zone) if text else None
+
         clocks = {
-            row["id"]: _clocks_out(orjson.loads(row["sla_rows"] or "[]"), zone, rank, _instant)
+            row["id"]: _clocks_out(orjson.loads(row["sla_rows"] or "[]"), rank, time)
             for row in rows
         }
     else:
