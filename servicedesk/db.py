@@ -15,12 +15,43 @@ statement reading "these rows" has one text for any number of them."""
 
 import hashlib
 import re
+from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Lookup
 
 _PLACEHOLDER = re.compile(r"%[s%]")
+# A session keeps at most this many statements; past it, new texts simply run.
+MAX_PREPARED = 64
+
+
+def _pg_type(value) -> str | None:
+    """The PostgreSQL type a statement's parameter is declared with, from its value
+    (an undeclared `SELECT $1` has no type to infer); None: not prepared."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "bigint"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, datetime):
+        return "timestamptz" if value.tzinfo is not None else "timestamp"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, time):
+        return "time"
+    if isinstance(value, float):
+        return "double precision"
+    if isinstance(value, Decimal):
+        return "numeric"
+    if isinstance(value, list | tuple) and value:
+        kinds = {_pg_type(item) for item in value}
+        if len(kinds) == 1 and None not in kinds and "[]" not in next(iter(kinds)):
+            return f"{kinds.pop()}[]"
+    return None
 
 
 def _numbered(sql: str) -> tuple[str, int]:
@@ -62,18 +93,24 @@ def fetch_prepared(sql: str, params=(), using: str = "default") -> list[tuple]:
         numbered, count = _numbered(sql)
         if count != len(params):
             raise ValueError(f"{count} placeholders, {len(params)} values")
+        types = [_pg_type(value) for value in params]
         arguments = f"({', '.join(['%s'] * count)})" if count else ""
-        name = state["names"].get(sql)
+        key = (sql, *types)
+        name = state["names"].get(key)
         if name is not None:
             cursor.execute(f"EXECUTE {name}{arguments}", params)
+            return cursor.fetchall()
+        if None in types or len(state["names"]) >= MAX_PREPARED:
+            cursor.execute(sql, params)
             return cursor.fetchall()
         # A fresh name on every try: a PREPARE that went through before its EXECUTE
         # failed is never prepared a second time under the same name.
         state["tries"] += 1
         name = f"sd_{hashlib.sha1(sql.encode()).hexdigest()[:12]}_{state['tries']}"
-        cursor.execute(f"PREPARE {name} AS {numbered}; EXECUTE {name}{arguments}", params)
+        declared = f"({', '.join(types)})" if count else ""
+        cursor.execute(f"PREPARE {name}{declared} AS {numbered}; EXECUTE {name}{arguments}", params)
         rows = cursor.fetchall()
-        state["names"][sql] = name
+        state["names"][key] = name
         return rows
 
 
@@ -87,6 +124,39 @@ def compile_fixed(queryset) -> tuple[str, tuple]:
     if compiler.get_converters(columns):
         raise AssertionError(f"columns that need converting: {sql[:200]}")
     return sql, params
+
+
+class PreparedValues:
+    """A `values()` queryset whose slices are read through `fetch_prepared`, for a
+    paginator that orders, filters and slices it (DRF's CursorPagination): each such
+    call gives another PreparedValues, and a slice gives the rows as dicts, as
+    `values()` would. Only for queries whose texts are few (their values parameters),
+    since each text is a statement kept for the session."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def order_by(self, *fields):
+        return PreparedValues(self.queryset.order_by(*fields))
+
+    def filter(self, *args, **kwargs):
+        return PreparedValues(self.queryset.filter(*args, **kwargs))
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        queryset = self.queryset[index]
+        if not isinstance(index, slice):
+            return queryset
+        query = queryset.query
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        try:
+            sql, params = compile_fixed(queryset)
+        except EmptyResultSet:  # a filter no row can meet: no query at all, as Django
+            return []
+        rows = fetch_prepared(sql, params, queryset.db)
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 class AnyOf(Lookup):

@@ -77,3 +77,33 @@ def test_a_new_server_session_prepares_again():
     with CaptureQueriesContext(connection) as seen:
         assert fetch_prepared(SUM, [1, 2]) == [(3, "100%")]
     assert seen.captured_queries[0]["sql"].startswith("PREPARE sd_")
+
+
+@pytest.mark.service
+def test_parameters_are_declared_by_their_values_and_the_rest_just_runs(monkeypatch):
+    """`SELECT $1` has no type PostgreSQL could infer: each parameter is declared from
+    its value. A value with no declared type (None) runs the statement unprepared, and
+    so does a new text once the session keeps MAX_PREPARED statements."""
+    from datetime import UTC, datetime
+
+    from servicedesk import db
+
+    assert connection.vendor == "postgresql"
+    when = datetime(2026, 12, 3, 8, 30, tzinfo=UTC)
+    with CaptureQueriesContext(connection) as seen:
+        assert fetch_prepared("SELECT %s, %s, %s, %s", [7, "x", when, [1, 2]]) == [
+            (7, "x", when, [1, 2])
+        ]
+        assert fetch_prepared("SELECT %s IS NULL", [None]) == [(True,)]
+    prepared, plain = (query["sql"] for query in seen.captured_queries)
+    assert (
+        prepared.startswith("PREPARE sd_") and "(bigint, text, timestamptz, bigint[])" in prepared
+    )
+    assert plain.startswith("SELECT")
+    fetch_prepared(SUM, [0, 0])
+    monkeypatch.setattr(db, "MAX_PREPARED", 0)
+    with CaptureQueriesContext(connection) as seen:
+        assert fetch_prepared("SELECT %s::int - 1", [1]) == [(0,)]
+        assert fetch_prepared(SUM, [1, 1]) == [(2, "100%")]  # prepared before the cap
+    assert seen.captured_queries[0]["sql"].startswith("SELECT")
+    assert seen.captured_queries[1]["sql"].startswith("EXECUTE")

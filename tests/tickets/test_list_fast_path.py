@@ -150,32 +150,39 @@ def test_on_postgresql_the_clocks_come_in_the_page_query(world, api, varied):
 @pytest.mark.service
 def test_on_postgresql_the_page_is_three_prepared_or_narrow_queries(world, api, varied):
     """Token user with centres (prepared), the page's keys (the ORM's scoped, filtered,
-    cursor query on four narrow columns), the page's rows by id (prepared): three
-    queries for any page size, the same rows as one query of list_values."""
+    cursor query on four narrow columns; prepared for a plain list, planned for its
+    values when filtered or searched), the page's rows by id (prepared): three queries
+    for any page size, the same rows as one query of list_values."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     assert connection.vendor == "postgresql"
     client = api.as_token_user(world.dispatcher)
-    client.get("/api/v1/tickets/?page_size=2")  # prepares on this connection
-    counts = []
     for size in (2, 50):
+        client.get(f"/api/v1/tickets/?page_size={size}")  # prepares on this connection
+    mine = Ticket.objects.filter(site__service_center=world.local).order_by("-reported_at", "-id")
+    for query, expected in (
+        ("page_size=2", mine[:2]),
+        ("page_size=50", mine[:50]),
+        ("page_size=50&status=triaged", mine.filter(status="triaged")[:50]),
+    ):
         with CaptureQueriesContext(connection) as seen:
-            body = client.get(f"/api/v1/tickets/?page_size={size}").json()
-        counts.append(len(seen.captured_queries))
-        user, keys, rows = (query["sql"] for query in seen.captured_queries)
+            body = client.get(f"/api/v1/tickets/?{query}").json()
+        user, keys, rows = (q["sql"] for q in seen.captured_queries)
         assert user.startswith("EXECUTE sd_") and rows.startswith("EXECUTE sd_")
-        assert keys.startswith("SELECT") and "sla_clock" not in keys
-        expected = list(
-            serializers.list_values(
-                Ticket.objects.filter(site__service_center=world.local).order_by(
-                    "-reported_at", "-id"
-                )
-            )[:size]
-        )
-        assert [item["id"] for item in body["results"]] == [row["id"] for row in expected]
-        _same(body["results"], _serializer_output([row["id"] for row in expected]))
-    assert counts == [3, 3]
+        assert keys.startswith("SELECT" if "status" in query else "EXECUTE sd_"), keys
+        assert "sla_clock" not in keys
+        ids = [row["id"] for row in serializers.list_values(expected)]
+        assert ids and [item["id"] for item in body["results"]] == ids
+        _same(body["results"], _serializer_output(ids))
+    # The next page through the cursor: prepared as well, and the rows that follow.
+    first = client.get("/api/v1/tickets/?page_size=2").json()
+    with CaptureQueriesContext(connection) as seen:
+        second = client.get(first["next"]).json()
+    assert len(seen.captured_queries) == 3
+    assert [item["id"] for item in second["results"]] == list(
+        mine.values_list("pk", flat=True)[2:4]
+    )
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from accounts.models import User
 from accounts.selectors import engineers_of, organizations_visible_to
 from assets.selectors import equipment_visible_to, sites_visible_to
 from servicedesk.api.fields import ScopedPrimaryKeyRelatedField
-from servicedesk.db import AnyOf, compile_fixed, fetch_prepared
+from servicedesk.db import AnyOf, PreparedValues, compile_fixed, fetch_prepared
 from servicedesk.errors import PayloadTooLarge
 from tickets.models import Attachment, Comment, Ticket, TicketEvent, Visit, VisitPhase
 from tickets.selectors import sla_clocks
@@ -366,14 +366,18 @@ def list_values(queryset):
 _PAGE_KEYS = ("id", "reported_at", "updated_at", "severity")
 
 
-def list_keys(queryset):
+def list_keys(queryset, plain: bool = False):
     """The rows a page is chosen from. On PostgreSQL only the page's keys (`_PAGE_KEYS`):
     scope, filters, search and cursor stay the ORM's, in a narrow query that is quick
-    to plan, and `list_rows` reads the chosen page's columns by id. Elsewhere the full
-    rows of `list_values`, in one query."""
+    to plan, and `list_rows` reads the chosen page's columns by id; for a `plain` list
+    (no filter, search or ordering: a few texts, one per scope and cursor shape) that
+    query is prepared too. A filtered list is planned for its values: a generic plan
+    could not tell a rare search word from a common one. Elsewhere the full rows of
+    `list_values`, in one query."""
     if connections[queryset.db].vendor != "postgresql":
         return list_values(queryset)
-    return queryset.values(*_PAGE_KEYS)
+    keys = queryset.values(*_PAGE_KEYS)
+    return PreparedValues(keys) if plain else keys
 
 
 @functools.cache

@@ -107,7 +107,8 @@ class TicketViewSet(ScopedModelViewSet):
         # On PostgreSQL the page is chosen on its keys and its columns read by id through
         # a prepared statement (serializers.list_keys, list_rows).
         queryset = self.filter_queryset(self.get_queryset())
-        keys = serializers.list_keys(queryset)
+        plain = set(request.query_params) <= {"cursor", self.paginator.page_size_query_param}
+        keys = serializers.list_keys(queryset, plain=plain)
         page = self.paginate_queryset(keys)
         rows = serializers.list_rows(keys if page is None else page, queryset.db)
         if page is None:
