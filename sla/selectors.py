@@ -4,7 +4,8 @@ Tickets show their clocks through `prefetch_clocks` (one query for a whole list)
 `clocks_for_ticket` (served from that prefetch when present); the dispatcher queue
 orders by `order_by_nearest_due`."""
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.lookups import IsNull
 
 from accounts.models import User
 
@@ -84,16 +85,25 @@ def order_by_nearest_due(queryset: QuerySet) -> QuerySet:
     return queryset.order_by(F("nearest_due_at").asc(nulls_last=True), "-reported_at")
 
 
+def _any(clocks: QuerySet) -> IsNull:
+    """Whether `clocks` has a row, as a scalar subquery (one clock's id, or NULL) rather
+    than EXISTS: PostgreSQL may plan an EXISTS in the select list as a hash of every
+    matching clock, built before the first row (at 1,000,000 tickets a sequential scan
+    of 4.7 M clocks, 1.9 s for the queue's page of 31, when the statistics tipped it);
+    a scalar subquery is run for the rows that are read, through the clocks' index."""
+    return IsNull(Subquery(clocks.values("pk")[:1]), False)
+
+
 def annotate_queue_state(queryset: QuerySet, *, now) -> QuerySet:
-    """The queue's SLA colours as two EXISTS per ticket row (evaluated for the rows of
-    one page only): an open clock past its warning point, an open clock past due.
+    """The queue's SLA colours, two subqueries per ticket row (evaluated for the rows
+    of one page only): an open clock past its warning point, an open clock past due.
     Paused clocks do not count: their due time moves."""
     counting = Clock.objects.filter(
         ticket=OuterRef("pk"), state__in=[Clock.State.RUNNING, Clock.State.BREACHED]
     )
     return queryset.annotate(
-        sla_breached=Exists(counting.filter(Q(state=Clock.State.BREACHED) | Q(due_at__lte=now))),
-        sla_warning=Exists(counting.filter(warn_at__lte=now)),
+        sla_breached=_any(counting.filter(Q(state=Clock.State.BREACHED) | Q(due_at__lte=now))),
+        sla_warning=_any(counting.filter(warn_at__lte=now)),
     )
 
 
