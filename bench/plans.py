@@ -21,7 +21,7 @@ def _plans():
     from servicedesk.db import AnyOf
     from sla import dashboard_facts, kpis
     from sla.models import DailyFact
-    from sla.selectors import order_by_nearest_due
+    from sla.selectors import annotate_queue_state, order_by_nearest_due
     from tickets import search
     from tickets.api import serializers
     from tickets.models import Ticket
@@ -43,7 +43,9 @@ def _plans():
     rows = tickets_visible_to(dispatcher).select_related(None).select_related("site", "assignee")
     yield (
         "queue page (open tickets, nearest due first)",
-        order_by_nearest_due(rows.filter(status__in=Ticket.OPEN_STATUSES))[:31],
+        order_by_nearest_due(
+            annotate_queue_state(rows.filter(status__in=Ticket.OPEN_STATUSES), now=timezone.now())
+        )[:31],
     )
     yield (
         "list API (newest first): the page's keys",

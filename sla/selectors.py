@@ -91,7 +91,7 @@ def _any(clocks: QuerySet) -> IsNull:
     matching clock, built before the first row (at 1,000,000 tickets a sequential scan
     of 4.7 M clocks, 1.9 s for the queue's page of 31, when the statistics tipped it);
     a scalar subquery is run for the rows that are read, through the clocks' index."""
-    return IsNull(Subquery(clocks.values("pk")[:1]), False)
+    return IsNull(Subquery(clocks.order_by().values("pk")[:1]), False)
 
 
 def annotate_queue_state(queryset: QuerySet, *, now) -> QuerySet:
