@@ -3,6 +3,7 @@ organisations with a site and a unit each, a regional and a local centre, and on
 user per role. API clients are authenticated with force_authenticate unless a test
 is about authentication itself."""
 
+import gc
 import importlib
 import os
 from types import SimpleNamespace
@@ -167,6 +168,24 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": CHROMIUM_ARGS,
         "headless": True,
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_collection_inside_sqlite(request):
+    """Browser tests share an in-memory SQLite database between the test and the live
+    server's thread, and threads that end leave their connections in reference cycles.
+    An automatic garbage collection that closes one of them while SQLite is calling
+    back into Python (a date function in a query) waits for the database's own lock:
+    the suite hung so on 2026-12-03. Here the collector only runs between tests."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 @pytest.fixture
