@@ -28,29 +28,32 @@ _PLACEHOLDER = re.compile(r"%[s%]")
 MAX_PREPARED = 64
 
 
+# Parameter types by the value's class, most specific first (a bool is an int, a
+# datetime a date).
+_TYPES = (
+    (bool, "boolean"),
+    (int, "bigint"),
+    (str, "text"),
+    (datetime, "timestamp"),
+    (date, "date"),
+    (time, "time"),
+    (float, "double precision"),
+    (Decimal, "numeric"),
+)
+
+
 def _pg_type(value) -> str | None:
     """The PostgreSQL type a statement's parameter is declared with, from its value
     (an undeclared `SELECT $1` has no type to infer); None: not prepared."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "bigint"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, datetime):
-        return "timestamptz" if value.tzinfo is not None else "timestamp"
-    if isinstance(value, date):
-        return "date"
-    if isinstance(value, time):
-        return "time"
-    if isinstance(value, float):
-        return "double precision"
-    if isinstance(value, Decimal):
-        return "numeric"
-    if isinstance(value, list | tuple) and value:
+    if isinstance(value, list | tuple):
         kinds = {_pg_type(item) for item in value}
-        if len(kinds) == 1 and None not in kinds and "[]" not in next(iter(kinds)):
-            return f"{kinds.pop()}[]"
+        if len(kinds) == 1 and (kind := kinds.pop()) is not None and not kind.endswith("[]"):
+            return f"{kind}[]"
+        return None
+    for kind, name in _TYPES:
+        if isinstance(value, kind):
+            aware = kind is datetime and value.tzinfo is not None
+            return "timestamptz" if aware else name
     return None
 
 

@@ -107,3 +107,41 @@ def test_parameters_are_declared_by_their_values_and_the_rest_just_runs(monkeypa
         assert fetch_prepared(SUM, [1, 1]) == [(2, "100%")]  # prepared before the cap
     assert seen.captured_queries[0]["sql"].startswith("SELECT")
     assert seen.captured_queries[1]["sql"].startswith("EXECUTE")
+
+
+def test_parameter_types_follow_the_values():
+    from datetime import UTC, date, datetime, time
+    from decimal import Decimal
+
+    from servicedesk.db import _pg_type
+
+    assert [
+        _pg_type(value)
+        for value in (
+            True,
+            7,
+            "x",
+            datetime(2026, 12, 3, tzinfo=UTC),
+            datetime(2026, 12, 3),
+            date(2026, 12, 3),
+            time(8, 30),
+            1.5,
+            Decimal("1.5"),
+            [1, 2],
+            ("a",),
+        )
+    ] == [
+        "boolean",
+        "bigint",
+        "text",
+        "timestamptz",
+        "timestamp",
+        "date",
+        "time",
+        "double precision",
+        "numeric",
+        "bigint[]",
+        "text[]",
+    ]
+    # No type to declare: None, an empty or mixed list, a list of lists, other classes.
+    assert {_pg_type(v) for v in (None, [], [1, "a"], [[1]], b"x", object())} == {None}

@@ -99,9 +99,7 @@ def sla_clocks(ticket: Ticket) -> list:
 
 
 def _visible_ticket_ids(user: User) -> QuerySet:
-    q = _scope_filter(user)
-    qs = Ticket.objects.all() if q is None else Ticket.objects.filter(q)
-    return qs.values("pk")
+    return tickets_in_scope(user).values("pk")
 
 
 def visits_visible_to(user: User) -> QuerySet[Visit]:

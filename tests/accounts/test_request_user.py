@@ -72,10 +72,14 @@ def test_a_verified_token_is_still_refused_when_it_expires_or_is_revoked(world, 
     assert response.json()["code"] == "token_revoked" or "revoked" in response.content.decode()
 
 
-def test_a_token_naming_no_user_is_refused(world, api):
+def test_a_token_naming_no_user_or_no_number_is_refused(world, api):
     from accounts.tokens import TokenObtainPairSerializer
 
     token = TokenObtainPairSerializer.get_token(world.engineer1).access_token
     token["user_id"] = 10**9
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.get("/api/v1/tickets/").status_code == 401
+    # A signed token whose user id is not a number: refused, not a 500.
+    token["user_id"] = "1; DROP TABLE accounts_user"
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.get("/api/v1/tickets/").status_code == 401

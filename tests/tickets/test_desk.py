@@ -450,3 +450,31 @@ def test_the_engineer_list_with_its_load_is_fetched_once_per_page(world, build, 
         q for q in captured if 'FROM "accounts_user"' in q["sql"] and "nearest_due_at" in q["sql"]
     ]
     assert len(workload) == 1, [q["sql"][:200] for q in workload]
+
+
+@pytest.mark.service
+def test_the_queue_colours_cannot_turn_into_a_scan_of_every_clock(world, build):
+    """The colours are scalar subqueries, which PostgreSQL never hashes. As EXISTS, a
+    plan could hash every matching clock before the page's first row (1.9 s at 1 M
+    tickets); index scans off makes that plan the cheap one here, where a handful of
+    tickets would not; a plain EXPLAIN shows which subplan was kept by its scans."""
+    from django.db import connection, transaction
+
+    from sla.selectors import annotate_queue_state, order_by_nearest_due
+
+    assert connection.vendor == "postgresql"
+    for _ in range(5):
+        build.ticket("triaged")
+    queue = order_by_nearest_due(annotate_queue_state(Ticket.objects.all(), now=timezone.now()))[
+        :31
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = queue.explain()
+    # Each scan of the clocks is for one ticket (the hashed form scans them all, with
+    # no condition on the ticket, and probes the hash afterwards).
+    lines = plan.splitlines()
+    scans = [i for i, line in enumerate(lines) if " on sla_clock " in line]
+    assert len(scans) == 2, plan
+    assert all("= tickets_ticket.id" in lines[i + 1] for i in scans), plan
